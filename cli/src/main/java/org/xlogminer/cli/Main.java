@@ -1,0 +1,95 @@
+package org.xlogminer.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
+
+import org.xlogminer.wal.WalException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code xlogminer} command. Data goes to stdout, diagnostics to stderr. Exit codes: 0 ok,
+ * 1 runtime error, 2 usage, 3 corrupt or incomplete WAL.
+ */
+@Command(name = "xlogminer",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Reads PostgreSQL 13-18 WAL segments and turns them into records, REDO and UNDO SQL.",
+    subcommands = {RecordsCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success",
+        "1:runtime error (I/O, internal)",
+        "2:usage error",
+        "3:corrupt or incomplete WAL (message names segment and LSN)"})
+public final class Main implements Callable<Integer> {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_RUNTIME = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_BAD_WAL = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), false);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line with the given writers; returns the exit code. For tests and embedding. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = commandLine(out, err);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.registerConverter(org.xlogminer.wal.Lsn.class, org.xlogminer.wal.Lsn::parse);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getOut().flush();
+            PrintWriter e = commandLine.getErr();
+            if (ex instanceof WalException) {
+                e.println("xlogminer: error: " + ex.getMessage());
+                e.flush();
+                return EXIT_BAD_WAL;
+            }
+            if (ex instanceof UncheckedIOException || ex instanceof java.io.IOException) {
+                Throwable cause = ex instanceof UncheckedIOException ? ex.getCause() : ex;
+                e.println("xlogminer: I/O error: " + ex.getMessage()
+                    + (cause != ex && cause != null ? ": " + cause : ""));
+                e.flush();
+                return EXIT_RUNTIME;
+            }
+            e.println("xlogminer: internal error: " + ex);
+            ex.printStackTrace(e);
+            e.flush();
+            return EXIT_RUNTIME;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"xlogminer " + (v != null ? v : "(development build)")};
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package org.xlogminer.wal.reader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.xlogminer.wal.WalFormatException;
+
+/**
+ * Segments in a directory (pg_wal, or an archive of plain segment files), found by name.
+ *
+ * <p>Timelines: the source keeps, for each segment number, the file of the highest timeline not
+ * above the chosen one (by default the highest timeline in the directory). This is how a restore
+ * reads WAL across a timeline switch, without consulting {@code .history} files.
+ *
+ * <p>Not thread-safe; one reader uses it at a time. The file channel of the segment being read is
+ * kept open and closed when the reader moves on or {@link #close()} is called.
+ */
+public final class DirectorySegmentSource implements SegmentSource {
+
+    private final Path directory;
+    private final int segmentSize;
+    private final int timeline;
+    private final TreeMap<Long, Path> segments;
+
+    private long openSegno = -1;
+    private FileChannel openChannel;
+
+    private DirectorySegmentSource(Path directory, int segmentSize, int timeline, TreeMap<Long, Path> segments) {
+        this.directory = directory;
+        this.segmentSize = segmentSize;
+        this.timeline = timeline;
+        this.segments = segments;
+    }
+
+    /** Opens the directory choosing the highest timeline present. */
+    public static DirectorySegmentSource open(Path directory) throws IOException {
+        return open(directory, 0);
+    }
+
+    /**
+     * Opens the directory for the given timeline (0: the highest one present). The segment size
+     * is read from the long page header of the lowest-numbered segment.
+     *
+     * @throws WalFormatException when the directory holds no segment, or its first one is not WAL
+     */
+    public static DirectorySegmentSource open(Path directory, int timeline) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            files.filter(Files::isRegularFile)
+                .map(p -> p.getFileName().toString())
+                .filter(SegmentName::isSegmentName)
+                .forEach(names::add);
+        }
+        if (names.isEmpty()) {
+            throw new WalFormatException("no WAL segment files in " + directory, null, 0);
+        }
+        int tli = timeline;
+        if (tli == 0) {
+            tli = names.stream().mapToInt(SegmentName::timeline).max().getAsInt();
+        }
+        final int chosen = tli;
+        names.removeIf(n -> Integer.compareUnsigned(SegmentName.timeline(n), chosen) > 0);
+        if (names.isEmpty()) {
+            throw new WalFormatException("no WAL segment files of timeline " + chosen + " or below in " + directory, null, 0);
+        }
+        // Lowest name sorts first within a timeline; the segment size comes from its long header.
+        names.sort(String::compareTo);
+        String probe = names.stream().min((a, b) -> a.substring(8).compareTo(b.substring(8))).get();
+        int segSize = readSegmentSize(directory.resolve(probe));
+        TreeMap<Long, Path> byNumber = new TreeMap<>();
+        Map<Long, Integer> tliOf = new TreeMap<>();
+        for (String n : names) {
+            long segno = SegmentName.segno(n, segSize);
+            int t = SegmentName.timeline(n);
+            Integer have = tliOf.get(segno);
+            if (have == null || Integer.compareUnsigned(t, have) > 0) {
+                tliOf.put(segno, t);
+                byNumber.put(segno, directory.resolve(n));
+            }
+        }
+        return new DirectorySegmentSource(directory, segSize, chosen, byNumber);
+    }
+
+    private static int readSegmentSize(Path file) throws IOException {
+        ByteBuffer hdr = ByteBuffer.allocate(XLogPageHeaderLayout.LONG_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (hdr.hasRemaining()) {
+                if (ch.read(hdr) < 0) {
+                    break;
+                }
+            }
+        }
+        String name = file.getFileName().toString();
+        if (hdr.position() < XLogPageHeaderLayout.LONG_SIZE) {
+            throw new WalFormatException("file is too short to be a WAL segment (" + hdr.position() + " bytes)", name, 0);
+        }
+        int magic = hdr.getShort(XLogPageHeaderLayout.MAGIC) & 0xFFFF;
+        int info = hdr.getShort(XLogPageHeaderLayout.INFO) & 0xFFFF;
+        if (org.xlogminer.wal.WalVersion.fromPageMagic(magic) == null) {
+            throw new WalFormatException(String.format("not a WAL segment of PostgreSQL 13 to 18: page magic 0x%04X", magic), name, 0);
+        }
+        if ((info & XLogPageHeaderLayout.XLP_LONG_HEADER) == 0) {
+            throw new WalFormatException("first page of the segment has no long header", name, 0);
+        }
+        long segSize = Integer.toUnsignedLong(hdr.getInt(XLogPageHeaderLayout.SEG_SIZE));
+        if (!SegmentName.isValidSegmentSize(segSize)) {
+            throw new WalFormatException("invalid WAL segment size " + segSize + " in the long page header", name, 0);
+        }
+        return (int) segSize;
+    }
+
+    @Override
+    public int segmentSize() {
+        return segmentSize;
+    }
+
+    @Override
+    public int timeline() {
+        return timeline;
+    }
+
+    @Override
+    public long firstSegno() {
+        return segments.isEmpty() ? -1 : segments.firstKey();
+    }
+
+    @Override
+    public long lastSegno() {
+        return segments.isEmpty() ? -1 : segments.lastKey();
+    }
+
+    @Override
+    public boolean contains(long segno) {
+        return segments.containsKey(segno);
+    }
+
+    @Override
+    public String segmentName(long segno) {
+        Path p = segments.get(segno);
+        return p != null ? p.getFileName().toString() : SegmentName.format(timeline, segno, segmentSize);
+    }
+
+    @Override
+    public int read(long segno, long offset, byte[] dst, int dstOffset, int length) throws IOException {
+        FileChannel ch = channel(segno);
+        ByteBuffer bb = ByteBuffer.wrap(dst, dstOffset, length);
+        long pos = offset;
+        while (bb.hasRemaining()) {
+            int n = ch.read(bb, pos);
+            if (n < 0) {
+                break;
+            }
+            pos += n;
+        }
+        return (int) (pos - offset);
+    }
+
+    @Override
+    public long fileSize(long segno) throws IOException {
+        return channel(segno).size();
+    }
+
+    private FileChannel channel(long segno) throws IOException {
+        if (segno != openSegno) {
+            Path p = segments.get(segno);
+            if (p == null) {
+                throw new IllegalStateException("segment " + segmentName(segno) + " is not in " + directory);
+            }
+            closeChannel();
+            openChannel = FileChannel.open(p, StandardOpenOption.READ);
+            openSegno = segno;
+        }
+        return openChannel;
+    }
+
+    private void closeChannel() {
+        if (openChannel != null) {
+            try {
+                openChannel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                openChannel = null;
+                openSegno = -1;
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return directory.toString();
+    }
+
+    @Override
+    public void close() {
+        closeChannel();
+    }
+}

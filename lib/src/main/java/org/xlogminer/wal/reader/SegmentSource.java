@@ -1,0 +1,40 @@
+package org.xlogminer.wal.reader;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * Where the reader gets segment bytes from: a pg_wal directory, an archive directory, a stream.
+ * Implementations decide the timeline; the reader asks by segment number.
+ */
+public interface SegmentSource extends Closeable {
+
+    /** Size of every segment, as the first segment's long page header declares it. */
+    int segmentSize();
+
+    /** Timeline the segments were chosen for. */
+    int timeline();
+
+    /** The lowest and highest segment numbers present, or -1 when there are none. */
+    long firstSegno();
+
+    long lastSegno();
+
+    /** Whether the segment with this number is present. */
+    boolean contains(long segno);
+
+    /** The file name of the segment with this number (present or not), for messages. */
+    String segmentName(long segno);
+
+    /**
+     * Reads up to {@code length} bytes of segment {@code segno} starting at {@code offset} into
+     * {@code dst}; returns how many bytes there were (fewer at the end of a short file).
+     */
+    int read(long segno, long offset, byte[] dst, int dstOffset, int length) throws IOException;
+
+    /** The size of the segment's file as it is (a truncated file is shorter than segmentSize). */
+    long fileSize(long segno) throws IOException;
+
+    /** Where the segments come from, for messages. */
+    String describe();
+}
