@@ -60,7 +60,8 @@ public final class BlockImages {
                     default:
                         throw new IllegalStateException(method.name());
                 }
-            } catch (MalformedInputException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            } catch (MalformedInputException | IllegalArgumentException | IndexOutOfBoundsException | UnsupportedOperationException e) {
+                // Corrupt input: the decompressors report it in several ways; all mean the same here.
                 got = -1;
             }
             if (got != want) {

@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 import org.xlogminer.wal.Lsn;
@@ -34,6 +35,12 @@ import org.xlogminer.wal.WalVersion;
  * <p>Not thread-safe.
  */
 public final class WalReader implements Closeable {
+
+    /**
+     * Longest record PostgreSQL writes ({@code XLogRecordMaxSize} in {@code xlogrecord.h}, 16+; older
+     * majors allow up to 1 GB - 1 and never write more than this either).
+     */
+    static final long MAX_RECORD_LENGTH = 1020L * 1024 * 1024;
 
     /** Pages read from a segment file at a time. */
     private static final int WINDOW_PAGES = 256;
@@ -217,8 +224,8 @@ public final class WalReader implements Closeable {
         if (totLen < XLogRecordLayout.SIZE) {
             throw format("invalid record length " + totLen + " (at least " + XLogRecordLayout.SIZE + ")", recPtr);
         }
-        if (totLen > Integer.MAX_VALUE - XLOG_BLCKSZ) {
-            throw format("invalid record length " + totLen, recPtr);
+        if (totLen > MAX_RECORD_LENGTH) {
+            throw format("invalid record length " + totLen + " (at most " + MAX_RECORD_LENGTH + ")", recPtr);
         }
         boolean headerChecked = false;
         if (inPage >= XLogRecordLayout.SIZE) {
@@ -237,7 +244,7 @@ public final class WalReader implements Closeable {
             endPtr = recPtr + totLen;
         } else {
             int total = (int) totLen;
-            ensureScratch(total);
+            ensureScratch(Math.min(total, 4 * XLOG_BLCKSZ));
             System.arraycopy(window, p + off, scratch, 0, inPage);
             int gathered = inPage;
             long pg = pagePtr;
@@ -267,6 +274,8 @@ public final class WalReader implements Closeable {
                 }
                 int qHdr = pageHeaderSize(q);
                 int n = (int) Math.min(total - gathered, XLOG_BLCKSZ - qHdr);
+                // Grown as pages arrive, so a corrupt length fails at the next page header, not in malloc.
+                ensureScratch(gathered + n);
                 System.arraycopy(window, q + qHdr, scratch, gathered, n);
                 gathered += n;
                 endPtr = pg + qHdr + n;
@@ -493,15 +502,54 @@ public final class WalReader implements Closeable {
 
     private void ensureScratch(int size) {
         if (scratch.length < size) {
-            int n = Math.max(size, scratch.length * 2);
-            scratch = new byte[n];
+            int n = (int) Math.min(Math.max(size, 2L * scratch.length), MAX_RECORD_LENGTH);
+            scratch = Arrays.copyOf(scratch, n);
             scratchBuffer = XLogRecordView.littleEndian(scratch);
         }
     }
 
     private boolean end(EndOfWal.Reason reason, long lsn, String detail) {
         end = new EndOfWal(reason, lsn, segmentName(lsn), detail);
+        switch (reason) {
+            case ZERO_LENGTH, ZERO_PAGE, PREV_LINK_MISMATCH, RECYCLED_PAGE -> confirmEnd(lsn, detail);
+            default -> { }
+        }
         return false;
+    }
+
+    /**
+     * WAL that really ends there has nothing valid after it: the following page was never written
+     * (zeros) or is left over from an earlier use of the file. A valid page of this cluster right
+     * after the end means the WAL is damaged at the end point; stopping there would silently drop
+     * everything that follows, so it is an error.
+     */
+    private void confirmEnd(long lsn, String detail) {
+        long nextPage = (lsn & ~(long) (XLOG_BLCKSZ - 1)) + XLOG_BLCKSZ;
+        long segno = nextPage / segmentSize;
+        if (!source.contains(segno) || !source.segmentName(segno).substring(0, 8)
+            .equals(source.segmentName(lsn / segmentSize).substring(0, 8))) {
+            return;
+        }
+        byte[] hdr = new byte[LONG_SIZE];
+        int n;
+        try {
+            n = source.read(segno, nextPage % segmentSize, hdr, 0, LONG_SIZE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (n < SHORT_SIZE) {
+            return;
+        }
+        ByteBuffer b = XLogRecordView.littleEndian(hdr);
+        boolean valid = WalVersion.fromPageMagic(b.getShort(MAGIC) & 0xFFFF) == version
+            && b.getLong(PAGEADDR) == nextPage
+            && ((b.getShort(XLogPageHeaderLayout.INFO) & XLP_LONG_HEADER) == 0 || b.getLong(SYSID) == systemIdentifier);
+        if (valid) {
+            end = null;
+            throw new WalFormatException("WAL seems to end at " + Lsn.format(lsn) + " (" + detail
+                + "), but the page at " + Lsn.format(nextPage) + " after it holds valid WAL: the WAL is damaged there",
+                segmentName(lsn), lsn);
+        }
     }
 
     private String segmentName(long lsn) {

@@ -178,6 +178,9 @@ public final class XLogRecordView {
                         hlen = XLogPageHeaderLayout.XLOG_BLCKSZ - ilen;
                     }
                     final int blcksz = XLogPageHeaderLayout.XLOG_BLCKSZ;
+                    if (ilen > blcksz) {
+                        return "block image length " + ilen + " exceeds the page size in block " + id;
+                    }
                     if (hasHole && (hoff == 0 || hlen == 0 || ilen == blcksz)) {
                         return "BKPIMAGE_HAS_HOLE set, but hole offset " + hoff + " length " + hlen
                             + " block image length " + ilen + " in block " + id;
