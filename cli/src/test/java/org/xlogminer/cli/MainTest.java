@@ -1,0 +1,72 @@
+package org.xlogminer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line contract: usage errors exit 2 with a message on stderr, data only on stdout. */
+class MainTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void noSubcommandPrintsUsageAndExits2() {
+        CliRun run = CliRun.of();
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("records"), run.stderr());
+        assertTrue(run.stdout().isEmpty());
+    }
+
+    @Test
+    void badLsnIsAUsageError() {
+        CliRun run = CliRun.of("records", "--wal-dir", tmp.toString(), "--from-lsn", "16/B374D84G");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("not an LSN"), run.stderr());
+    }
+
+    @Test
+    void missingWalDirIsAUsageError() {
+        assertEquals(2, CliRun.of("records").exitCode());
+        CliRun run = CliRun.of("records", "--wal-dir", tmp.resolve("nope").toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("is not a directory"), run.stderr());
+    }
+
+    @Test
+    void emptyDirectoryIsIncompleteWal() {
+        CliRun run = CliRun.of("records", "--wal-dir", tmp.toString());
+        assertEquals(3, run.exitCode());
+        assertEquals(1, run.stderrLines().size(), run.stderr());
+        assertTrue(run.stderr().startsWith("xlogminer: error: no WAL segment files in "), run.stderr());
+    }
+
+    @Test
+    void readsTheShippedTestdata() throws Exception {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.isDirectory(dir.resolve("testdata"))) {
+            dir = dir.getParent();
+        }
+        Path wal = dir.resolve("testdata/pg15-accounts-update/pg_wal");
+        String[] range = Files.readAllLines(dir.resolve("testdata/pg15-accounts-update/range.txt")).stream()
+            .map(l -> l.split(" ")[1]).toArray(String[]::new);
+        CliRun run = CliRun.of("records", "--wal-dir", wal.toString(), "--from-lsn", range[0], "--to-lsn", range[1]);
+        assertEquals(0, run.exitCode(), run.toString());
+        long updates = run.stdoutLines().stream().map(l -> l.split(" "))
+            .filter(f -> f[3].equals("Heap") && f[4].replace("+INIT", "").matches("(HOT_)?UPDATE")).count();
+        assertEquals(50, updates, "one heap update per account");
+        assertTrue(run.stdoutLines().get(run.stdoutLines().size() - 1).contains("Transaction COMMIT"));
+    }
+
+    @Test
+    void versionExits0() {
+        CliRun run = CliRun.of("--version");
+        assertEquals(0, run.exitCode());
+        assertTrue(run.stdout().startsWith("xlogminer "));
+    }
+}
