@@ -1,0 +1,55 @@
+package org.xlogminer.catalog;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A relation whose heap tuples can appear in WAL (pg_class with relkind r, p, m, t).
+ *
+ * @param oid              pg_class.oid
+ * @param schema           namespace name
+ * @param name             relname
+ * @param relkind          'r' table, 'p' partitioned table (no storage), 'm' matview, 't' TOAST
+ * @param relfilenode      pg_relation_filenode(oid): the number WAL block references carry
+ *                         (0 for relations without storage)
+ * @param tablespace       pg_class.reltablespace, with 0 replaced by the database's default
+ *                         tablespace, so that it equals the WAL's spcOid
+ * @param persistence      'p' permanent, 'u' unlogged, 't' temporary
+ * @param toastRelid       pg_class.reltoastrelid (0 if none)
+ * @param replicaIdentity  'd' default (primary key), 'n' nothing, 'f' full, 'i' index
+ * @param identityKey      attnums of the replica-identity key (the primary key for 'd', the
+ *                         index's columns for 'i'), empty when there is none
+ * @param primaryKey       attnums of the primary key, empty when there is none
+ * @param columns          every attribute with attnum &gt; 0, dropped ones included, by attnum
+ */
+public record TableInfo(long oid, String schema, String name, char relkind, long relfilenode, long tablespace,
+                        char persistence, long toastRelid, char replicaIdentity, List<Integer> identityKey,
+                        List<Integer> primaryKey, List<ColumnInfo> columns) {
+
+    public TableInfo {
+        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(name, "name");
+        identityKey = List.copyOf(identityKey);
+        primaryKey = List.copyOf(primaryKey);
+        columns = List.copyOf(columns);
+    }
+
+    /** "schema.name" unquoted, for messages and filters. */
+    public String qualifiedName() {
+        return schema + "." + name;
+    }
+
+    /** The column with this attnum (1-based), or null. */
+    public ColumnInfo column(int attnum) {
+        int i = attnum - 1;
+        if (i >= 0 && i < columns.size() && columns.get(i).attnum() == attnum) {
+            return columns.get(i);
+        }
+        for (ColumnInfo c : columns) {
+            if (c.attnum() == attnum) {
+                return c;
+            }
+        }
+        return null;
+    }
+}
