@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xlogminer.TestData;
 
 /** The command-line contract: usage errors exit 2 with a message on stderr, data only on stdout. */
 class MainTest {
@@ -48,12 +49,8 @@ class MainTest {
 
     @Test
     void readsTheShippedTestdata() throws Exception {
-        Path dir = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(dir.resolve("testdata"))) {
-            dir = dir.getParent();
-        }
-        Path wal = dir.resolve("testdata/pg15-accounts-update/pg_wal");
-        String[] range = Files.readAllLines(dir.resolve("testdata/pg15-accounts-update/range.txt")).stream()
+        Path wal = TestData.accountsUpdateWal();
+        String[] range = Files.readAllLines(TestData.dir("pg15-accounts-update").resolve("range.txt")).stream()
             .map(l -> l.split(" ")[1]).toArray(String[]::new);
         CliRun run = CliRun.of("records", "--wal-dir", wal.toString(), "--from-lsn", range[0], "--to-lsn", range[1]);
         assertEquals(0, run.exitCode(), run.toString());

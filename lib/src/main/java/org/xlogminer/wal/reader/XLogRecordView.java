@@ -57,6 +57,21 @@ public final class XLogRecordView {
     private int mainDataLength;
 
     /**
+     * Points the view at a copy of a whole record (as {@link #copyBytes()} made it), e.g. one kept
+     * until its transaction commits.
+     *
+     * @throws org.xlogminer.wal.WalFormatException when the bytes are not a well-formed record
+     */
+    public XLogRecordView wrapCopy(byte[] record, long recLsn, long recEndLsn, WalVersion walVersion) {
+        ByteBuffer b = buffer != null && buffer.array() == record ? buffer : littleEndian(record);
+        String problem = wrap(b, 0, recLsn, recEndLsn, walVersion);
+        if (problem != null) {
+            throw new org.xlogminer.wal.WalFormatException(problem, null, recLsn);
+        }
+        return this;
+    }
+
+    /**
      * Points the view at a record and decodes its fragment headers.
      *
      * @return null when the record is well-formed, else what is wrong with it

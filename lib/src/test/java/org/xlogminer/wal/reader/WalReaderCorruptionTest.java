@@ -13,6 +13,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xlogminer.TestData;
 import org.xlogminer.wal.WalException;
 
 /**
@@ -28,14 +29,7 @@ class WalReaderCorruptionTest {
     Path tmp;
 
     static Path testdata() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("testdata/pg15-accounts-update"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("testdata/ not found above " + Path.of("").toAbsolutePath());
-        }
-        return dir.resolve("testdata/pg15-accounts-update/pg_wal");
+        return TestData.accountsUpdateWal();
     }
 
     private static long readAll(Path walDir) throws IOException {

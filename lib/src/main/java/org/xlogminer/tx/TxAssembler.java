@@ -1,0 +1,331 @@
+package org.xlogminer.tx;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+
+import org.xlogminer.wal.reader.XLogRecordView;
+
+/**
+ * Keeps the row-changing records of open transactions until the transaction ends: at commit
+ * their records are handed back in WAL order, subtransactions folded in; at abort they are
+ * dropped (or handed back, for those who want to see aborted work).
+ *
+ * <p>Records are kept as copies of their bytes, per xid as logged ({@code xl_xid} is the
+ * subtransaction's own xid); a commit names its committed subtransactions, an abort its aborted
+ * ones, so buffers are joined only when the transaction ends.
+ *
+ * <p>Memory is bounded: when the bytes kept in memory pass the budget, the largest transaction's
+ * records move to a temporary file (and stream back from it at commit), so a 10-million-row UPDATE
+ * costs disk, not heap. Spill files are deleted when their transaction ends and on {@link #close()}.
+ *
+ * <p>Not thread-safe.
+ */
+public final class TxAssembler implements Closeable {
+
+    /** Default memory budget for kept records. */
+    public static final long DEFAULT_MEMORY_BUDGET = 256L << 20;
+
+    /** A kept record: where it was and its bytes. */
+    public record StoredRecord(long lsn, long endLsn, byte[] bytes) {
+    }
+
+    private final long budget;
+    private final Path spillDir;
+    private final Map<Integer, TxBuffer> open = new HashMap<>();
+    private long inMemory;
+    private long spilledBytes;
+    private int spills;
+
+    public TxAssembler(long memoryBudgetBytes, Path spillDir) {
+        if (memoryBudgetBytes <= 0) {
+            throw new IllegalArgumentException("memory budget must be positive");
+        }
+        this.budget = memoryBudgetBytes;
+        this.spillDir = spillDir;
+    }
+
+    /** Keeps a copy of the record under the xid that logged it. */
+    public void add(int xid, XLogRecordView record) {
+        TxBuffer b = open.computeIfAbsent(xid, TxBuffer::new);
+        if (b.firstLsn == 0) {
+            b.firstLsn = record.lsn();
+        }
+        StoredRecord s = new StoredRecord(record.lsn(), record.endLsn(), record.copyBytes());
+        b.memory.add(s);
+        long size = s.bytes.length + 48L;
+        b.memoryBytes += size;
+        inMemory += size;
+        b.count++;
+        if (inMemory > budget) {
+            spillLargest();
+        }
+    }
+
+    /** Whether any record of this xid is kept. */
+    public boolean isOpen(int xid) {
+        return open.containsKey(xid);
+    }
+
+    /** LSN of the first kept record of this xid, 0 if none. */
+    public long firstLsn(int xid) {
+        TxBuffer b = open.get(xid);
+        return b == null ? 0 : b.firstLsn;
+    }
+
+    /**
+     * Ends a transaction and its subtransactions: removes their records and returns them merged in
+     * WAL order. The caller decides what a commit or abort means for them.
+     */
+    public Ended end(int xid, int[] subxids, int nsub) {
+        List<TxBuffer> parts = new ArrayList<>(1 + nsub);
+        TxBuffer top = open.remove(xid);
+        if (top != null) {
+            parts.add(top);
+        }
+        for (int i = 0; i < nsub; i++) {
+            TxBuffer b = open.remove(subxids[i]);
+            if (b != null) {
+                parts.add(b);
+            }
+        }
+        long count = 0;
+        for (TxBuffer b : parts) {
+            inMemory -= b.memoryBytes;
+            count += b.count;
+        }
+        return new Ended(parts, count);
+    }
+
+    /** Drops a transaction's records without reading them. */
+    public void discard(int xid, int[] subxids, int nsub) {
+        end(xid, subxids, nsub).close();
+    }
+
+    /** xids with records still kept (transactions that had not ended in the WAL read). */
+    public List<Integer> openXids() {
+        List<Integer> l = new ArrayList<>(open.keySet());
+        Collections.sort(l, Integer::compareUnsigned);
+        return l;
+    }
+
+    /** Bytes of records kept in memory now. */
+    public long memoryBytes() {
+        return inMemory;
+    }
+
+    /** Bytes written to spill files so far, and how many times a buffer was spilled. */
+    public long spilledBytes() {
+        return spilledBytes;
+    }
+
+    public int spills() {
+        return spills;
+    }
+
+    private void spillLargest() {
+        TxBuffer largest = null;
+        for (TxBuffer b : open.values()) {
+            if (largest == null || b.memoryBytes > largest.memoryBytes) {
+                largest = b;
+            }
+        }
+        if (largest == null || largest.memory.isEmpty()) {
+            return;
+        }
+        try {
+            if (largest.spillFile == null) {
+                Files.createDirectories(spillDir);
+                largest.spillFile = Files.createTempFile(spillDir, "xlogminer-tx-" + Integer.toUnsignedString(largest.xid) + "-", ".spill");
+                largest.spillFile.toFile().deleteOnExit();
+            }
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                Files.newOutputStream(largest.spillFile, StandardOpenOption.APPEND), 1 << 16))) {
+                for (StoredRecord s : largest.memory) {
+                    out.writeLong(s.lsn);
+                    out.writeLong(s.endLsn);
+                    out.writeInt(s.bytes.length);
+                    out.write(s.bytes);
+                    spilledBytes += 20 + s.bytes.length;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("spilling transaction " + Integer.toUnsignedString(largest.xid) + " to " + spillDir, e);
+        }
+        largest.spilled += largest.memory.size();
+        largest.memory.clear();
+        inMemory -= largest.memoryBytes;
+        largest.memoryBytes = 0;
+        spills++;
+    }
+
+    @Override
+    public void close() {
+        for (TxBuffer b : open.values()) {
+            b.deleteSpill();
+        }
+        open.clear();
+        inMemory = 0;
+    }
+
+    /** The records one transaction kept per xid. */
+    private static final class TxBuffer {
+        final int xid;
+        final List<StoredRecord> memory = new ArrayList<>();
+        long memoryBytes;
+        long count;
+        long firstLsn;
+        Path spillFile;
+        long spilled;
+
+        TxBuffer(int xid) {
+            this.xid = xid;
+        }
+
+        Iterator<StoredRecord> iterator() {
+            if (spillFile == null) {
+                return memory.iterator();
+            }
+            return new Iterator<>() {
+                private DataInputStream in = open();
+                private long left = spilled;
+                private final Iterator<StoredRecord> tail = memory.iterator();
+
+                private DataInputStream open() {
+                    try {
+                        return new DataInputStream(new BufferedInputStream(Files.newInputStream(spillFile), 1 << 16));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return left > 0 || tail.hasNext();
+                }
+
+                @Override
+                public StoredRecord next() {
+                    if (left > 0) {
+                        try {
+                            long lsn = in.readLong();
+                            long end = in.readLong();
+                            byte[] bytes = new byte[in.readInt()];
+                            in.readFully(bytes);
+                            if (--left == 0) {
+                                in.close();
+                            }
+                            return new StoredRecord(lsn, end, bytes);
+                        } catch (EOFException e) {
+                            throw new IllegalStateException("spill file " + spillFile + " is shorter than written", e);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                    return tail.next();
+                }
+            };
+        }
+
+        void deleteSpill() {
+            if (spillFile != null) {
+                try {
+                    Files.deleteIfExists(spillFile);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                spillFile = null;
+            }
+        }
+    }
+
+    /**
+     * The records of an ended transaction, in WAL order across its subtransactions. Iterate once,
+     * then close (deletes spill files).
+     */
+    public static final class Ended implements Iterable<StoredRecord>, Closeable {
+        private final List<TxBuffer> parts;
+        private final long count;
+
+        Ended(List<TxBuffer> parts, long count) {
+            this.parts = parts;
+            this.count = count;
+        }
+
+        /** Number of records. */
+        public long count() {
+            return count;
+        }
+
+        public boolean isEmpty() {
+            return count == 0;
+        }
+
+        @Override
+        public Iterator<StoredRecord> iterator() {
+            if (parts.size() == 1) {
+                return parts.get(0).iterator();
+            }
+            PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> Long.compareUnsigned(a.current.lsn, b.current.lsn));
+            for (TxBuffer b : parts) {
+                Iterator<StoredRecord> it = b.iterator();
+                if (it.hasNext()) {
+                    heads.add(new Head(it, it.next()));
+                }
+            }
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return !heads.isEmpty();
+                }
+
+                @Override
+                public StoredRecord next() {
+                    Head h = heads.poll();
+                    if (h == null) {
+                        throw new NoSuchElementException();
+                    }
+                    StoredRecord r = h.current;
+                    if (h.rest.hasNext()) {
+                        h.current = h.rest.next();
+                        heads.add(h);
+                    }
+                    return r;
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            for (TxBuffer b : parts) {
+                b.deleteSpill();
+            }
+        }
+
+        private static final class Head {
+            final Iterator<StoredRecord> rest;
+            StoredRecord current;
+
+            Head(Iterator<StoredRecord> rest, StoredRecord current) {
+                this.rest = rest;
+                this.current = current;
+            }
+        }
+    }
+}
