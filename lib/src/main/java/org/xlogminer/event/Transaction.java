@@ -1,0 +1,22 @@
+package org.xlogminer.event;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A transaction's row changes, in WAL order, released when its commit (or abort) record is read.
+ *
+ * @param xid        top-level transaction id
+ * @param commitLsn  LSN of the commit (or abort) record
+ * @param commitTime time from that record
+ * @param committed  false for an aborted transaction (shown only on request)
+ * @param incomplete true when the transaction began before the first WAL read, so its earlier
+ *                   changes are missing
+ * @param changes    the row changes
+ */
+public record Transaction(long xid, long commitLsn, Instant commitTime, boolean committed, boolean incomplete,
+                          List<RowChange> changes) {
+    public Transaction {
+        changes = List.copyOf(changes);
+    }
+}
