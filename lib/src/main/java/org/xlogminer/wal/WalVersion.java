@@ -13,6 +13,8 @@ public enum WalVersion {
     PG17(17, 0xD116),
     PG18(18, 0xD118);
 
+    private static final WalVersion[] ALL = values();
+
     private final int major;
     private final int pageMagic;
 
@@ -31,7 +33,7 @@ public enum WalVersion {
 
     /** The version whose pages start with this magic, or null when none does. */
     public static WalVersion fromPageMagic(int magic) {
-        for (WalVersion v : values()) {
+        for (WalVersion v : ALL) { // values() would copy the array: this runs once per page
             if (v.pageMagic == magic) {
                 return v;
             }
@@ -40,7 +42,7 @@ public enum WalVersion {
     }
 
     public static WalVersion fromMajor(int major) {
-        for (WalVersion v : values()) {
+        for (WalVersion v : ALL) {
             if (v.major == major) {
                 return v;
             }

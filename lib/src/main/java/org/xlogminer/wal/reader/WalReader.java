@@ -62,6 +62,8 @@ public final class WalReader implements Closeable {
     private byte[] scratch = new byte[4 * XLOG_BLCKSZ];
     private ByteBuffer scratchBuffer = XLogRecordView.littleEndian(scratch);
 
+    private final byte[] headerScratch = new byte[LONG_SIZE];
+    private final ByteBuffer headerScratchBuffer = XLogRecordView.littleEndian(headerScratch);
     private final CRC32C crc = new CRC32C();
     private final XLogRecordView view = new XLogRecordView();
 
@@ -392,14 +394,14 @@ public final class WalReader implements Closeable {
             throw new WalFormatException("file has " + size + " bytes, more than the segment size " + segmentSize
                 + ": not a WAL segment", name, segno * segmentSize);
         }
-        byte[] hdr = new byte[LONG_SIZE];
+        byte[] hdr = headerScratch;
         int n = source.read(segno, 0, hdr, 0, LONG_SIZE);
         long segStart = segno * segmentSize;
         if (n < LONG_SIZE) {
             throw new WalFormatException("segment is truncated: file has " + size + " bytes, a segment has "
                 + segmentSize, name, segStart);
         }
-        ByteBuffer b = XLogRecordView.littleEndian(hdr);
+        ByteBuffer b = headerScratchBuffer;
         int magic = b.getShort(MAGIC) & 0xFFFF;
         if (magic == 0 && b.getLong(PAGEADDR) == 0) {
             end(EndOfWal.Reason.ZERO_PAGE, segStart, "segment starts with a page of zeros (allocated, not yet written)");
@@ -459,15 +461,16 @@ public final class WalReader implements Closeable {
             end(EndOfWal.Reason.ZERO_PAGE, pagePtr, "page of zeros: no more WAL was written");
             return false;
         }
-        String name = source.segmentName(segno);
-        checkMagic(magic, name, pagePtr);
+        if (version == null || magic != version.pageMagic()) {
+            checkMagic(magic, source.segmentName(segno), pagePtr);
+        }
         int info = b.getShort(p + XLogPageHeaderLayout.INFO) & 0xFFFF;
         if ((info & ~XLP_ALL_FLAGS) != 0) {
-            throw new WalFormatException(String.format("invalid info bits %04X in page header", info), name, pagePtr);
+            throw new WalFormatException(String.format("invalid info bits %04X in page header", info), source.segmentName(segno), pagePtr);
         }
         if ((info & XLP_LONG_HEADER) != 0 ? segOff != 0 : segOff == 0) {
             throw new WalFormatException(String.format("invalid info bits %04X: long header flag on a page at offset %d",
-                info, segOff), name, pagePtr);
+                info, segOff), source.segmentName(segno), pagePtr);
         }
         if (pageaddr != pagePtr) {
             if (isRecycled(pageaddr, pagePtr)) {
@@ -475,12 +478,12 @@ public final class WalReader implements Closeable {
                     + Lsn.format(pageaddr) + ")");
                 return false;
             }
-            throw new WalFormatException("unexpected page address " + Lsn.format(pageaddr), name, pagePtr);
+            throw new WalFormatException("unexpected page address " + Lsn.format(pageaddr), source.segmentName(segno), pagePtr);
         }
         int tli = b.getInt(p + TLI);
         if (Integer.compareUnsigned(tli, lastTimeline) < 0) {
             throw new WalFormatException("out-of-sequence timeline " + Integer.toUnsignedString(tli) + " after "
-                + Integer.toUnsignedString(lastTimeline), name, pagePtr);
+                + Integer.toUnsignedString(lastTimeline), source.segmentName(segno), pagePtr);
         }
         lastTimeline = tli;
         return true;
