@@ -59,11 +59,11 @@ public sealed interface RowChange permits RowChange.Insert, RowChange.Update, Ro
     /**
      * Tables were truncated (logged at wal_level=logical only). {@code source} names the first.
      *
-     * @param tables   "schema.name" of each truncated table known to the catalog
+     * @param tables   each truncated table known to the catalog
      * @param cascade  TRUNCATE ... CASCADE
      * @param restartSequences TRUNCATE ... RESTART IDENTITY
      */
-    record Truncate(Source source, List<String> tables, boolean cascade, boolean restartSequences) implements RowChange {
+    record Truncate(Source source, List<TableName> tables, boolean cascade, boolean restartSequences) implements RowChange {
         public Truncate {
             Objects.requireNonNull(source);
             tables = List.copyOf(tables);
