@@ -1,0 +1,251 @@
+package org.xlogminer.render;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
+
+import org.xlogminer.event.Column;
+import org.xlogminer.event.Row;
+import org.xlogminer.event.RowChange;
+import org.xlogminer.event.Source;
+import org.xlogminer.event.TableName;
+import org.xlogminer.event.Value;
+import org.xlogminer.sql.SqlText;
+
+/**
+ * Renders row changes as SQL: REDO (the change again) and UNDO (its inverse). Statements are
+ * psql-ready, one per line, ending in a semicolon.
+ *
+ * <ul>
+ * <li>Rows are found by the table's key (replica identity, else primary key) with the key's old
+ *     values. A table without a key is matched on all old values, anchored on the row's ctid from
+ *     the WAL where that row is still there, so the statement touches exactly one row, even among
+ *     identical rows, and stays an index-free ctid lookup in the common case.</li>
+ * <li>UPDATE sets every column by default, only the changed ones when asked.</li>
+ * <li>A value the WAL read does not hold is never guessed: a statement that would need it gets the
+ *     call {@code xlogminer_unrecoverable('why')}, which parses but fails if applied, and a comment
+ *     line saying what is missing. An UPDATE leaves such columns out of its SET list when they did
+ *     not change (a TOAST value logged only as the same pointer).</li>
+ * </ul>
+ *
+ * <p>Thread-safe: holds only the key lookup.
+ */
+public final class SqlRenderer {
+
+    /** Name of the function that marks an unrecoverable value; it does not exist on purpose. */
+    public static final String UNRECOVERABLE = "xlogminer_unrecoverable";
+
+    private final BiFunction<String, String, List<String>> keyColumns;
+    private final boolean changedColumnsOnly;
+
+    /**
+     * @param keyColumns         (schema, table) to the names of the columns that identify a row;
+     *                           empty when the table has no key
+     * @param changedColumnsOnly UPDATE sets only the columns whose value changed
+     */
+    public SqlRenderer(BiFunction<String, String, List<String>> keyColumns, boolean changedColumnsOnly) {
+        this.keyColumns = Objects.requireNonNull(keyColumns);
+        this.changedColumnsOnly = changedColumnsOnly;
+    }
+
+    /** The statement that makes the change again. */
+    public String redo(RowChange change) {
+        StringBuilder sb = new StringBuilder(256);
+        Source s = change.source();
+        String table = SqlText.qualifiedName(s.schema(), s.table());
+        if (change instanceof RowChange.Insert ins) {
+            insert(sb, table, ins.after());
+        } else if (change instanceof RowChange.Update up) {
+            update(sb, table, s, up.after(), up.before(), up.before(), s.oldCtid());
+        } else if (change instanceof RowChange.Delete del) {
+            delete(sb, table, s, del.before(), s.oldCtid());
+        } else if (change instanceof RowChange.Truncate tr) {
+            sb.append("TRUNCATE ");
+            for (int i = 0; i < tr.tables().size(); i++) {
+                TableName t = tr.tables().get(i);
+                sb.append(i == 0 ? "" : ", ").append(SqlText.qualifiedName(t.schema(), t.name()));
+            }
+            if (tr.restartSequences()) {
+                sb.append(" RESTART IDENTITY");
+            }
+            if (tr.cascade()) {
+                sb.append(" CASCADE");
+            }
+            sb.append(';');
+        }
+        return sb.toString();
+    }
+
+    /** The statement that undoes the change. */
+    public String undo(RowChange change) {
+        StringBuilder sb = new StringBuilder(256);
+        Source s = change.source();
+        String table = SqlText.qualifiedName(s.schema(), s.table());
+        if (change instanceof RowChange.Insert ins) {
+            delete(sb, table, s, ins.after(), s.newCtid());
+        } else if (change instanceof RowChange.Update up) {
+            update(sb, table, s, up.before(), up.after(), up.after(), s.newCtid());
+        } else if (change instanceof RowChange.Delete del) {
+            insert(sb, table, del.before());
+        } else if (change instanceof RowChange.Truncate tr) {
+            sb.append("-- xlogminer: a TRUNCATE cannot be undone from WAL: the rows it removed are not logged (")
+                .append(tr.tables().stream().map(TableName::toString).collect(java.util.stream.Collectors.joining(", ")))
+                .append(")\n")
+                .append("SELECT ").append(UNRECOVERABLE).append('(')
+                .append(SqlText.quoteLiteral("rows removed by TRUNCATE")).append(");");
+        }
+        return sb.toString();
+    }
+
+    private void insert(StringBuilder sb, String table, Row row) {
+        comments(sb, row.columns(), "INSERT");
+        sb.append("INSERT INTO ").append(table).append(" (");
+        List<Column> cols = row.columns();
+        for (int i = 0; i < cols.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(SqlText.quoteIdentifier(cols.get(i).name()));
+        }
+        sb.append(") VALUES (");
+        for (int i = 0; i < cols.size(); i++) {
+            sb.append(i == 0 ? "" : ", ");
+            literal(sb, cols.get(i).value());
+        }
+        sb.append(");");
+    }
+
+    /**
+     * UPDATE table SET (target values) WHERE (row found by {@code match}); {@code other} is the
+     * row's other version, to tell changed columns.
+     */
+    private void update(StringBuilder sb, String table, Source s, Row target, Row other, Row match, String ctid) {
+        List<Column> set = new ArrayList<>();
+        for (Column c : target.columns()) {
+            Column o = other.column(c.name());
+            boolean changed = o == null || !sameValue(c.value(), o.value());
+            if (c.value() instanceof Value.Unknown) {
+                if (o != null && c.value().equals(o.value())) {
+                    continue; // the same TOAST pointer on both sides: unchanged
+                }
+                if (!changed) {
+                    continue;
+                }
+            }
+            if (changedColumnsOnly && !changed) {
+                continue;
+            }
+            set.add(c);
+        }
+        if (set.isEmpty()) {
+            // Nothing to set (e.g. only unchanged values): keep a statement that touches the row.
+            for (Column c : target.columns()) {
+                if (!(c.value() instanceof Value.Unknown)) {
+                    set.add(c);
+                    break;
+                }
+            }
+        }
+        comments(sb, set, "UPDATE");
+        sb.append("UPDATE ").append(table).append(" SET ");
+        for (int i = 0; i < set.size(); i++) {
+            Column c = set.get(i);
+            sb.append(i == 0 ? "" : ", ").append(SqlText.quoteIdentifier(c.name())).append(" = ");
+            literal(sb, c.value());
+        }
+        where(sb, table, s, match, ctid);
+        sb.append(';');
+    }
+
+    private void delete(StringBuilder sb, String table, Source s, Row match, String ctid) {
+        sb.append("DELETE FROM ").append(table);
+        where(sb, table, s, match, ctid);
+        sb.append(';');
+    }
+
+    private void where(StringBuilder sb, String table, Source s, Row match, String ctid) {
+        List<String> key = keyColumns.apply(s.schema(), s.table());
+        List<Column> cond = new ArrayList<>();
+        if (!key.isEmpty()) {
+            for (String k : key) {
+                Column c = match.column(k);
+                if (c == null) {
+                    throw new IllegalStateException("key column " + k + " missing from a row of " + table);
+                }
+                cond.add(c);
+            }
+            sb.append(" WHERE ");
+            conditions(sb, cond);
+            return;
+        }
+        for (Column c : match.columns()) {
+            cond.add(c);
+        }
+        sb.append(" WHERE ctid = COALESCE(");
+        if (ctid != null) {
+            sb.append("(SELECT ctid FROM ").append(table).append(" WHERE ctid = ")
+                .append(SqlText.quoteLiteral(ctid)).append("::tid AND ");
+            conditions(sb, cond);
+            sb.append("), ");
+        }
+        sb.append("(SELECT ctid FROM ").append(table).append(" WHERE ");
+        conditions(sb, cond);
+        sb.append(" LIMIT 1))");
+    }
+
+    private static void conditions(StringBuilder sb, List<Column> cols) {
+        for (int i = 0; i < cols.size(); i++) {
+            Column c = cols.get(i);
+            if (i > 0) {
+                sb.append(" AND ");
+            }
+            String name = SqlText.quoteIdentifier(c.name());
+            Value v = c.value();
+            if (v instanceof Value.Null) {
+                sb.append(name).append(" IS NULL");
+            } else if (v instanceof Value.Known k && !hasEquality(c.type())) {
+                // json, xml, point and friends have no = operator: compare their text
+                sb.append(name).append("::text = ").append(SqlText.quoteLiteral(k.text()));
+            } else {
+                sb.append(name).append(" = ");
+                literal(sb, v);
+            }
+        }
+    }
+
+    /** Types without a default equality operator. */
+    private static boolean hasEquality(String type) {
+        String t = type.endsWith("[]") ? type.substring(0, type.length() - 2) : type;
+        switch (t) {
+            case "json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle":
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private static void literal(StringBuilder sb, Value v) {
+        if (v instanceof Value.Null) {
+            sb.append("NULL");
+        } else if (v instanceof Value.Known k) {
+            sb.append(k.sqlLiteral());
+        } else {
+            sb.append(UNRECOVERABLE).append('(').append(SqlText.quoteLiteral(((Value.Unknown) v).reason())).append(')');
+        }
+    }
+
+    private static boolean sameValue(Value a, Value b) {
+        if (a instanceof Value.Known ka && b instanceof Value.Known kb) {
+            return ka.text().equals(kb.text());
+        }
+        return a.equals(b);
+    }
+
+    /** A comment line per value the statement cannot know. */
+    private static void comments(StringBuilder sb, List<Column> cols, String what) {
+        for (Column c : cols) {
+            if (c.value() instanceof Value.Unknown u) {
+                sb.append("-- xlogminer: ").append(what).append(" needs column ").append(c.name())
+                    .append(", which cannot be recovered: ").append(u.reason().replace('\n', ' ')).append('\n');
+            }
+        }
+    }
+}
