@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Reads PostgreSQL 13-18 WAL segments and turns them into records, REDO and UNDO SQL.",
-    subcommands = {RecordsCommand.class},
+    subcommands = {RecordsCommand.class, CatalogCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",

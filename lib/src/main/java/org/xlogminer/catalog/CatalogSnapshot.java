@@ -5,12 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.xlogminer.wal.CatalogMismatchException;
+
 /**
  * What xlogminer needs to know of one database to turn WAL into rows: its tables, their columns
  * and the types those columns use, as they were at {@link #captureLsn()}. Captured from a live
  * server over a read-only JDBC session, saved as portable JSON, loaded by the miner.
  *
- * <p>Maps WAL relations (tablespace, database, relfilenode) to tables. Immutable and thread-safe.
+ * <p>Maps WAL relations (tablespace, database, relfilenode) to tables. Immutable and thread-safe;
+ * the lookups ({@link #tableByRelfilenode}, {@link #tableByOid}, {@link #table(String)}) use a
+ * {@link CatalogIndex} built on first use and allocate nothing.
  *
  * @param systemIdentifier the cluster's system identifier (pg_control_system()); WAL of another
  *                         cluster is refused
@@ -31,15 +35,71 @@ public record CatalogSnapshot(long systemIdentifier, int serverVersionNum, Strin
                               String databaseName, long defaultTablespace, int timeline, long captureLsn,
                               Instant capturedAt, List<TableInfo> tables, Map<Long, TypeInfo> types) {
 
+    /** OID of pg_global, the tablespace of shared catalogs (GLOBALTABLESPACE_OID). */
+    public static final long GLOBAL_TABLESPACE = 1664;
+
     public CatalogSnapshot {
         Objects.requireNonNull(serverVersion, "serverVersion");
         Objects.requireNonNull(databaseName, "databaseName");
-        tables = List.copyOf(tables);
+        tables = TableList.copyOf(tables);
         types = Map.copyOf(types);
     }
 
     /** The major version, e.g. 15. */
     public int major() {
         return serverVersionNum / 10000;
+    }
+
+    /** The lookup maps over {@link #tables()}, built on first use. */
+    public CatalogIndex index() {
+        return ((TableList) tables).index();
+    }
+
+    /**
+     * The table a WAL block reference names, or null when it is not one of this snapshot's (another
+     * database, an index, a sequence, a relation created after the capture).
+     *
+     * @param tablespace  the block reference's spcOid
+     * @param database    its dbOid: {@link #databaseOid()}, or 0 for shared catalogs (which live in
+     *                    {@link #GLOBAL_TABLESPACE})
+     * @param relfilenode its relNumber
+     */
+    public TableInfo tableByRelfilenode(long tablespace, long database, long relfilenode) {
+        boolean shared = tablespace == GLOBAL_TABLESPACE;
+        if (database != (shared ? 0 : databaseOid)) {
+            return null;
+        }
+        return index().byRelfilenode(tablespace, relfilenode);
+    }
+
+    /** The table with this pg_class OID, or null. */
+    public TableInfo tableByOid(long oid) {
+        return index().byOid(oid);
+    }
+
+    /** The table named {@code "schema.name"} (unquoted, exact case, as {@link TableInfo#qualifiedName()}), or null. */
+    public TableInfo table(String qualifiedName) {
+        return index().byQualifiedName(qualifiedName);
+    }
+
+    /** The type with this OID, or null. */
+    public TypeInfo type(long oid) {
+        return types.get(oid);
+    }
+
+    /**
+     * Checks that WAL with this system identifier (from a segment's long page header) is of the
+     * cluster this snapshot was captured from.
+     *
+     * @param walSystemIdentifier xlp_sysid of the WAL
+     * @param segment             the segment it was read from, for the message (may be null)
+     * @throws CatalogMismatchException naming both identifiers when they differ
+     */
+    public void checkMatches(long walSystemIdentifier, String segment) {
+        if (walSystemIdentifier != systemIdentifier) {
+            throw new CatalogMismatchException("catalog is of another cluster: system identifier "
+                + Long.toUnsignedString(systemIdentifier) + ", the WAL's is "
+                + Long.toUnsignedString(walSystemIdentifier), segment, 0);
+        }
     }
 }

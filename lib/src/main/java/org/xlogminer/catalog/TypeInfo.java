@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param baseTypmod   typtypmod for domains (-1 otherwise)
  * @param enumLabels   for enums: pg_enum.oid (what tuples store) to label
  * @param attributes   for composites: the attributes of typrelid, by attnum
- * @param rangeSubtype for ranges: rngsubtype (0 otherwise)
+ * @param rangeSubtype for ranges: rngsubtype; for multiranges (14+): their range type
+ *                     (pg_range.rngtypid of the row whose rngmultitypid is this type); 0 otherwise
  */
 public record TypeInfo(long oid, String schema, String name, String sqlName, char kind, char category, int len,
                        boolean byval, char align, long elementOid, long arrayOid, long baseTypeOid, int baseTypmod,
