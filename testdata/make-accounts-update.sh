@@ -2,7 +2,8 @@
 # Produces testdata/pg15-accounts-update/: real WAL of PostgreSQL 15 (Debian) in which a DBA runs
 #   UPDATE accounts SET balance = 0;   -- no WHERE
 # on a realistic table. wal_level=logical and REPLICA IDENTITY FULL, 1 MB segments.
-# Only the segments covering the scenario are kept; range.txt holds its LSN range.
+# Only the segments covering the scenario are kept; range.txt holds its LSN range and
+# catalog.json the catalog snapshot (xlogminer catalog) taken just before the UPDATE.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/pg15-accounts-update"
@@ -42,6 +43,8 @@ SELECT g,
 FROM generate_series(1, 50) g;
 CHECKPOINT;
 SQL
+# The catalog snapshot the miner needs, captured read-only by xlogminer itself.
+"$here/../xlogminer" catalog --jdbc-url "jdbc:postgresql://127.0.0.1:$port/postgres" --user postgres -o "$work/catalog.json"
 start=$("${psql[@]}" -Atc "SELECT pg_current_wal_insert_lsn()")
 "${psql[@]}" -c "UPDATE public.accounts SET balance = 0"
 end=$("${psql[@]}" -Atc "SELECT pg_current_wal_insert_lsn()")
@@ -56,6 +59,7 @@ for ((s = first; s <= last; s++)); do
   name=$(printf '%08X%08X%08X' 1 $((s / 4096)) $((s % 4096)))
   cp "$work/data/pg_wal/$name" "$out/pg_wal/"
 done
+cp "$work/catalog.json" "$out/catalog.json"
 printf 'start %s\nend %s\n' "$start" "$end" > "$out/range.txt"
 "$bin/postgres" --version > "$out/server-version.txt"
 echo "wrote $out ($start .. $end)"

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Reads PostgreSQL 13-18 WAL segments and turns them into records, REDO and UNDO SQL.",
-    subcommands = {RecordsCommand.class, CatalogCommand.class},
+    subcommands = {MineCommand.class, StatsCommand.class, RecordsCommand.class, CatalogCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -54,7 +54,23 @@ public final class Main implements Callable<Integer> {
     /** Runs the command line with the given writers; returns the exit code. For tests and embedding. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = commandLine(out, err);
-        return cl.execute(args);
+        return cl.execute(withDefaultSubcommand(args));
+    }
+
+    /** {@code xlogminer --wal-dir ...} means {@code xlogminer mine --wal-dir ...}. */
+    static String[] withDefaultSubcommand(String[] args) {
+        if (args.length == 0 || !args[0].startsWith("-")) {
+            return args;
+        }
+        switch (args[0]) {
+            case "-h", "--help", "-V", "--version":
+                return args;
+            default:
+                String[] a = new String[args.length + 1];
+                a[0] = "mine";
+                System.arraycopy(args, 0, a, 1, args.length);
+                return a;
+        }
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {

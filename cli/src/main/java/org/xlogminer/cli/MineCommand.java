@@ -1,0 +1,73 @@
+package org.xlogminer.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.event.RowChange;
+import org.xlogminer.event.Transaction;
+import org.xlogminer.mine.Miner;
+import org.xlogminer.render.ChangeFilter;
+import org.xlogminer.render.JsonLinesWriter;
+import org.xlogminer.render.SqlRenderer;
+import org.xlogminer.render.SqlScriptWriter;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code xlogminer [mine]}: REDO or UNDO SQL (or JSON lines) of the committed row changes. */
+@Command(name = "mine", mixinStandardHelpOptions = true,
+    description = {"Prints the row changes of committed transactions as REDO SQL (default), UNDO SQL (--undo) or JSON lines.",
+        "SQL is psql-ready: a BEGIN/COMMIT block per transaction; UNDO lists transactions and statements newest first."})
+final class MineCommand implements Callable<Integer> {
+
+    enum Format { sql, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    MiningOptions options;
+
+    @Option(names = "--undo", description = "Print the statements that undo the changes.")
+    boolean undo;
+
+    @Option(names = "--format", defaultValue = "sql", paramLabel = "FORMAT", description = "sql (default) or json.")
+    Format format;
+
+    @Option(names = "--changed-columns", description = "UPDATE sets only the columns that changed (default: all).")
+    boolean changedColumns;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CatalogSnapshot catalog = options.catalog(spec);
+        ChangeFilter filter = options.filter(spec);
+        SqlRenderer renderer = MiningOptions.renderer(catalog, changedColumns);
+        try (Miner miner = options.miner(spec, catalog)) {
+            if (format == Format.json) {
+                JsonLinesWriter json = new JsonLinesWriter(out, renderer);
+                for (Transaction tx : miner) {
+                    json.write(tx, filter.apply(tx));
+                }
+                out.flush();
+            } else {
+                try (SqlScriptWriter sql = new SqlScriptWriter(out, renderer, undo,
+                    Path.of(System.getProperty("java.io.tmpdir")))) {
+                    for (Transaction tx : miner) {
+                        List<RowChange> changes = filter.apply(tx);
+                        sql.write(tx, changes);
+                    }
+                    sql.finish();
+                }
+            }
+            return options.report(err, miner);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package org.xlogminer.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.xlogminer.catalog.CatalogJson;
+import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.catalog.ColumnInfo;
+import org.xlogminer.catalog.TableInfo;
+import org.xlogminer.event.TableName;
+import org.xlogminer.mine.Miner;
+import org.xlogminer.render.ChangeFilter;
+import org.xlogminer.render.SqlRenderer;
+import org.xlogminer.wal.Lsn;
+import org.xlogminer.wal.reader.DirectorySegmentSource;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** The options mine and stats share: where the WAL and catalog are, and which changes to show. */
+final class MiningOptions {
+
+    @Option(names = "--wal-dir", required = true, paramLabel = "DIR", description = "Directory of WAL segment files.")
+    Path walDir;
+
+    @Option(names = "--catalog", required = true, paramLabel = "FILE",
+        description = "Catalog snapshot (xlogminer catalog -o FILE) of the database the WAL is from.")
+    Path catalogFile;
+
+    @Option(names = "--from-lsn", paramLabel = "LSN", description = "Show transactions that commit at or after this LSN.")
+    Lsn fromLsn;
+
+    @Option(names = "--to-lsn", paramLabel = "LSN", description = "Read WAL records that start before this LSN.")
+    Lsn toLsn;
+
+    @Option(names = "--from-time", paramLabel = "TIME",
+        description = "Show transactions committed at or after this time (ISO-8601; without an offset: UTC).")
+    String fromTime;
+
+    @Option(names = "--to-time", paramLabel = "TIME", description = "Show transactions committed before this time.")
+    String toTime;
+
+    @Option(names = "--xid", paramLabel = "XID", description = "Show only this transaction (repeatable).")
+    List<Long> xids = new ArrayList<>();
+
+    @Option(names = "--table", paramLabel = "SCHEMA.NAME",
+        description = "Show only this table (repeatable); quote names with dots: '\"my.schema\".t'.")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--op", split = ",", paramLabel = "OP", description = "Operations to show: insert,update,delete,truncate.")
+    List<String> ops = new ArrayList<>();
+
+    @Option(names = "--include-aborted", description = "Show aborted transactions too (marked, ending in ROLLBACK).")
+    boolean includeAborted;
+
+    @Option(names = "--timeline", paramLabel = "TLI", description = "Timeline to read (default: the highest present).")
+    int timeline;
+
+    @Option(names = "--memory-mb", paramLabel = "MB", defaultValue = "256",
+        description = "Memory for open transactions before they spill to disk (default: ${DEFAULT-VALUE}).")
+    long memoryMb;
+
+    CatalogSnapshot catalog(CommandSpec spec) throws java.io.IOException {
+        if (!Files.isRegularFile(catalogFile)) {
+            throw new ParameterException(spec.commandLine(), "--catalog " + catalogFile + " is not a file");
+        }
+        return CatalogJson.read(catalogFile);
+    }
+
+    Miner miner(CommandSpec spec, CatalogSnapshot catalog) throws java.io.IOException {
+        if (!Files.isDirectory(walDir)) {
+            throw new ParameterException(spec.commandLine(), "--wal-dir " + walDir + " is not a directory");
+        }
+        for (String op : ops) {
+            if (!Set.of("insert", "update", "delete", "truncate").contains(op)) {
+                throw new ParameterException(spec.commandLine(), "--op " + op + ": expected insert, update, delete or truncate");
+            }
+        }
+        return Miner.builder(DirectorySegmentSource.open(walDir, timeline), catalog)
+            .fromLsn(fromLsn == null ? 0 : fromLsn.value())
+            .toLsn(toLsn == null ? 0 : toLsn.value())
+            .includeAborted(includeAborted)
+            .memoryBudget(memoryMb << 20)
+            .build();
+    }
+
+    ChangeFilter filter(CommandSpec spec) {
+        Set<TableName> names = new HashSet<>();
+        for (String t : tables) {
+            names.add(parseTable(spec, t));
+        }
+        return new ChangeFilter(new HashSet<>(xids), names, new HashSet<>(ops), time(spec, "--from-time", fromTime),
+            time(spec, "--to-time", toTime));
+    }
+
+    /** Renders with each table's replica-identity key, else its primary key, else none. */
+    static SqlRenderer renderer(CatalogSnapshot catalog, boolean changedColumnsOnly) {
+        Map<TableName, List<String>> keys = new HashMap<>();
+        for (TableInfo t : catalog.tables()) {
+            List<Integer> attnums = !t.identityKey().isEmpty() ? t.identityKey() : t.primaryKey();
+            List<String> names = new ArrayList<>();
+            for (int a : attnums) {
+                ColumnInfo c = t.column(a);
+                if (c != null) {
+                    names.add(c.name());
+                }
+            }
+            keys.put(new TableName(t.schema(), t.name()), List.copyOf(names));
+        }
+        return new SqlRenderer((s, n) -> keys.getOrDefault(new TableName(s, n), List.of()), changedColumnsOnly);
+    }
+
+    /** Writes the summary of a run to stderr; returns the exit code it calls for. */
+    int report(PrintWriter err, Miner miner) {
+        Miner.MiningSummary s = miner.summary();
+        err.println("xlogminer: " + s.transactions() + " transactions, " + s.rowChanges() + " row changes from "
+            + s.recordsRead() + " records read from " + s.readStartText() + "; " + s.endOfWal());
+        s.unknownRelations().forEach((rel, n) -> err.println("xlogminer: relation " + rel
+            + " is not in the catalog: " + n + " records skipped"));
+        if (s.openTransactions() > 0) {
+            err.println("xlogminer: " + s.openTransactions() + " transactions had not ended where reading stopped (not shown)");
+        }
+        for (String w : s.warnings()) {
+            err.println("xlogminer: warning: " + w);
+        }
+        if (toLsn != null && s.endOfWal() != null
+            && s.endOfWal().reason() != org.xlogminer.wal.reader.EndOfWal.Reason.END_LSN_REACHED) {
+            err.println("xlogminer: error: WAL ends at " + Lsn.format(s.endOfWal().lsn()) + " (segment "
+                + s.endOfWal().segment() + "), before --to-lsn " + toLsn);
+            return Main.EXIT_BAD_WAL;
+        }
+        return Main.EXIT_OK;
+    }
+
+    private static Instant time(CommandSpec spec, String option, String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text.trim().replace(' ', 'T');
+        try {
+            return OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                throw new ParameterException(spec.commandLine(), option + " " + text
+                    + ": expected a time such as 2026-11-17T14:30:00+01:00 or 2026-11-17 13:30:00 (UTC)");
+            }
+        }
+    }
+
+    /** schema.name, either part optionally double-quoted ("" inside quotes is a quote). */
+    static TableName parseTable(CommandSpec spec, String text) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (quoted) {
+                if (ch == '"') {
+                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                        cur.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    cur.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+            } else if (ch == '.') {
+                parts.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(Character.toLowerCase(ch));
+            }
+        }
+        parts.add(cur.toString());
+        if (quoted || parts.size() != 2 || parts.get(0).isEmpty() || parts.get(1).isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--table " + text + ": expected SCHEMA.NAME");
+        }
+        return new TableName(parts.get(0), parts.get(1));
+    }
+}

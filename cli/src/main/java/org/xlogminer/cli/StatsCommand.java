@@ -1,0 +1,122 @@
+package org.xlogminer.cli;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.event.RowChange;
+import org.xlogminer.event.TableName;
+import org.xlogminer.event.Transaction;
+import org.xlogminer.mine.Miner;
+import org.xlogminer.render.ChangeFilter;
+import org.xlogminer.wal.Lsn;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code xlogminer stats}: counts per table and per transaction, to find the accident. */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+    description = "Counts inserts, updates, deletes and truncates per table and per transaction, with first/last LSN and commit time.")
+final class StatsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    MiningOptions options;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "20",
+        description = "Transactions to list, the largest first (default ${DEFAULT-VALUE}; 0: all, in commit order).")
+    int top;
+
+    static final class Counts {
+        long inserts, updates, deletes, truncates;
+        long firstLsn, lastLsn;
+        Instant firstTime, lastTime;
+
+        void add(RowChange c, Transaction tx) {
+            switch (c.op()) {
+                case "insert" -> inserts++;
+                case "update" -> updates++;
+                case "delete" -> deletes++;
+                default -> truncates++;
+            }
+            if (firstLsn == 0) {
+                firstLsn = c.source().lsn();
+                firstTime = tx.commitTime();
+            }
+            lastLsn = c.source().lsn();
+            lastTime = tx.commitTime();
+        }
+
+        long total() {
+            return inserts + updates + deletes + truncates;
+        }
+    }
+
+    record TxCounts(Transaction tx, Counts counts, List<String> tables) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        CatalogSnapshot catalog = options.catalog(spec);
+        ChangeFilter filter = options.filter(spec);
+        Map<TableName, Counts> perTable = new LinkedHashMap<>();
+        List<TxCounts> perTx = new ArrayList<>();
+        try (Miner miner = options.miner(spec, catalog)) {
+            for (Transaction tx : miner) {
+                List<RowChange> changes = filter.apply(tx);
+                if (changes.isEmpty()) {
+                    continue;
+                }
+                Counts txc = new Counts();
+                List<String> names = new ArrayList<>();
+                for (RowChange c : changes) {
+                    TableName t = new TableName(c.source().schema(), c.source().table());
+                    perTable.computeIfAbsent(t, k -> new Counts()).add(c, tx);
+                    txc.add(c, tx);
+                    if (!names.contains(t.toString())) {
+                        names.add(t.toString());
+                    }
+                }
+                perTx.add(new TxCounts(tx, txc, names));
+            }
+            out.println("# per table");
+            out.printf("%-40s %10s %10s %10s %9s  %-12s %-12s %s%n", "table", "inserts", "updates", "deletes", "truncates",
+                "first_lsn", "last_lsn", "first_commit .. last_commit");
+            perTable.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue().total(), a.getValue().total()))
+                .forEach(e -> {
+                    Counts c = e.getValue();
+                    out.printf("%-40s %10d %10d %10d %9d  %-12s %-12s %s .. %s%n", e.getKey(), c.inserts, c.updates,
+                        c.deletes, c.truncates, Lsn.format(c.firstLsn), Lsn.format(c.lastLsn), c.firstTime, c.lastTime);
+                });
+            out.println();
+            out.println("# per transaction" + (top > 0 ? " (the " + top + " largest)" : ""));
+            out.printf("%-12s %-12s %-30s %10s %10s %10s %9s  %s%n", "xid", "commit_lsn", "commit_time", "inserts",
+                "updates", "deletes", "truncates", "tables");
+            List<TxCounts> list = new ArrayList<>(perTx);
+            if (top > 0) {
+                list.sort((a, b) -> Long.compare(b.counts.total(), a.counts.total()));
+                list = list.subList(0, Math.min(top, list.size()));
+            }
+            for (TxCounts t : list) {
+                Counts c = t.counts;
+                out.printf("%-12d %-12s %-30s %10d %10d %10d %9d  %s%s%n", t.tx.xid(), Lsn.format(t.tx.commitLsn()),
+                    t.tx.commitTime(), c.inserts, c.updates, c.deletes, c.truncates, String.join(",", t.tables),
+                    t.tx.incomplete() ? " (incomplete)" : "");
+            }
+            out.flush();
+            return options.report(spec.commandLine().getErr(), miner);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.xlogminer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.xlogminer.TestData;
+
+/**
+ * {@code xlogminer mine} and {@code stats} on the shipped WAL of an UPDATE without WHERE
+ * (testdata/pg15-accounts-update): 50 accounts set to balance 0, and the UNDO that gives each its
+ * balance back.
+ */
+class MineCommandTest {
+
+    private static final Path DIR = TestData.dir("pg15-accounts-update");
+
+    private static String[] args(String... more) throws Exception {
+        String from = Files.readAllLines(DIR.resolve("range.txt")).get(0).split(" ")[1];
+        List<String> a = new java.util.ArrayList<>(List.of("--wal-dir", DIR.resolve("pg_wal").toString(),
+            "--catalog", DIR.resolve("catalog.json").toString(), "--from-lsn", from));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void redoShowsTheAccidentOneStatementPerRow() throws Exception {
+        CliRun run = CliRun.of(args());
+        assertEquals(0, run.exitCode(), run.toString());
+        List<String> lines = run.stdoutLines();
+        assertTrue(lines.get(0).matches("-- xid \\d+ committed at 0/[0-9A-F]{8} .*"), lines.get(0));
+        assertEquals("BEGIN;", lines.get(1));
+        assertEquals("COMMIT;", lines.get(52));
+        for (String l : lines.subList(2, 52)) {
+            assertTrue(l.startsWith("UPDATE public.accounts SET id = ") && l.contains(", balance = 0.00, ")
+                && l.matches(".* WHERE id = \\d+;"), l);
+        }
+        assertTrue(run.stderr().contains("1 transactions, 50 row changes"), run.stderr());
+    }
+
+    @Test
+    void undoPutsEveryBalanceBackNewestFirst() throws Exception {
+        CliRun run = CliRun.of(args("--undo"));
+        assertEquals(0, run.exitCode(), run.toString());
+        List<String> lines = run.stdoutLines();
+        assertTrue(lines.get(0).endsWith("(undo)"), lines.get(0));
+        List<String> updates = lines.subList(2, 52);
+        assertTrue(updates.get(0).endsWith("WHERE id = 50;"), "newest statement first: " + updates.get(0));
+        for (String l : updates) {
+            int id = Integer.parseInt(l.replaceAll(".* WHERE id = (\\d+);", "$1"));
+            // the generator set balance = round(id * 37.5 % 10000, 2)
+            String balance = new java.math.BigDecimal(id).multiply(new java.math.BigDecimal("37.5"))
+                .remainder(new java.math.BigDecimal(10000)).setScale(2).toPlainString();
+            assertTrue(l.contains(", balance = " + balance + ", "), "account " + id + " gets " + balance + " back: " + l);
+        }
+    }
+
+    @Test
+    void changedColumnsOnlySetsTheBalance() throws Exception {
+        CliRun run = CliRun.of(args("--undo", "--changed-columns"));
+        assertTrue(run.stdoutLines().get(2).matches("UPDATE public\\.accounts SET balance = [0-9.]+ WHERE id = 50;"),
+            run.stdoutLines().get(2));
+    }
+
+    @Test
+    void jsonHasOneObjectPerRowChange() throws Exception {
+        CliRun run = CliRun.of(args("--format", "json"));
+        assertEquals(0, run.exitCode(), run.toString());
+        ObjectMapper m = new ObjectMapper();
+        List<String> lines = run.stdoutLines();
+        assertEquals(50, lines.size());
+        JsonNode first = m.readTree(lines.get(0));
+        assertEquals("update", first.get("op").asText());
+        assertEquals("accounts", first.get("table").asText());
+        assertEquals("0.00", first.get("after").get("balance").asText());
+        assertTrue(first.get("before").get("balance").asText().matches("[0-9]+\\.[0-9]{2}"));
+        assertTrue(first.get("undo").asText().startsWith("UPDATE public.accounts SET"));
+        assertTrue(first.get("commit_lsn").asText().matches("0/[0-9A-F]{8}"));
+    }
+
+    @Test
+    void filtersByTableAndOperation() throws Exception {
+        assertEquals(0, CliRun.of(args("--table", "public.other")).stdoutLines().size());
+        assertEquals(0, CliRun.of(args("--op", "insert,delete")).stdoutLines().size());
+        assertEquals(53, CliRun.of(args("--table", "PUBLIC.Accounts", "--op", "update")).stdoutLines().size());
+        assertEquals(2, CliRun.of(args("--op", "nope")).exitCode());
+    }
+
+    @Test
+    void statsFindTheAccident() throws Exception {
+        String[] a = args();
+        String[] s = new String[a.length + 1];
+        s[0] = "stats";
+        System.arraycopy(a, 0, s, 1, a.length);
+        CliRun run = CliRun.of(s);
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.stdout().lines().anyMatch(l -> l.matches("public\\.accounts\\s+0\\s+50\\s+0\\s+0 .*")), run.stdout());
+    }
+}

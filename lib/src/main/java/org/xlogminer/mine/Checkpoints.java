@@ -1,0 +1,82 @@
+package org.xlogminer.mine;
+
+import java.io.IOException;
+
+import org.xlogminer.wal.reader.SegmentSource;
+import org.xlogminer.wal.reader.WalReader;
+import org.xlogminer.wal.reader.XLogRecordView;
+import org.xlogminer.wal.rmgr.RecordTypeNames;
+
+/**
+ * Finds where mining must start reading: the REDO point of the last checkpoint whose record lies
+ * at or before the requested start. From there every page a later record needs had its first
+ * change after the checkpoint logged with a full-page image, and every transaction with an xid at
+ * or above the checkpoint's nextXid began after it.
+ *
+ * <table>
+ * <caption>CheckPoint, main data of XLOG CHECKPOINT_SHUTDOWN (0x00) / CHECKPOINT_ONLINE (0x10)
+ * ({@code src/include/catalog/pg_control.h})</caption>
+ * <tr><th>offset</th><th>size</th><th>field</th></tr>
+ * <tr><td>0</td><td>8</td><td>redo</td></tr>
+ * <tr><td>8</td><td>4</td><td>ThisTimeLineID</td></tr>
+ * <tr><td>12</td><td>4</td><td>PrevTimeLineID</td></tr>
+ * <tr><td>16</td><td>1</td><td>fullPageWrites (17+: then int wal_level at 20)</td></tr>
+ * <tr><td>24</td><td>8</td><td>nextXid (FullTransactionId: epoch high, xid low)</td></tr>
+ * </table>
+ */
+public final class Checkpoints {
+
+    public static final int XLOG_CHECKPOINT_SHUTDOWN = 0x00;
+    public static final int XLOG_CHECKPOINT_ONLINE = 0x10;
+    static final int REDO = 0;
+    static final int NEXT_XID = 24;
+
+    /** A checkpoint record: where it is, its REDO point and the next xid it saw. */
+    public record Checkpoint(long lsn, long redo, int nextXid) {
+    }
+
+    private Checkpoints() {
+    }
+
+    /** The checkpoint in this record, or null when it is not a checkpoint record. */
+    public static Checkpoint of(XLogRecordView r) {
+        if (r.rmid() != RecordTypeNames.RM_XLOG_ID) {
+            return null;
+        }
+        int op = r.rmgrInfo();
+        if ((op != XLOG_CHECKPOINT_SHUTDOWN && op != XLOG_CHECKPOINT_ONLINE) || r.mainDataLength() < NEXT_XID + 8) {
+            return null;
+        }
+        int m = r.mainDataOffset();
+        return new Checkpoint(r.lsn(), r.buffer().getLong(m + REDO), r.buffer().getInt(m + NEXT_XID));
+    }
+
+    /**
+     * The last checkpoint whose record starts at or before {@code lsn}, looking back a growing number
+     * of segments (4, 16, 64, then all), or null when the WAL present has none before it.
+     */
+    public static Checkpoint lastAtOrBefore(SegmentSource source, long lsn) throws IOException {
+        long seg = Long.divideUnsigned(lsn, source.segmentSize());
+        for (long back : new long[] {4, 16, 64, Long.MAX_VALUE}) {
+            long first = Math.max(source.firstSegno(), back == Long.MAX_VALUE ? source.firstSegno() : seg - back);
+            Checkpoint found = scan(source, first * source.segmentSize(), lsn);
+            if (found != null || first == source.firstSegno()) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static Checkpoint scan(SegmentSource source, long from, long to) {
+        Checkpoint last = null;
+        WalReader reader = WalReader.builder(source).startLsn(from).endLsn(to + 1).build();
+        XLogRecordView r;
+        while ((r = reader.next()) != null) {
+            Checkpoint c = of(r);
+            if (c != null) {
+                last = c;
+            }
+        }
+        return last;
+    }
+}

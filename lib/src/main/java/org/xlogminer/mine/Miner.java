@@ -1,0 +1,347 @@
+package org.xlogminer.mine;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.catalog.TableInfo;
+import org.xlogminer.decode.HeapRecordDecoder;
+import org.xlogminer.decode.XactRecordDecoder;
+import org.xlogminer.event.RowChange;
+import org.xlogminer.event.Transaction;
+import org.xlogminer.tx.TxAssembler;
+import org.xlogminer.types.FormatWarnings;
+import org.xlogminer.wal.Lsn;
+import org.xlogminer.wal.reader.EndOfWal;
+import org.xlogminer.wal.reader.SegmentSource;
+import org.xlogminer.wal.reader.WalReader;
+import org.xlogminer.wal.reader.XLogRecordView;
+import org.xlogminer.wal.rmgr.RecordTypeNames;
+
+/**
+ * Mines committed transactions out of WAL: the library's main entry point.
+ *
+ * <pre>{@code
+ * CatalogSnapshot catalog = CatalogJson.read(Path.of("catalog.json"));
+ * try (Miner miner = Miner.builder(DirectorySegmentSource.open(walDir), catalog)
+ *         .fromLsn(Lsn.parse("0/1A000000").value())
+ *         .build()) {
+ *     for (Transaction tx : miner) {
+ *         for (RowChange change : tx.changes()) { ... }
+ *     }
+ *     System.err.println(miner.summary());
+ * }
+ * }</pre>
+ *
+ * <p>Reading starts at the REDO point of the last checkpoint at or before the start LSN; records
+ * before the start LSN only fill the transaction buffers. Transactions are released at their
+ * commit record, in commit order, when the commit lies at or after the start LSN (and before the
+ * end LSN); aborted ones only when asked. A transaction whose xid is below the checkpoint's nextXid
+ * may have written before the REDO point: it is marked incomplete. Only relations in the catalog
+ * (and their TOAST tables) are kept; others are counted in {@link #summary()}.
+ *
+ * <p>Not thread-safe: one consumer. Closing deletes spill files.
+ */
+public final class Miner implements Closeable, Iterable<Transaction> {
+
+    private final SegmentSource source;
+    private final CatalogSnapshot catalog;
+    private final long fromLsn;
+    private final long toLsn;
+    private final boolean includeAborted;
+    private final WalReader reader;
+    private final TxAssembler assembler;
+    private final FormatWarnings warnings = new FormatWarnings();
+    private final ToastStore toast;
+    private final HeapRecordDecoder heap = new HeapRecordDecoder();
+    private final XactRecordDecoder xact = new XactRecordDecoder();
+    private final ArrayDeque<Transaction> ready = new ArrayDeque<>();
+    private final TreeMap<String, Long> unknownRelations = new TreeMap<>();
+    private final long readStart;
+    private RowDecoder decoder;
+    private boolean clusterChecked;
+    private boolean startKnown;
+    private int nextXidAtStart;
+    private boolean finished;
+    private long recordsRead;
+    private long transactionsReleased;
+    private long rowChanges;
+    private int[] subxids = new int[64];
+
+    private Miner(Builder b) throws IOException {
+        this.source = b.source;
+        this.catalog = b.catalog;
+        this.fromLsn = b.fromLsn;
+        this.toLsn = b.toLsn;
+        this.includeAborted = b.includeAborted;
+        this.assembler = new TxAssembler(b.memoryBudget, b.spillDir);
+        this.toast = new ToastStore(b.toastBudget);
+        long start = fromLsn;
+        if (fromLsn != 0) {
+            Checkpoints.Checkpoint c = Checkpoints.lastAtOrBefore(source, fromLsn);
+            if (c != null && Long.compareUnsigned(c.redo(), fromLsn) <= 0
+                && source.contains(Long.divideUnsigned(c.redo(), source.segmentSize()))) {
+                start = c.redo();
+                startKnown = true;
+                nextXidAtStart = c.nextXid();
+            }
+        }
+        this.readStart = start;
+        this.reader = WalReader.builder(source).startLsn(start).endLsn(toLsn).build();
+    }
+
+    public static Builder builder(SegmentSource source, CatalogSnapshot catalog) {
+        return new Builder(source, catalog);
+    }
+
+    /**
+     * The next released transaction, or null when the WAL (or the range) is read.
+     *
+     * @throws org.xlogminer.wal.WalException on corrupt WAL, a gap, or a catalog of another cluster
+     */
+    public Transaction next() {
+        while (ready.isEmpty()) {
+            if (finished) {
+                return null;
+            }
+            XLogRecordView r = reader.next();
+            if (r == null) {
+                finished = true;
+                return ready.poll();
+            }
+            recordsRead++;
+            if (!clusterChecked) {
+                catalog.checkMatches(reader.systemIdentifier(), source.segmentName(r.lsn() / source.segmentSize()));
+                decoder = new RowDecoder(catalog, r.version(), toast, warnings);
+                clusterChecked = true;
+            }
+            if (xact.wrap(r)) {
+                transactionEnd(r);
+            } else if (heap.wrap(r)) {
+                keep(r);
+            } else if (!startKnown) {
+                Checkpoints.Checkpoint c = Checkpoints.of(r);
+                if (c != null) {
+                    startKnown = true;
+                    nextXidAtStart = c.nextXid();
+                }
+            }
+        }
+        return ready.poll();
+    }
+
+    private void keep(XLogRecordView r) {
+        if (heap.op() == HeapRecordDecoder.Op.TRUNCATE) {
+            if (heap.truncateDatabase() == catalog.databaseOid()) {
+                assembler.add(r.xid(), r);
+            }
+            return;
+        }
+        int b = heap.newBlockIndex();
+        long db = Integer.toUnsignedLong(r.database(b));
+        if (db != catalog.databaseOid()) {
+            return;
+        }
+        long spc = Integer.toUnsignedLong(r.tablespace(b));
+        long rel = Integer.toUnsignedLong(r.relNumber(b));
+        TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
+        if (t == null) {
+            unknownRelations.merge(spc + "/" + db + "/" + rel, 1L, Long::sum);
+            return;
+        }
+        assembler.add(r.xid(), r);
+    }
+
+    private void transactionEnd(XLogRecordView r) {
+        XactRecordDecoder.Kind kind = xact.kind();
+        if (kind == XactRecordDecoder.Kind.PREPARE || kind == XactRecordDecoder.Kind.ASSIGNMENT
+            || kind == XactRecordDecoder.Kind.OTHER) {
+            return;
+        }
+        int xid = xact.xid();
+        int n = xact.subxactCount();
+        if (subxids.length < n) {
+            subxids = new int[Math.max(n, subxids.length * 2)];
+        }
+        for (int i = 0; i < n; i++) {
+            subxids[i] = xact.subxact(i);
+        }
+        boolean committed = kind == XactRecordDecoder.Kind.COMMIT || kind == XactRecordDecoder.Kind.COMMIT_PREPARED;
+        boolean wanted = Long.compareUnsigned(r.lsn(), fromLsn) >= 0 && (committed || includeAborted);
+        if (!wanted) {
+            assembler.discard(xid, subxids, n);
+            return;
+        }
+        long first = firstLsn(xid, n);
+        try (TxAssembler.Ended ended = assembler.end(xid, subxids, n)) {
+            if (ended.isEmpty()) {
+                return;
+            }
+            Instant time = xact.xactTime();
+            long commitLsn = r.lsn();
+            List<RowChange> changes = decoder.decode(ended, Integer.toUnsignedLong(xid), commitLsn, time);
+            if (changes.isEmpty()) {
+                return;
+            }
+            boolean incomplete = !startKnown || Integer.compareUnsigned(xid, nextXidAtStart) < 0
+                || (first != 0 && Long.compareUnsigned(first, readStart) < 0);
+            ready.add(new Transaction(Integer.toUnsignedLong(xid), commitLsn, time, committed, incomplete, changes));
+            transactionsReleased++;
+            rowChanges += changes.size();
+        }
+    }
+
+    private long firstLsn(int xid, int n) {
+        long first = assembler.firstLsn(xid);
+        for (int i = 0; i < n; i++) {
+            long f = assembler.firstLsn(subxids[i]);
+            if (f != 0 && (first == 0 || Long.compareUnsigned(f, first) < 0)) {
+                first = f;
+            }
+        }
+        return first;
+    }
+
+    /** What the mining saw so far: counts, relations not in the catalog, how the WAL ended. */
+    public MiningSummary summary() {
+        return new MiningSummary(recordsRead, transactionsReleased, rowChanges, readStart, Lsn.format(readStart),
+            new TreeMap<>(unknownRelations), assembler.openXids().size(), reader.endOfWal(), warnings.messages(),
+            assembler.spills(), assembler.spilledBytes());
+    }
+
+    @Override
+    public Iterator<Transaction> iterator() {
+        return new Iterator<>() {
+            private Transaction next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    next = Miner.this.next();
+                }
+                return next != null;
+            }
+
+            @Override
+            public Transaction next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Transaction t = next;
+                next = null;
+                return t;
+            }
+        };
+    }
+
+    /** The transactions as a sequential stream (close the miner, not the stream). */
+    public Stream<Transaction> stream() {
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator(),
+            Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** Listener form: hands every transaction to the consumer, then returns the summary. */
+    public MiningSummary forEachTransaction(Consumer<Transaction> listener) {
+        Transaction t;
+        while ((t = next()) != null) {
+            listener.accept(t);
+        }
+        return summary();
+    }
+
+    @Override
+    public void close() {
+        assembler.close();
+        try {
+            reader.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Counts and findings of a mining run.
+     *
+     * @param unknownRelations "spc/db/relfilenode" of relations of the catalog's database that are not
+     *                         in the catalog, with how many records touched them (skipped)
+     * @param openTransactions transactions with kept records that had not ended when reading stopped
+     */
+    public record MiningSummary(long recordsRead, long transactions, long rowChanges, long readStart,
+                                String readStartText, java.util.Map<String, Long> unknownRelations,
+                                int openTransactions, EndOfWal endOfWal, List<String> warnings, int spills,
+                                long spilledBytes) {
+    }
+
+    /** Options of a mining run. */
+    public static final class Builder {
+        private final SegmentSource source;
+        private final CatalogSnapshot catalog;
+        private long fromLsn;
+        private long toLsn;
+        private boolean includeAborted;
+        private long memoryBudget = TxAssembler.DEFAULT_MEMORY_BUDGET;
+        private long toastBudget = 256L << 20;
+        private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
+
+        private Builder(SegmentSource source, CatalogSnapshot catalog) {
+            this.source = source;
+            this.catalog = catalog;
+        }
+
+        /** Release transactions that commit at or after this LSN (0: from the start of the WAL). */
+        public Builder fromLsn(long lsn) {
+            this.fromLsn = lsn;
+            return this;
+        }
+
+        /** Read only records that start before this LSN (0: to the end of valid WAL). */
+        public Builder toLsn(long lsn) {
+            this.toLsn = lsn;
+            return this;
+        }
+
+        /** Release aborted transactions too, marked not committed. */
+        public Builder includeAborted(boolean include) {
+            this.includeAborted = include;
+            return this;
+        }
+
+        /** Bytes of open transactions' records kept in memory before spilling to disk. */
+        public Builder memoryBudget(long bytes) {
+            this.memoryBudget = bytes;
+            return this;
+        }
+
+        /** Bytes of TOAST chunks kept for values that later rows point at. */
+        public Builder toastBudget(long bytes) {
+            this.toastBudget = bytes;
+            return this;
+        }
+
+        public Builder spillDir(Path dir) {
+            this.spillDir = dir;
+            return this;
+        }
+
+        public Miner build() {
+            try {
+                return new Miner(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package org.xlogminer.mine;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.catalog.ColumnInfo;
+import org.xlogminer.catalog.TableInfo;
+import org.xlogminer.decode.HeapRecordDecoder;
+import org.xlogminer.decode.TupleRef;
+import org.xlogminer.event.Column;
+import org.xlogminer.event.Row;
+import org.xlogminer.event.RowChange;
+import org.xlogminer.event.Source;
+import org.xlogminer.event.TableName;
+import org.xlogminer.event.Value;
+import org.xlogminer.tuple.AttributeState;
+import org.xlogminer.tuple.DatumDecompressor;
+import org.xlogminer.tuple.DeformedTuple;
+import org.xlogminer.tuple.HeapTupleDeformer;
+import org.xlogminer.tuple.TupleFormatException;
+import org.xlogminer.tuple.VarlenaKind;
+import org.xlogminer.tx.TxAssembler;
+import org.xlogminer.types.FormatWarnings;
+import org.xlogminer.types.ValueFormatter;
+import org.xlogminer.types.ValueFormatters;
+import org.xlogminer.wal.WalFormatException;
+import org.xlogminer.wal.WalVersion;
+import org.xlogminer.wal.reader.XLogRecordView;
+
+/**
+ * Turns the records of one ended transaction into row changes: deforms the logged tuples with the
+ * catalog, rebuilds TOASTed values from chunks seen in the WAL read, decompresses, and formats
+ * every value once as text and as an SQL literal. What the records do not hold becomes
+ * {@link Value.Unknown} with the reason.
+ *
+ * <p>Per table, the deformer and one formatter per column are made once and reused.
+ *
+ * <p>Not thread-safe.
+ */
+final class RowDecoder {
+
+    /** The per-table plan: how to deform and format its rows. */
+    private static final class TablePlan {
+        final TableInfo table;
+        final HeapTupleDeformer deformer;
+        final ValueFormatter[] formatters;
+
+        TablePlan(TableInfo table, HeapTupleDeformer deformer, ValueFormatter[] formatters) {
+            this.table = table;
+            this.deformer = deformer;
+            this.formatters = formatters;
+        }
+    }
+
+    private final CatalogSnapshot catalog;
+    private final WalVersion version;
+    private final ToastStore toast;
+    private final ValueFormatters formatters;
+    private final Map<Long, TablePlan> plans = new HashMap<>();
+    private final XLogRecordView view = new XLogRecordView();
+    private final HeapRecordDecoder heap = new HeapRecordDecoder();
+    private final DatumDecompressor decompressor = new DatumDecompressor();
+    /** Marks, inside one row, a value whose TOAST chunks were not found; see missingToast. */
+    private static final Value MISSING_TOAST = new Value.Unknown("missing TOAST chunks");
+    /** Output positions of the last decoded row whose TOAST chunks were not found. */
+    private final java.util.BitSet missingToast = new java.util.BitSet();
+    private Value missingToastValue;
+    private final StringBuilder text = new StringBuilder(256);
+    private final StringBuilder literal = new StringBuilder(256);
+
+    RowDecoder(CatalogSnapshot catalog, WalVersion version, ToastStore toast, FormatWarnings warnings) {
+        this.catalog = catalog;
+        this.version = version;
+        this.toast = toast;
+        this.formatters = new ValueFormatters(catalog.types(), catalog.major(), warnings);
+    }
+
+    /** The row changes of a transaction's records, in WAL order. */
+    List<RowChange> decode(TxAssembler.Ended records, long xid, long commitLsn, Instant commitTime) {
+        List<RowChange> out = new ArrayList<>();
+        Map<String, RowChange.Insert> speculative = new HashMap<>();
+        for (TxAssembler.StoredRecord s : records) {
+            XLogRecordView r = view.wrapCopy(s.bytes(), s.lsn(), s.endLsn(), version);
+            if (!heap.wrap(r)) {
+                continue;
+            }
+            if (heap.op() == HeapRecordDecoder.Op.TRUNCATE) {
+                truncate(out, r, xid, commitLsn, commitTime);
+                continue;
+            }
+            int nb = heap.newBlockIndex();
+            TableInfo table = catalog.tableByRelfilenode(Integer.toUnsignedLong(r.tablespace(nb)),
+                Integer.toUnsignedLong(r.database(nb)), Integer.toUnsignedLong(r.relNumber(nb)));
+            if (table == null) {
+                continue; // filtered when kept; a table unknown here was dropped from the catalog meanwhile
+            }
+            if (table.relkind() == 't') {
+                toastChunks(table);
+                continue;
+            }
+            TablePlan plan = plan(table);
+            String newCtid = ctid(r.blockNumber(nb), heap.newOffnum());
+            String oldCtid = ctid(r.blockNumber(heap.oldBlockIndex()), heap.oldOffnum());
+            switch (heap.op()) {
+                case INSERT -> {
+                    Source src = source(s.lsn(), commitLsn, xid, commitTime, table, null, newCtid);
+                    RowChange.Insert ins = new RowChange.Insert(src, newRow(plan, "inserted"));
+                    if (heap.isSpeculative()) {
+                        speculative.put(newCtid, ins);
+                    } else {
+                        out.add(ins);
+                    }
+                }
+                case MULTI_INSERT -> {
+                    if (!heap.multiInsertHasTuples()) {
+                        for (int i = 0; i < heap.count(); i++) {
+                            out.add(new RowChange.Insert(source(s.lsn(), commitLsn, xid, commitTime, table, null, null),
+                                unknownRow(plan, "the inserted row is not in the record (a full-page image replaced it)")));
+                        }
+                    }
+                    while (heap.nextTuple()) {
+                        out.add(new RowChange.Insert(source(s.lsn(), commitLsn, xid, commitTime, table, null,
+                            ctid(r.blockNumber(nb), heap.newOffnum())), newRow(plan, "inserted")));
+                    }
+                }
+                case CONFIRM -> {
+                    RowChange.Insert ins = speculative.remove(newCtid);
+                    if (ins != null) {
+                        out.add(ins);
+                    }
+                }
+                case UPDATE, HOT_UPDATE -> {
+                    Row before = oldRow(plan);
+                    Row after = unchangedToastFromOld(newRow(plan, "updated"), before);
+                    out.add(new RowChange.Update(source(s.lsn(), commitLsn, xid, commitTime, table, oldCtid, newCtid),
+                        before, after));
+                }
+                case DELETE -> {
+                    if (heap.isSuperDelete()) {
+                        speculative.remove(oldCtidOfDelete(r));
+                        continue;
+                    }
+                    out.add(new RowChange.Delete(source(s.lsn(), commitLsn, xid, commitTime, table,
+                        oldCtidOfDelete(r), null), oldRow(plan)));
+                }
+                default -> { }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An UPDATE that changes a TOASTed value writes its new chunks in the same transaction; one that
+     * leaves it alone logs the old pointer. So a pointer whose chunks are not in the WAL read is the
+     * old value (as PostgreSQL's own logical decoding reasons), which the old row may hold.
+     */
+    private Row unchangedToastFromOld(Row after, Row before) {
+        if (missingToast.isEmpty()) {
+            return after;
+        }
+        List<Column> cols = new ArrayList<>(after.columns());
+        for (int i = missingToast.nextSetBit(0); i >= 0; i = missingToast.nextSetBit(i + 1)) {
+            Column a = cols.get(i);
+            Column b = before.column(a.name());
+            if (b != null && !(b.value() instanceof Value.Unknown)) {
+                cols.set(i, new Column(a.name(), a.type(), b.value()));
+            } else {
+                cols.set(i, new Column(a.name(), a.type(), new Value.Unknown(
+                    "unchanged TOAST value: neither its chunks nor the old row are in the WAL read")));
+            }
+        }
+        return new Row(cols);
+    }
+
+    private String oldCtidOfDelete(XLogRecordView r) {
+        return ctid(r.blockNumber(heap.newBlockIndex()), heap.oldOffnum());
+    }
+
+    private void truncate(List<RowChange> out, XLogRecordView r, long xid, long commitLsn, Instant commitTime) {
+        if (heap.truncateDatabase() != catalog.databaseOid()) {
+            return;
+        }
+        List<TableName> names = new ArrayList<>();
+        TableInfo first = null;
+        for (int i = 0; i < heap.count(); i++) {
+            TableInfo t = catalog.tableByOid(heap.truncatedRelid(i));
+            if (t != null && t.relkind() != 't') {
+                names.add(new TableName(t.schema(), t.name()));
+                if (first == null) {
+                    first = t;
+                }
+            }
+        }
+        if (first != null) {
+            int f = heap.flags();
+            out.add(new RowChange.Truncate(source(r.lsn(), commitLsn, xid, commitTime, first, null, null), names,
+                (f & org.xlogminer.decode.HeapLayout.XLH_TRUNCATE_CASCADE) != 0,
+                (f & org.xlogminer.decode.HeapLayout.XLH_TRUNCATE_RESTART_SEQS) != 0));
+        }
+    }
+
+    /** A chunk inserted into a TOAST table: keep it for the rows that point at it. */
+    private void toastChunks(TableInfo toastTable) {
+        if (heap.op() == HeapRecordDecoder.Op.INSERT) {
+            toastChunk(toastTable, heap.newTuple());
+        } else if (heap.op() == HeapRecordDecoder.Op.MULTI_INSERT) {
+            while (heap.nextTuple()) {
+                toastChunk(toastTable, heap.newTuple());
+            }
+        }
+    }
+
+    private void toastChunk(TableInfo toastTable, TupleRef t) {
+        if (!t.present()) {
+            return;
+        }
+        DeformedTuple d = plan(toastTable).deformer.deform(t.buffer(), t.offset(), t.length(), t.infomask2(),
+            t.infomask(), t.hoff());
+        if (d.columnCount() < 3 || !d.isPresent(0) || !d.isPresent(1) || !d.isPresent(2) || !d.isInlineUncompressed(2)) {
+            return;
+        }
+        ByteBuffer b = d.buffer();
+        long chunkId = Integer.toUnsignedLong(b.getInt(d.payloadOffset(0)));
+        int seq = b.getInt(d.payloadOffset(1));
+        byte[] data = new byte[d.payloadLength(2)];
+        b.get(d.payloadOffset(2), data);
+        toast.addChunk(toastTable.oid(), chunkId, seq, data);
+    }
+
+    private TablePlan plan(TableInfo table) {
+        TablePlan p = plans.get(table.oid());
+        if (p == null) {
+            ValueFormatter[] f = new ValueFormatter[table.columns().size()];
+            for (int i = 0; i < f.length; i++) {
+                ColumnInfo c = table.columns().get(i);
+                if (!c.dropped()) {
+                    f[i] = formatters.forColumn(c);
+                }
+            }
+            p = new TablePlan(table, HeapTupleDeformer.forTable(table), f);
+            plans.put(table.oid(), p);
+        }
+        return p;
+    }
+
+    private Row newRow(TablePlan plan, String what) {
+        TupleRef t = heap.newTuple();
+        if (!t.present()) {
+            return unknownRow(plan, "the " + what + " row is not in the record (a full-page image replaced it)");
+        }
+        if (heap.prefixLength() + heap.suffixLength() > 0) {
+            return unknownRow(plan, "the record logs only the bytes that differ from the old row version");
+        }
+        return row(plan, t, false);
+    }
+
+    private Row oldRow(TablePlan plan) {
+        TupleRef t = heap.oldTuple();
+        if (!t.present()) {
+            return unknownRow(plan, "the old row is not logged (wal_level below logical, or REPLICA IDENTITY "
+                + "NOTHING or DEFAULT without a key change)");
+        }
+        return row(plan, t, heap.oldTupleIsKeyOnly());
+    }
+
+    private Row row(TablePlan plan, TupleRef t, boolean keyOnly) {
+        DeformedTuple d;
+        try {
+            d = plan.deformer.deform(t.buffer(), t.offset(), t.length(), t.infomask2(), t.infomask(), t.hoff());
+        } catch (TupleFormatException e) {
+            throw new WalFormatException("cannot deform a row of " + plan.table.qualifiedName() + ": " + e.getMessage(),
+                null, heap.record().lsn(), e);
+        }
+        List<ColumnInfo> cols = plan.table.columns();
+        List<Column> out = new ArrayList<>(cols.size());
+        missingToast.clear();
+        for (int i = 0; i < cols.size(); i++) {
+            ColumnInfo c = cols.get(i);
+            if (c.dropped()) {
+                continue;
+            }
+            ValueFormatter f = plan.formatters[i];
+            Value v;
+            if (keyOnly && !plan.table.identityKey().contains(c.attnum())) {
+                v = new Value.Unknown("not logged: only the replica-identity key of the old row is");
+            } else {
+                v = value(d, i, c, f, plan.table);
+                if (v == MISSING_TOAST) {
+                    missingToast.set(out.size());
+                    v = missingToastValue;
+                }
+            }
+            out.add(new Column(c.name(), f.sqlType(), v));
+        }
+        return new Row(out);
+    }
+
+    private Value value(DeformedTuple d, int i, ColumnInfo c, ValueFormatter f, TableInfo table) {
+        AttributeState st = d.state(i);
+        switch (st) {
+            case NULL:
+                return Value.NULL;
+            case MISSING:
+                if (c.hasMissing() && c.missingValue() != null) {
+                    literal.setLength(0);
+                    f.appendSqlLiteralOfText(literal, c.missingValue());
+                    return new Value.Known(c.missingValue(), literal.toString());
+                }
+                return Value.NULL;
+            case DROPPED:
+                return Value.NULL;
+            default:
+                break;
+        }
+        if (d.isInlineUncompressed(i)) {
+            return known(f, d.buffer(), d.payloadOffset(i), d.payloadLength(i));
+        }
+        VarlenaKind kind = d.varlenaKind(i);
+        if (kind == VarlenaKind.COMPRESSED) {
+            int n = decompressor.decompressInline(d.buffer(), d.offset(i));
+            return known(f, decompressor.outputBuffer(), 0, n);
+        }
+        if (kind == VarlenaKind.EXTERNAL_ONDISK) {
+            long toastRelid = d.externalToastRelid(i);
+            long valueId = d.externalValueId(i);
+            byte[] stored = toast.assemble(toastRelid, valueId, d.externalExtSize(i));
+            if (stored == null) {
+                TableInfo tt = catalog.tableByOid(toastRelid);
+                missingToastValue = new Value.Unknown("TOAST value " + valueId + " of "
+                    + (tt != null ? tt.qualifiedName() : "TOAST table " + toastRelid) + ": its chunks are not in the WAL read");
+                return MISSING_TOAST;
+            }
+            ByteBuffer sb = ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN);
+            if (d.externalIsCompressed(i)) {
+                int n = decompressor.decompress(sb, 4, stored.length - 4, d.externalCompressionMethod(i),
+                    d.externalRawSize(i) - 4);
+                return known(f, decompressor.outputBuffer(), 0, n);
+            }
+            return known(f, sb, 0, stored.length);
+        }
+        return new Value.Unknown("an in-memory TOAST pointer in a logged tuple of " + table.qualifiedName());
+    }
+
+    private Value known(ValueFormatter f, ByteBuffer b, int off, int len) {
+        text.setLength(0);
+        literal.setLength(0);
+        f.appendText(text, b, off, len);
+        f.appendSqlLiteral(literal, b, off, len);
+        return new Value.Known(text.toString(), literal.toString());
+    }
+
+    private static Row unknownRow(TablePlan plan, String why) {
+        List<Column> out = new ArrayList<>();
+        Value u = new Value.Unknown(why);
+        for (int i = 0; i < plan.table.columns().size(); i++) {
+            ColumnInfo c = plan.table.columns().get(i);
+            if (!c.dropped()) {
+                out.add(new Column(c.name(), plan.formatters[i].sqlType(), u));
+            }
+        }
+        return new Row(out);
+    }
+
+    private static Source source(long lsn, long commitLsn, long xid, Instant commitTime, TableInfo t, String oldCtid,
+                                 String newCtid) {
+        return new Source(lsn, commitLsn, xid, commitTime, t.schema(), t.name(), oldCtid, newCtid);
+    }
+
+    private static String ctid(long block, int offnum) {
+        return offnum == 0 ? null : "(" + block + "," + offnum + ")";
+    }
+}

@@ -1,0 +1,93 @@
+package org.xlogminer.render;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import org.xlogminer.event.Column;
+import org.xlogminer.event.Row;
+import org.xlogminer.event.RowChange;
+import org.xlogminer.event.TableName;
+import org.xlogminer.event.Transaction;
+import org.xlogminer.event.Value;
+import org.xlogminer.wal.Lsn;
+
+/**
+ * One JSON object per line per row change: {@code op, schema, table, xid, lsn, commit_lsn,
+ * commit_time, committed, incomplete, before, after, redo, undo}. {@code before}/{@code after} map
+ * column names to PostgreSQL's text of the value, null for SQL NULL, and
+ * {@code {"unrecoverable": "why"}} for a value the WAL read does not hold; absent rows are null.
+ *
+ * <p>Not thread-safe.
+ */
+public final class JsonLinesWriter {
+
+    private final Writer out;
+    private final SqlRenderer renderer;
+    private final JsonFactory factory = new JsonFactory();
+
+    public JsonLinesWriter(Writer out, SqlRenderer renderer) {
+        this.out = out;
+        this.renderer = renderer;
+    }
+
+    public void write(Transaction tx, List<RowChange> changes) {
+        try {
+            for (RowChange c : changes) {
+                JsonGenerator g = factory.createGenerator(out);
+                g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                g.writeStartObject();
+                g.writeStringField("op", c.op());
+                g.writeStringField("schema", c.source().schema());
+                g.writeStringField("table", c.source().table());
+                if (c instanceof RowChange.Truncate t) {
+                    g.writeArrayFieldStart("tables");
+                    for (TableName n : t.tables()) {
+                        g.writeString(n.toString());
+                    }
+                    g.writeEndArray();
+                }
+                g.writeNumberField("xid", tx.xid());
+                g.writeStringField("lsn", Lsn.format(c.source().lsn()));
+                g.writeStringField("commit_lsn", Lsn.format(tx.commitLsn()));
+                g.writeStringField("commit_time", tx.commitTime().toString());
+                g.writeBooleanField("committed", tx.committed());
+                g.writeBooleanField("incomplete", tx.incomplete());
+                row(g, "before", c instanceof RowChange.Update u ? u.before() : c instanceof RowChange.Delete d ? d.before() : null);
+                row(g, "after", c instanceof RowChange.Update u ? u.after() : c instanceof RowChange.Insert i ? i.after() : null);
+                g.writeStringField("redo", renderer.redo(c));
+                g.writeStringField("undo", renderer.undo(c));
+                g.writeEndObject();
+                g.close();
+                out.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void row(JsonGenerator g, String name, Row row) throws IOException {
+        if (row == null) {
+            g.writeNullField(name);
+            return;
+        }
+        g.writeObjectFieldStart(name);
+        for (Column col : row.columns()) {
+            Value v = col.value();
+            if (v instanceof Value.Known k) {
+                g.writeStringField(col.name(), k.text());
+            } else if (v instanceof Value.Unknown u) {
+                g.writeObjectFieldStart(col.name());
+                g.writeStringField("unrecoverable", u.reason());
+                g.writeEndObject();
+            } else {
+                g.writeNullField(col.name());
+            }
+        }
+        g.writeEndObject();
+    }
+}
