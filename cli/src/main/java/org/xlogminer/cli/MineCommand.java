@@ -2,12 +2,9 @@ package org.xlogminer.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.xlogminer.catalog.CatalogSnapshot;
-import org.xlogminer.event.RowChange;
-import org.xlogminer.event.Transaction;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
 import org.xlogminer.render.JsonLinesWriter;
@@ -52,18 +49,12 @@ final class MineCommand implements Callable<Integer> {
         SqlRenderer renderer = MiningOptions.renderer(catalog, changedColumns);
         try (Miner miner = options.miner(spec, catalog)) {
             if (format == Format.json) {
-                JsonLinesWriter json = new JsonLinesWriter(out, renderer);
-                for (Transaction tx : miner) {
-                    json.write(tx, filter.apply(tx));
-                }
+                miner.stream(filter.filtering(new JsonLinesWriter(out, renderer)));
                 out.flush();
             } else {
                 try (SqlScriptWriter sql = new SqlScriptWriter(out, renderer, undo,
                     Path.of(System.getProperty("java.io.tmpdir")))) {
-                    for (Transaction tx : miner) {
-                        List<RowChange> changes = filter.apply(tx);
-                        sql.write(tx, changes);
-                    }
+                    miner.stream(filter.filtering(sql));
                     sql.finish();
                 }
             }

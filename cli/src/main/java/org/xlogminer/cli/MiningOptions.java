@@ -69,8 +69,8 @@ final class MiningOptions {
     @Option(names = "--timeline", paramLabel = "TLI", description = "Timeline to read (default: the highest present).")
     int timeline;
 
-    @Option(names = "--memory-mb", paramLabel = "MB", defaultValue = "256",
-        description = "Memory for open transactions before they spill to disk (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--memory-mb", paramLabel = "MB",
+        description = "Memory for open transactions before they spill to disk (default: a quarter of the heap, at most 256).")
     long memoryMb;
 
     CatalogSnapshot catalog(CommandSpec spec) throws java.io.IOException {
@@ -89,12 +89,14 @@ final class MiningOptions {
                 throw new ParameterException(spec.commandLine(), "--op " + op + ": expected insert, update, delete or truncate");
             }
         }
-        return Miner.builder(DirectorySegmentSource.open(walDir, timeline), catalog)
+        Miner.Builder b = Miner.builder(DirectorySegmentSource.open(walDir, timeline), catalog)
             .fromLsn(fromLsn == null ? 0 : fromLsn.value())
             .toLsn(toLsn == null ? 0 : toLsn.value())
-            .includeAborted(includeAborted)
-            .memoryBudget(memoryMb << 20)
-            .build();
+            .includeAborted(includeAborted);
+        if (memoryMb > 0) {
+            b.memoryBudget(memoryMb << 20);
+        }
+        return b.build();
     }
 
     ChangeFilter filter(CommandSpec spec) {

@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.event.RowChange;
 import org.xlogminer.event.TableName;
-import org.xlogminer.event.Transaction;
+import org.xlogminer.event.ChangeHandler;
+import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
 import org.xlogminer.wal.Lsn;
@@ -42,7 +43,7 @@ final class StatsCommand implements Callable<Integer> {
         long firstLsn, lastLsn;
         Instant firstTime, lastTime;
 
-        void add(RowChange c, Transaction tx) {
+        void add(RowChange c, TransactionInfo tx) {
             switch (c.op()) {
                 case "insert" -> inserts++;
                 case "update" -> updates++;
@@ -62,7 +63,7 @@ final class StatsCommand implements Callable<Integer> {
         }
     }
 
-    record TxCounts(Transaction tx, Counts counts, List<String> tables) {
+    record TxCounts(TransactionInfo tx, Counts counts, List<String> tables) {
     }
 
     @Override
@@ -73,14 +74,18 @@ final class StatsCommand implements Callable<Integer> {
         Map<TableName, Counts> perTable = new LinkedHashMap<>();
         List<TxCounts> perTx = new ArrayList<>();
         try (Miner miner = options.miner(spec, catalog)) {
-            for (Transaction tx : miner) {
-                List<RowChange> changes = filter.apply(tx);
-                if (changes.isEmpty()) {
-                    continue;
+            miner.stream(filter.filtering(new ChangeHandler() {
+                private Counts txc;
+                private List<String> names;
+
+                @Override
+                public void begin(TransactionInfo tx) {
+                    txc = new Counts();
+                    names = new ArrayList<>();
                 }
-                Counts txc = new Counts();
-                List<String> names = new ArrayList<>();
-                for (RowChange c : changes) {
+
+                @Override
+                public void change(TransactionInfo tx, RowChange c) {
                     TableName t = new TableName(c.source().schema(), c.source().table());
                     perTable.computeIfAbsent(t, k -> new Counts()).add(c, tx);
                     txc.add(c, tx);
@@ -88,8 +93,12 @@ final class StatsCommand implements Callable<Integer> {
                         names.add(t.toString());
                     }
                 }
-                perTx.add(new TxCounts(tx, txc, names));
-            }
+
+                @Override
+                public void end(TransactionInfo tx) {
+                    perTx.add(new TxCounts(tx, txc, names));
+                }
+            }));
             out.println("# per table");
             out.printf("%-40s %10s %10s %10s %9s  %-12s %-12s %s%n", "table", "inserts", "updates", "deletes", "truncates",
                 "first_lsn", "last_lsn", "first_commit .. last_commit");

@@ -19,4 +19,8 @@ public record Transaction(long xid, long commitLsn, Instant commitTime, boolean 
     public Transaction {
         changes = List.copyOf(changes);
     }
+
+    public TransactionInfo info() {
+        return new TransactionInfo(xid, commitLsn, commitTime, committed, incomplete);
+    }
 }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -20,7 +21,9 @@ import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.decode.XactRecordDecoder;
+import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.RowChange;
+import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.event.Transaction;
 import org.xlogminer.tx.TxAssembler;
 import org.xlogminer.types.FormatWarnings;
@@ -80,6 +83,8 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private long transactionsReleased;
     private long rowChanges;
     private int[] subxids = new int[64];
+    private final Collector collector = new Collector();
+    private ChangeHandler handler = collector;
 
     private Miner(Builder b) throws IOException {
         this.source = b.source;
@@ -108,39 +113,61 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     }
 
     /**
-     * The next released transaction, or null when the WAL (or the range) is read.
+     * The next released transaction with its changes collected in a list, or null when the WAL (or
+     * the range) is read. For transactions too big for memory use {@link #stream(ChangeHandler)}.
      *
      * @throws org.xlogminer.wal.WalException on corrupt WAL, a gap, or a catalog of another cluster
      */
     public Transaction next() {
-        while (ready.isEmpty()) {
-            if (finished) {
-                return null;
-            }
-            XLogRecordView r = reader.next();
-            if (r == null) {
-                finished = true;
-                return ready.poll();
-            }
-            recordsRead++;
-            if (!clusterChecked) {
-                catalog.checkMatches(reader.systemIdentifier(), source.segmentName(r.lsn() / source.segmentSize()));
-                decoder = new RowDecoder(catalog, r.version(), toast, warnings);
-                clusterChecked = true;
-            }
-            if (xact.wrap(r)) {
-                transactionEnd(r);
-            } else if (heap.wrap(r)) {
-                keep(r);
-            } else if (!startKnown) {
-                Checkpoints.Checkpoint c = Checkpoints.of(r);
-                if (c != null) {
-                    startKnown = true;
-                    nextXidAtStart = c.nextXid();
-                }
-            }
+        handler = collector;
+        while (ready.isEmpty() && step()) {
+            // read on until a transaction is collected
         }
         return ready.poll();
+    }
+
+    /**
+     * Reads the WAL to its end (or the end LSN), handing every change to the handler as it is
+     * decoded: memory stays bounded whatever the size of a transaction. Returns the summary.
+     *
+     * @throws org.xlogminer.wal.WalException on corrupt WAL, a gap, or a catalog of another cluster
+     */
+    public MiningSummary stream(ChangeHandler h) {
+        handler = h;
+        while (step()) {
+            // every transaction goes to the handler
+        }
+        return summary();
+    }
+
+    /** Processes one record; false at the end. */
+    private boolean step() {
+        if (finished) {
+            return false;
+        }
+        XLogRecordView r = reader.next();
+        if (r == null) {
+            finished = true;
+            return false;
+        }
+        recordsRead++;
+        if (!clusterChecked) {
+            catalog.checkMatches(reader.systemIdentifier(), source.segmentName(r.lsn() / source.segmentSize()));
+            decoder = new RowDecoder(catalog, r.version(), toast, warnings);
+            clusterChecked = true;
+        }
+        if (xact.wrap(r)) {
+            transactionEnd(r);
+        } else if (heap.wrap(r)) {
+            keep(r);
+        } else if (!startKnown) {
+            Checkpoints.Checkpoint c = Checkpoints.of(r);
+            if (c != null) {
+                startKnown = true;
+                nextXidAtStart = c.nextXid();
+            }
+        }
+        return true;
     }
 
     private void keep(XLogRecordView r) {
@@ -190,17 +217,58 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             if (ended.isEmpty()) {
                 return;
             }
-            Instant time = xact.xactTime();
-            long commitLsn = r.lsn();
-            List<RowChange> changes = decoder.decode(ended, Integer.toUnsignedLong(xid), commitLsn, time);
-            if (changes.isEmpty()) {
-                return;
-            }
             boolean incomplete = !startKnown || Integer.compareUnsigned(xid, nextXidAtStart) < 0
                 || (first != 0 && Long.compareUnsigned(first, readStart) < 0);
-            ready.add(new Transaction(Integer.toUnsignedLong(xid), commitLsn, time, committed, incomplete, changes));
-            transactionsReleased++;
-            rowChanges += changes.size();
+            TransactionInfo info = new TransactionInfo(Integer.toUnsignedLong(xid), r.lsn(), xact.xactTime(), committed,
+                incomplete);
+            Delivery d = new Delivery(handler, info);
+            decoder.decode(ended, info.xid(), info.commitLsn(), info.commitTime(), d);
+            if (d.count > 0) {
+                handler.end(info);
+                transactionsReleased++;
+                rowChanges += d.count;
+            }
+        }
+    }
+
+    /** Begins a transaction at its first change, so that empty ones are never seen. */
+    private static final class Delivery implements Consumer<RowChange> {
+        private final ChangeHandler handler;
+        private final TransactionInfo info;
+        long count;
+
+        Delivery(ChangeHandler handler, TransactionInfo info) {
+            this.handler = handler;
+            this.info = info;
+        }
+
+        @Override
+        public void accept(RowChange c) {
+            if (count++ == 0) {
+                handler.begin(info);
+            }
+            handler.change(info, c);
+        }
+    }
+
+    /** Collects each transaction's changes into a {@link Transaction}, for {@link #next()}. */
+    private final class Collector implements ChangeHandler {
+        private List<RowChange> changes;
+
+        @Override
+        public void begin(TransactionInfo tx) {
+            changes = new ArrayList<>();
+        }
+
+        @Override
+        public void change(TransactionInfo tx, RowChange change) {
+            changes.add(change);
+        }
+
+        @Override
+        public void end(TransactionInfo tx) {
+            ready.add(new Transaction(tx.xid(), tx.commitLsn(), tx.commitTime(), tx.committed(), tx.incomplete(), changes));
+            changes = null;
         }
     }
 
@@ -253,7 +321,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
 
-    /** Listener form: hands every transaction to the consumer, then returns the summary. */
+    /** Listener form for transactions that fit in memory: each collected transaction, then the summary. */
     public MiningSummary forEachTransaction(Consumer<Transaction> listener) {
         Transaction t;
         while ((t = next()) != null) {
@@ -292,8 +360,9 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         private long fromLsn;
         private long toLsn;
         private boolean includeAborted;
-        private long memoryBudget = TxAssembler.DEFAULT_MEMORY_BUDGET;
-        private long toastBudget = 256L << 20;
+        /** Default: a quarter of the heap for open transactions (at most 256 MB), an eighth for TOAST. */
+        private long memoryBudget = Math.min(TxAssembler.DEFAULT_MEMORY_BUDGET, Runtime.getRuntime().maxMemory() / 4);
+        private long toastBudget = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
         private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
 
         private Builder(SegmentSource source, CatalogSnapshot catalog) {

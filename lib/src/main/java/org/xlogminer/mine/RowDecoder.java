@@ -81,9 +81,17 @@ final class RowDecoder {
         this.formatters = new ValueFormatters(catalog.types(), catalog.major(), warnings);
     }
 
-    /** The row changes of a transaction's records, in WAL order. */
+    /** The row changes of a transaction's records, in WAL order, collected (small transactions). */
     List<RowChange> decode(TxAssembler.Ended records, long xid, long commitLsn, Instant commitTime) {
         List<RowChange> out = new ArrayList<>();
+        decode(records, xid, commitLsn, commitTime, out::add);
+        return out;
+    }
+
+    /** Hands each row change of a transaction's records to the sink, in WAL order, as it is decoded. */
+    void decode(TxAssembler.Ended records, long xid, long commitLsn, Instant commitTime,
+                java.util.function.Consumer<RowChange> sink) {
+        ChangeSink out = new ChangeSink(sink);
         Map<String, RowChange.Insert> speculative = new HashMap<>();
         for (TxAssembler.StoredRecord s : records) {
             XLogRecordView r = view.wrapCopy(s.bytes(), s.lsn(), s.endLsn(), version);
@@ -152,7 +160,6 @@ final class RowDecoder {
                 default -> { }
             }
         }
-        return out;
     }
 
     /**
@@ -178,11 +185,24 @@ final class RowDecoder {
         return new Row(cols);
     }
 
+    /** Adapts a consumer to the add() calls of the decoding loop. */
+    private static final class ChangeSink {
+        private final java.util.function.Consumer<RowChange> sink;
+
+        ChangeSink(java.util.function.Consumer<RowChange> sink) {
+            this.sink = sink;
+        }
+
+        void add(RowChange c) {
+            sink.accept(c);
+        }
+    }
+
     private String oldCtidOfDelete(XLogRecordView r) {
         return ctid(r.blockNumber(heap.newBlockIndex()), heap.oldOffnum());
     }
 
-    private void truncate(List<RowChange> out, XLogRecordView r, long xid, long commitLsn, Instant commitTime) {
+    private void truncate(ChangeSink out, XLogRecordView r, long xid, long commitLsn, Instant commitTime) {
         if (heap.truncateDatabase() != catalog.databaseOid()) {
             return;
         }

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.RowChange;
 import org.xlogminer.event.TableName;
 import org.xlogminer.event.Transaction;
+import org.xlogminer.event.TransactionInfo;
 
 /**
  * Which row changes to show: by transaction (xid, commit time) and by change (table, operation).
@@ -31,13 +33,7 @@ public record ChangeFilter(Set<Long> xids, Set<TableName> tables, Set<String> op
 
     /** The changes of the transaction that pass, in order; empty when none (or the transaction is out). */
     public List<RowChange> apply(Transaction tx) {
-        if (!xids.isEmpty() && !xids.contains(tx.xid())) {
-            return List.of();
-        }
-        if (fromTime != null && tx.commitTime().isBefore(fromTime)) {
-            return List.of();
-        }
-        if (toTime != null && !tx.commitTime().isBefore(toTime)) {
+        if (!accepts(tx.info())) {
             return List.of();
         }
         if (tables.isEmpty() && ops.isEmpty()) {
@@ -45,15 +41,58 @@ public record ChangeFilter(Set<Long> xids, Set<TableName> tables, Set<String> op
         }
         List<RowChange> out = new ArrayList<>();
         for (RowChange c : tx.changes()) {
-            if (!ops.isEmpty() && !ops.contains(c.op())) {
-                continue;
+            if (accepts(c)) {
+                out.add(c);
             }
-            if (!tables.isEmpty() && !matchesTable(c)) {
-                continue;
-            }
-            out.add(c);
         }
         return out;
+    }
+
+    /** Whether the transaction itself passes (xid, commit time). */
+    public boolean accepts(TransactionInfo tx) {
+        return (xids.isEmpty() || xids.contains(tx.xid()))
+            && (fromTime == null || !tx.commitTime().isBefore(fromTime))
+            && (toTime == null || tx.commitTime().isBefore(toTime));
+    }
+
+    /** Whether a change of a passing transaction passes (table, operation). */
+    public boolean accepts(RowChange c) {
+        return (ops.isEmpty() || ops.contains(c.op())) && (tables.isEmpty() || matchesTable(c));
+    }
+
+    /**
+     * A handler that passes on only what this filter keeps; a transaction none of whose changes
+     * pass is not begun at all.
+     */
+    public ChangeHandler filtering(ChangeHandler next) {
+        return new ChangeHandler() {
+            private boolean txPasses;
+            private boolean begun;
+
+            @Override
+            public void begin(TransactionInfo tx) {
+                txPasses = accepts(tx);
+                begun = false;
+            }
+
+            @Override
+            public void change(TransactionInfo tx, RowChange c) {
+                if (txPasses && accepts(c)) {
+                    if (!begun) {
+                        next.begin(tx);
+                        begun = true;
+                    }
+                    next.change(tx, c);
+                }
+            }
+
+            @Override
+            public void end(TransactionInfo tx) {
+                if (begun) {
+                    next.end(tx);
+                }
+            }
+        };
     }
 
     private boolean matchesTable(RowChange c) {

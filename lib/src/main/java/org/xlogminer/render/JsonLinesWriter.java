@@ -8,11 +8,13 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.Column;
 import org.xlogminer.event.Row;
 import org.xlogminer.event.RowChange;
 import org.xlogminer.event.TableName;
 import org.xlogminer.event.Transaction;
+import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.event.Value;
 import org.xlogminer.wal.Lsn;
 
@@ -24,7 +26,7 @@ import org.xlogminer.wal.Lsn;
  *
  * <p>Not thread-safe.
  */
-public final class JsonLinesWriter {
+public final class JsonLinesWriter implements ChangeHandler {
 
     private final Writer out;
     private final SqlRenderer renderer;
@@ -35,36 +37,50 @@ public final class JsonLinesWriter {
         this.renderer = renderer;
     }
 
+    /** Writes a whole transaction's changes. */
     public void write(Transaction tx, List<RowChange> changes) {
+        for (RowChange c : changes) {
+            change(tx.info(), c);
+        }
+    }
+
+    @Override
+    public void begin(TransactionInfo tx) {
+    }
+
+    @Override
+    public void end(TransactionInfo tx) {
+    }
+
+    @Override
+    public void change(TransactionInfo tx, RowChange c) {
         try {
-            for (RowChange c : changes) {
-                JsonGenerator g = factory.createGenerator(out);
-                g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                g.writeStartObject();
-                g.writeStringField("op", c.op());
-                g.writeStringField("schema", c.source().schema());
-                g.writeStringField("table", c.source().table());
-                if (c instanceof RowChange.Truncate t) {
-                    g.writeArrayFieldStart("tables");
-                    for (TableName n : t.tables()) {
-                        g.writeString(n.toString());
-                    }
-                    g.writeEndArray();
+            JsonGenerator g = factory.createGenerator(out);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.writeStartObject();
+            g.writeStringField("op", c.op());
+            g.writeStringField("schema", c.source().schema());
+            g.writeStringField("table", c.source().table());
+            if (c instanceof RowChange.Truncate t) {
+                g.writeArrayFieldStart("tables");
+                for (TableName n : t.tables()) {
+                    g.writeString(n.toString());
                 }
-                g.writeNumberField("xid", tx.xid());
-                g.writeStringField("lsn", Lsn.format(c.source().lsn()));
-                g.writeStringField("commit_lsn", Lsn.format(tx.commitLsn()));
-                g.writeStringField("commit_time", tx.commitTime().toString());
-                g.writeBooleanField("committed", tx.committed());
-                g.writeBooleanField("incomplete", tx.incomplete());
-                row(g, "before", c instanceof RowChange.Update u ? u.before() : c instanceof RowChange.Delete d ? d.before() : null);
-                row(g, "after", c instanceof RowChange.Update u ? u.after() : c instanceof RowChange.Insert i ? i.after() : null);
-                g.writeStringField("redo", renderer.redo(c));
-                g.writeStringField("undo", renderer.undo(c));
-                g.writeEndObject();
-                g.close();
-                out.write('\n');
+                g.writeEndArray();
             }
+            g.writeNumberField("xid", tx.xid());
+            g.writeStringField("lsn", Lsn.format(c.source().lsn()));
+            g.writeStringField("commit_lsn", Lsn.format(tx.commitLsn()));
+            g.writeStringField("commit_time", tx.commitTime().toString());
+            g.writeBooleanField("committed", tx.committed());
+            g.writeBooleanField("incomplete", tx.incomplete());
+            row(g, "before", c instanceof RowChange.Update u ? u.before() : c instanceof RowChange.Delete d ? d.before() : null);
+            row(g, "after", c instanceof RowChange.Update u ? u.after() : c instanceof RowChange.Insert i ? i.after() : null);
+            g.writeStringField("redo", renderer.redo(c));
+            g.writeStringField("undo", renderer.undo(c));
+            g.writeEndObject();
+            g.close();
+            out.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
