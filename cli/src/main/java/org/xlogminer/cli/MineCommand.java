@@ -58,7 +58,7 @@ final class MineCommand implements Callable<Integer> {
                     sql.finish();
                 }
             }
-            return options.report(err, miner);
+            return options.report(err, miner, catalog);
         }
     }
 }

@@ -126,12 +126,22 @@ final class MiningOptions {
     }
 
     /** Writes the summary of a run to stderr; returns the exit code it calls for. */
-    int report(PrintWriter err, Miner miner) {
+    int report(PrintWriter err, Miner miner, CatalogSnapshot catalog) {
         Miner.MiningSummary s = miner.summary();
         err.println("xlogminer: " + s.transactions() + " transactions, " + s.rowChanges() + " row changes from "
             + s.recordsRead() + " records read from " + s.readStartText() + "; " + s.endOfWal());
         s.unknownRelations().forEach((rel, n) -> err.println("xlogminer: relation " + rel
             + " is not in the catalog: " + n + " records skipped"));
+        if (!s.otherDatabases().isEmpty()) {
+            long n = s.otherDatabases().values().stream().mapToLong(Long::longValue).sum();
+            err.println("xlogminer: " + n + " row records of other databases skipped (database OIDs "
+                + s.otherDatabases().keySet() + "); the catalog is of database " + catalog.databaseName()
+                + " (OID " + catalog.databaseOid() + ")");
+            if (s.ownDatabaseRecords() == 0) {
+                err.println("xlogminer: warning: no row changes of database " + catalog.databaseName()
+                    + " in the WAL read: is the catalog of the right database?");
+            }
+        }
         if (s.openTransactions() > 0) {
             err.println("xlogminer: " + s.openTransactions() + " transactions had not ended where reading stopped (not shown)");
         }

@@ -125,7 +125,7 @@ final class StatsCommand implements Callable<Integer> {
                     t.tx.incomplete() ? " (incomplete)" : "");
             }
             out.flush();
-            return options.report(spec.commandLine().getErr(), miner);
+            return options.report(spec.commandLine().getErr(), miner, catalog);
         }
     }
 }

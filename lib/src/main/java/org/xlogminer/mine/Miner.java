@@ -73,6 +73,8 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private final XactRecordDecoder xact = new XactRecordDecoder();
     private final ArrayDeque<Transaction> ready = new ArrayDeque<>();
     private final TreeMap<String, Long> unknownRelations = new TreeMap<>();
+    private final TreeMap<Long, Long> otherDatabases = new TreeMap<>();
+    private long ownDatabaseRecords;
     private final long readStart;
     private RowDecoder decoder;
     private boolean clusterChecked;
@@ -180,8 +182,12 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         int b = heap.newBlockIndex();
         long db = Integer.toUnsignedLong(r.database(b));
         if (db != catalog.databaseOid()) {
+            if (db != 0) {
+                otherDatabases.merge(db, 1L, Long::sum);
+            }
             return;
         }
+        ownDatabaseRecords++;
         long spc = Integer.toUnsignedLong(r.tablespace(b));
         long rel = Integer.toUnsignedLong(r.relNumber(b));
         TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
@@ -286,8 +292,9 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     /** What the mining saw so far: counts, relations not in the catalog, how the WAL ended. */
     public MiningSummary summary() {
         return new MiningSummary(recordsRead, transactionsReleased, rowChanges, readStart, Lsn.format(readStart),
-            new TreeMap<>(unknownRelations), assembler.openXids().size(), reader.endOfWal(), warnings.messages(),
-            assembler.spills(), assembler.spilledBytes());
+            new TreeMap<>(unknownRelations), new TreeMap<>(otherDatabases), ownDatabaseRecords,
+            assembler.openXids().size(), reader.endOfWal(), warnings.messages(), assembler.spills(),
+            assembler.spilledBytes());
     }
 
     @Override
@@ -345,10 +352,13 @@ public final class Miner implements Closeable, Iterable<Transaction> {
      *
      * @param unknownRelations "spc/db/relfilenode" of relations of the catalog's database that are not
      *                         in the catalog, with how many records touched them (skipped)
+     * @param otherDatabases   OIDs of other databases whose row records were skipped, with counts
+     * @param ownDatabaseRecords row records of the catalog's database read
      * @param openTransactions transactions with kept records that had not ended when reading stopped
      */
     public record MiningSummary(long recordsRead, long transactions, long rowChanges, long readStart,
                                 String readStartText, java.util.Map<String, Long> unknownRelations,
+                                java.util.Map<Long, Long> otherDatabases, long ownDatabaseRecords,
                                 int openTransactions, EndOfWal endOfWal, List<String> warnings, int spills,
                                 long spilledBytes) {
     }
