@@ -47,7 +47,7 @@ final class MineCommand implements Callable<Integer> {
         CatalogSnapshot catalog = options.catalog(spec);
         ChangeFilter filter = options.filter(spec);
         SqlRenderer renderer = MiningOptions.renderer(catalog, changedColumns);
-        try (Miner miner = options.miner(spec, catalog)) {
+        try (Miner miner = options.miner(spec, catalog); Progress progress = Progress.of(miner, "mining")) {
             if (format == Format.json) {
                 miner.stream(filter.filtering(new JsonLinesWriter(out, renderer)));
                 out.flush();

@@ -66,6 +66,10 @@ final class MiningOptions {
     @Option(names = "--include-aborted", description = "Show aborted transactions too (marked, ending in ROLLBACK).")
     boolean includeAborted;
 
+    @Option(names = "--include-system-catalogs",
+        description = "Also show the row changes of pg_catalog and information_schema tables (what DDL did).")
+    boolean includeSystemCatalogs;
+
     @Option(names = "--timeline", paramLabel = "TLI", description = "Timeline to read (default: the highest present).")
     int timeline;
 
@@ -92,7 +96,8 @@ final class MiningOptions {
         Miner.Builder b = Miner.builder(DirectorySegmentSource.open(walDir, timeline), catalog)
             .fromLsn(fromLsn == null ? 0 : fromLsn.value())
             .toLsn(toLsn == null ? 0 : toLsn.value())
-            .includeAborted(includeAborted);
+            .includeAborted(includeAborted)
+            .includeSystemCatalogs(includeSystemCatalogs);
         if (memoryMb > 0) {
             b.memoryBudget(memoryMb << 20);
         }

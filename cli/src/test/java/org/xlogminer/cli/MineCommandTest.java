@@ -102,4 +102,17 @@ class MineCommandTest {
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.stdout().lines().anyMatch(l -> l.matches("public\\.accounts\\s+0\\s+50\\s+0\\s+0 .*")), run.stdout());
     }
+
+    @Test
+    void systemCatalogRowsOnlyWhenAskedFor() {
+        String wal = DIR.resolve("pg_wal").toString();
+        String cat = DIR.resolve("catalog.json").toString();
+        // the whole segment: the CREATE TABLE and the INSERT of the 50 accounts, then the UPDATE
+        CliRun all = CliRun.of("--wal-dir", wal, "--catalog", cat);
+        assertEquals(0, all.exitCode(), all.toString());
+        assertTrue(!all.stdout().contains("pg_catalog."), "DDL's own catalog rows are not shown");
+        assertEquals(50, all.stdoutLines().stream().filter(l -> l.startsWith("INSERT INTO public.accounts")).count());
+        CliRun sys = CliRun.of("--wal-dir", wal, "--catalog", cat, "--include-system-catalogs");
+        assertTrue(sys.stdout().contains("INSERT INTO pg_catalog.pg_class "), "with the option they are");
+    }
 }

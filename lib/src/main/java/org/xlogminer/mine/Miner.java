@@ -65,6 +65,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private final long fromLsn;
     private final long toLsn;
     private final boolean includeAborted;
+    private final boolean includeSystemCatalogs;
     private final WalReader reader;
     private final TxAssembler assembler;
     private final FormatWarnings warnings = new FormatWarnings();
@@ -82,6 +83,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private int nextXidAtStart;
     private boolean finished;
     private long recordsRead;
+    private volatile long position;
     private long transactionsReleased;
     private long rowChanges;
     private int[] subxids = new int[64];
@@ -94,9 +96,10 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         this.fromLsn = b.fromLsn;
         this.toLsn = b.toLsn;
         this.includeAborted = b.includeAborted;
+        this.includeSystemCatalogs = b.includeSystemCatalogs;
         this.assembler = new TxAssembler(b.memoryBudget, b.spillDir);
         this.toast = new ToastStore(b.toastBudget);
-        long start = fromLsn;
+        long start = fromLsn != 0 ? fromLsn : Math.max(0, source.firstSegno()) * source.segmentSize();
         if (fromLsn != 0) {
             Checkpoints.Checkpoint c = Checkpoints.lastAtOrBefore(source, fromLsn);
             if (c != null && Long.compareUnsigned(c.redo(), fromLsn) <= 0
@@ -152,7 +155,9 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             finished = true;
             return false;
         }
-        recordsRead++;
+        if ((++recordsRead & 1023) == 0) {
+            position = r.lsn();
+        }
         if (!clusterChecked) {
             catalog.checkMatches(reader.systemIdentifier(), source.segmentName(r.lsn() / source.segmentSize()));
             decoder = new RowDecoder(catalog, r.version(), toast, warnings);
@@ -181,21 +186,34 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         }
         int b = heap.newBlockIndex();
         long db = Integer.toUnsignedLong(r.database(b));
+        boolean counted = Long.compareUnsigned(r.lsn(), fromLsn) >= 0; // counts speak of the range asked for
         if (db != catalog.databaseOid()) {
-            if (db != 0) {
+            if (db != 0 && counted) {
                 otherDatabases.merge(db, 1L, Long::sum);
             }
             return;
         }
-        ownDatabaseRecords++;
+        if (counted) {
+            ownDatabaseRecords++;
+        }
         long spc = Integer.toUnsignedLong(r.tablespace(b));
         long rel = Integer.toUnsignedLong(r.relNumber(b));
         TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
         if (t == null) {
-            unknownRelations.merge(spc + "/" + db + "/" + rel, 1L, Long::sum);
+            if (counted) {
+                unknownRelations.merge(spc + "/" + db + "/" + rel, 1L, Long::sum);
+            }
+            return;
+        }
+        if (!includeSystemCatalogs && isSystemCatalog(t)) {
             return;
         }
         assembler.add(r.xid(), r);
+    }
+
+    /** pg_catalog and information_schema tables: DDL's own row changes, noise when mining data. */
+    private static boolean isSystemCatalog(TableInfo t) {
+        return t.relkind() != 't' && (t.schema().equals("pg_catalog") || t.schema().equals("information_schema"));
     }
 
     private void transactionEnd(XLogRecordView r) {
@@ -289,6 +307,25 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         return first;
     }
 
+    /**
+     * About where reading is, for progress displays: safe to read from another thread. Between
+     * {@link #startPosition()} and {@link #endPosition()}.
+     */
+    public long position() {
+        long p = position;
+        return p == 0 ? readStart : p;
+    }
+
+    /** Where reading started (a checkpoint's REDO point or the start LSN). */
+    public long startPosition() {
+        return readStart;
+    }
+
+    /** Where reading will stop at the latest: the end LSN, else the end of the last segment present. */
+    public long endPosition() {
+        return toLsn != 0 ? toLsn : (source.lastSegno() + 1) * source.segmentSize();
+    }
+
     /** What the mining saw so far: counts, relations not in the catalog, how the WAL ended. */
     public MiningSummary summary() {
         return new MiningSummary(recordsRead, transactionsReleased, rowChanges, readStart, Lsn.format(readStart),
@@ -370,6 +407,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         private long fromLsn;
         private long toLsn;
         private boolean includeAborted;
+        private boolean includeSystemCatalogs;
         /** Default: a quarter of the heap for open transactions (at most 256 MB), an eighth for TOAST. */
         private long memoryBudget = Math.min(TxAssembler.DEFAULT_MEMORY_BUDGET, Runtime.getRuntime().maxMemory() / 4);
         private long toastBudget = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
@@ -395,6 +433,12 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         /** Release aborted transactions too, marked not committed. */
         public Builder includeAborted(boolean include) {
             this.includeAborted = include;
+            return this;
+        }
+
+        /** Mine the system catalogs' own rows too (pg_catalog, information_schema): what DDL did. */
+        public Builder includeSystemCatalogs(boolean include) {
+            this.includeSystemCatalogs = include;
             return this;
         }
 
