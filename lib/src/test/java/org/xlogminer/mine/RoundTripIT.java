@@ -117,7 +117,14 @@ class RoundTripIT {
         c.commit();
         s.execute("DELETE FROM accounts");
         c.rollback();                                                                    // an aborted transaction
+        s.execute("UPDATE ledger SET memo = 'prepared' WHERE seq = 5");
+        s.execute("INSERT INTO events VALUES ('2pc', 'committed prepared', 1)");
+        s.execute("PREPARE TRANSACTION 'xlogminer-it-commit'");
+        s.execute("DELETE FROM ledger WHERE seq = 6");
+        s.execute("PREPARE TRANSACTION 'xlogminer-it-abort'");
         c.setAutoCommit(true);
+        s.execute("ROLLBACK PREPARED 'xlogminer-it-abort'");                            // resolved as aborted
+        s.execute("COMMIT PREPARED 'xlogminer-it-commit'");                             // resolved as committed
     }
 
     /** Every table's rows as text, sorted: a multiset. */
@@ -180,7 +187,7 @@ class RoundTripIT {
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {13, 14, 15, 16, 17, 18})
     void undoGivesBackTheEarlierContentsAndRedoTheLater(int major) throws Exception {
-        try (PgServer server = PgServer.builder(major).walLevel("logical").start();
+        try (PgServer server = PgServer.builder(major).walLevel("logical").setting("max_prepared_transactions", "4").start();
              Connection c = server.connect(); Statement s = c.createStatement()) {
             schema(s);
             initialRows(s);
