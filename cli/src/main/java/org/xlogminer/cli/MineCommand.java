@@ -46,7 +46,7 @@ final class MineCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CatalogSnapshot catalog = options.catalog(spec);
         ChangeFilter filter = options.filter(spec);
-        SqlRenderer renderer = MiningOptions.renderer(catalog, changedColumns);
+        SqlRenderer renderer = SqlRenderer.forCatalog(catalog, changedColumns);
         try (Miner miner = options.miner(spec, catalog); Progress progress = Progress.of(miner, "mining")) {
             if (format == Format.json) {
                 miner.stream(filter.filtering(new JsonLinesWriter(out, renderer)));

@@ -9,20 +9,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.xlogminer.catalog.CatalogJson;
 import org.xlogminer.catalog.CatalogSnapshot;
-import org.xlogminer.catalog.ColumnInfo;
-import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.event.TableName;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
-import org.xlogminer.render.SqlRenderer;
 import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.reader.DirectorySegmentSource;
 
@@ -111,23 +106,6 @@ final class MiningOptions {
         }
         return new ChangeFilter(new HashSet<>(xids), names, new HashSet<>(ops), time(spec, "--from-time", fromTime),
             time(spec, "--to-time", toTime));
-    }
-
-    /** Renders with each table's replica-identity key, else its primary key, else none. */
-    static SqlRenderer renderer(CatalogSnapshot catalog, boolean changedColumnsOnly) {
-        Map<TableName, List<String>> keys = new HashMap<>();
-        for (TableInfo t : catalog.tables()) {
-            List<Integer> attnums = !t.identityKey().isEmpty() ? t.identityKey() : t.primaryKey();
-            List<String> names = new ArrayList<>();
-            for (int a : attnums) {
-                ColumnInfo c = t.column(a);
-                if (c != null) {
-                    names.add(c.name());
-                }
-            }
-            keys.put(new TableName(t.schema(), t.name()), List.copyOf(names));
-        }
-        return new SqlRenderer((s, n) -> keys.getOrDefault(new TableName(s, n), List.of()), changedColumnsOnly);
     }
 
     /** Writes the summary of a run to stderr; returns the exit code it calls for. */

@@ -1,10 +1,15 @@
 package org.xlogminer.render;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
 
+import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.catalog.ColumnInfo;
+import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.event.Column;
 import org.xlogminer.event.Row;
 import org.xlogminer.event.RowChange;
@@ -47,6 +52,26 @@ public final class SqlRenderer {
     public SqlRenderer(BiFunction<String, String, List<String>> keyColumns, boolean changedColumnsOnly) {
         this.keyColumns = Objects.requireNonNull(keyColumns);
         this.changedColumnsOnly = changedColumnsOnly;
+    }
+
+    /**
+     * A renderer that finds rows of each table of the catalog by its replica-identity key, else its
+     * primary key, else (no key) by all old values anchored on the ctid.
+     */
+    public static SqlRenderer forCatalog(CatalogSnapshot catalog, boolean changedColumnsOnly) {
+        Map<TableName, List<String>> keys = new HashMap<>();
+        for (TableInfo t : catalog.tables()) {
+            List<Integer> attnums = !t.identityKey().isEmpty() ? t.identityKey() : t.primaryKey();
+            List<String> names = new ArrayList<>(attnums.size());
+            for (int a : attnums) {
+                ColumnInfo c = t.column(a);
+                if (c != null) {
+                    names.add(c.name());
+                }
+            }
+            keys.put(new TableName(t.schema(), t.name()), List.copyOf(names));
+        }
+        return new SqlRenderer((s, n) -> keys.getOrDefault(new TableName(s, n), List.of()), changedColumnsOnly);
     }
 
     /** The statement that makes the change again. */

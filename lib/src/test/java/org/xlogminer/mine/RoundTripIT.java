@@ -22,9 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.PGConnection;
 import org.xlogminer.catalog.CatalogCapture;
 import org.xlogminer.catalog.CatalogSnapshot;
-import org.xlogminer.catalog.ColumnInfo;
-import org.xlogminer.catalog.TableInfo;
-import org.xlogminer.event.TableName;
 import org.xlogminer.event.Transaction;
 import org.xlogminer.render.SqlRenderer;
 import org.xlogminer.render.SqlScriptWriter;
@@ -144,17 +141,7 @@ class RoundTripIT {
     }
 
     static String script(PgServer server, CatalogSnapshot catalog, long from, long to, boolean undo, Path tmpDir) throws Exception {
-        Map<TableName, List<String>> keys = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
-        for (TableInfo t : catalog.tables()) {
-            List<Integer> attnums = !t.identityKey().isEmpty() ? t.identityKey() : t.primaryKey();
-            List<String> names = new ArrayList<>();
-            for (int a : attnums) {
-                ColumnInfo ci = t.column(a);
-                names.add(ci.name());
-            }
-            keys.put(new TableName(t.schema(), t.name()), names);
-        }
-        SqlRenderer renderer = new SqlRenderer((sch, n) -> keys.getOrDefault(new TableName(sch, n), List.of()), false);
+        SqlRenderer renderer = SqlRenderer.forCatalog(catalog, false);
         StringWriter sw = new StringWriter();
         try (Miner miner = Miner.builder(DirectorySegmentSource.open(server.walDir()), catalog).fromLsn(from)
                 .toLsn(to).build();
