@@ -1,5 +1,7 @@
 package org.xlogminer.cli;
 
+import org.xlogminer.SqlScripts;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

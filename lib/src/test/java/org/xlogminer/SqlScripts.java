@@ -1,4 +1,4 @@
-package org.xlogminer.cli;
+package org.xlogminer;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * psql-style script (one statement a line, {@code --} comments, a {@code BEGIN; ... COMMIT;} block
  * per transaction) block by block, naming the statement that fails.
  */
-final class SqlScripts {
+public final class SqlScripts {
 
     /** At most this many differing rows are shown per table and side. */
     private static final int SHOWN_ROWS = 5;
@@ -27,7 +27,7 @@ final class SqlScripts {
     }
 
     /** Every table's rows as text, sorted (a multiset), by table name. */
-    static Map<String, List<String>> contents(Connection c, List<String> tables) throws SQLException {
+    public static Map<String, List<String>> contents(Connection c, List<String> tables) throws SQLException {
         Map<String, List<String>> out = new TreeMap<>();
         try (Statement s = c.createStatement()) {
             for (String t : tables) {
@@ -48,7 +48,7 @@ final class SqlScripts {
      * Null when both contents hold the same multisets of rows, else a short description: per table
      * the row counts and the first rows only one side has (with multiplicity).
      */
-    static String difference(Map<String, List<String>> expected, Map<String, List<String>> actual) {
+    public static String difference(Map<String, List<String>> expected, Map<String, List<String>> actual) {
         StringBuilder sb = new StringBuilder();
         for (String t : union(expected, actual)) {
             List<String> e = expected.getOrDefault(t, List.of());
@@ -102,7 +102,7 @@ final class SqlScripts {
     }
 
     /** The statements of a script: every line that is not blank, a comment, BEGIN; or COMMIT;. */
-    static List<String> statements(String script) {
+    public static List<String> statements(String script) {
         List<String> out = new ArrayList<>();
         for (String line : script.split("\n")) {
             if (!line.isBlank() && !line.startsWith("--") && !line.equals("BEGIN;") && !line.equals("COMMIT;")) {
@@ -113,7 +113,7 @@ final class SqlScripts {
     }
 
     /** The transaction blocks of a script, each from its first line after the previous COMMIT; to its COMMIT;. */
-    static List<List<String>> blocks(String script) {
+    public static List<List<String>> blocks(String script) {
         List<List<String>> out = new ArrayList<>();
         List<String> cur = new ArrayList<>();
         for (String line : script.split("\n")) {
@@ -137,7 +137,7 @@ final class SqlScripts {
      * error, rolls back and finds the failing statement by replaying the block's statements one by
      * one in a transaction that is rolled back too; throws an AssertionError naming it.
      */
-    static void apply(Connection c, String script, String what) throws SQLException {
+    public static void apply(Connection c, String script, String what) throws SQLException {
         List<List<String>> blocks = blocks(script);
         try (Statement s = c.createStatement()) {
             for (int b = 0; b < blocks.size(); b++) {
@@ -173,12 +173,12 @@ final class SqlScripts {
         }
     }
 
-    static String cut(String s) {
+    public static String cut(String s) {
         return s.length() <= SHOWN_CHARS ? s : s.substring(0, SHOWN_CHARS) + "... (" + s.length() + " chars)";
     }
 
     /** The first lines of a text, for messages. */
-    static String head(String text, int lines) {
+    public static String head(String text, int lines) {
         String[] all = text.split("\n", lines + 1);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < Math.min(lines, all.length); i++) {
