@@ -372,7 +372,9 @@ final class RowDecoder {
         literal.setLength(0);
         f.appendText(text, b, off, len);
         f.appendSqlLiteral(literal, b, off, len);
-        return new Value.Known(text.toString(), literal.toString());
+        String t = text.toString();
+        // numbers and booleans are their own literal: keep one String
+        return new Value.Known(t, literal.length() == t.length() && t.contentEquals(literal) ? t : literal.toString());
     }
 
     private static Row unknownRow(TablePlan plan, String why) {

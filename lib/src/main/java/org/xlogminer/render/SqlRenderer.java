@@ -144,8 +144,13 @@ public final class SqlRenderer {
      */
     private void update(StringBuilder sb, String table, Source s, Row target, Row other, Row match, String ctid) {
         List<Column> set = new ArrayList<>();
-        for (Column c : target.columns()) {
-            Column o = other.column(c.name());
+        List<Column> targetCols = target.columns();
+        List<Column> otherCols = other.columns();
+        for (int i = 0; i < targetCols.size(); i++) {
+            Column c = targetCols.get(i);
+            // both versions come from one table's plan, in the same order: look at the same place first
+            Column o = i < otherCols.size() && otherCols.get(i).name().equals(c.name()) ? otherCols.get(i)
+                : other.column(c.name());
             boolean changed = o == null || !sameValue(c.value(), o.value());
             if (c.value() instanceof Value.Unknown) {
                 if (o != null && c.value().equals(o.value())) {
