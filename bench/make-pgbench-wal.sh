@@ -53,34 +53,8 @@ for tool in initdb pg_ctl postgres psql pgbench; do
   fi
 done
 
-# As root the server runs as postgres (initdb refuses root); otherwise as the current user.
-if [ "$(id -u)" = 0 ]; then
-  id postgres >/dev/null 2>&1 || die "running as root, but there is no 'postgres' user to run the server"
-  as_pg() { runuser -u postgres -- "$@"; }
-else
-  as_pg() { "$@"; }
-fi
-
-work="$(mktemp -d /tmp/xlogminer-pgbench.XXXXXX)"
-staging="$cache.tmp.$$"
-data="$work/data"
-started=0
-cleanup() {
-  local rc=$?
-  if [ "$started" = 1 ]; then
-    as_pg "$PG_BIN/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
-  fi
-  if [ "$rc" != 0 ] && [ -f "$work/server.log" ]; then
-    echo "make-pgbench-wal: failed (exit $rc); last lines of the server log:" >&2
-    tail -n 20 "$work/server.log" >&2 || true
-  fi
-  rm -rf "$work" "$staging"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-chmod 755 "$work"
-[ "$(id -u)" != 0 ] || chown postgres: "$work"
+tool=make-pgbench-wal
+. "$here/pg-work.sh"
 
 echo "make-pgbench-wal: initdb in $data (wal segment size ${segmb} MB)" >&2
 as_pg "$PG_BIN/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C --no-sync \
