@@ -315,6 +315,12 @@ public final class HeapRecordDecoder {
         return true;
     }
 
+    /** Offset number of the i-th tuple of a MULTI_INSERT (from its offsets, or i + 1 on a fresh page). */
+    public int multiInsertOffnum(int i) {
+        return initPage ? i + 1
+            : record.buffer().getShort(record.mainDataOffset() + SIZE_OF_HEAP_MULTI_INSERT + 2 * i) & 0xFFFF;
+    }
+
     // ---- TRUNCATE --------------------------------------------------------------------------------
 
     /** pg_class OID of the i-th truncated relation. */

@@ -25,6 +25,7 @@ import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.RowChange;
 import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.event.Transaction;
+import org.xlogminer.page.PageTracker;
 import org.xlogminer.tx.TxAssembler;
 import org.xlogminer.types.FormatWarnings;
 import org.xlogminer.wal.Lsn;
@@ -70,6 +71,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private final TxAssembler assembler;
     private final FormatWarnings warnings = new FormatWarnings();
     private final ToastStore toast;
+    private final PageTracker pages;
     private final HeapRecordDecoder heap = new HeapRecordDecoder();
     private final XactRecordDecoder xact = new XactRecordDecoder();
     private final ArrayDeque<Transaction> ready = new ArrayDeque<>();
@@ -99,6 +101,13 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         this.includeSystemCatalogs = b.includeSystemCatalogs;
         this.assembler = new TxAssembler(b.memoryBudget, b.spillDir);
         this.toast = new ToastStore(b.toastBudget);
+        this.pages = new PageTracker(b.pageBudget, (spc, db, rel) -> {
+            if (db != catalog.databaseOid()) {
+                return false;
+            }
+            TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
+            return t != null && (includeSystemCatalogs || !isSystemCatalog(t));
+        });
         long start = fromLsn != 0 ? fromLsn : Math.max(0, source.firstSegno()) * source.segmentSize();
         if (fromLsn != 0) {
             Checkpoints.Checkpoint c = Checkpoints.lastAtOrBefore(source, fromLsn);
@@ -160,18 +169,21 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         }
         if (!clusterChecked) {
             catalog.checkMatches(reader.systemIdentifier(), source.segmentName(r.lsn() / source.segmentSize()));
-            decoder = new RowDecoder(catalog, r.version(), toast, warnings);
+            decoder = new RowDecoder(catalog, r.version(), toast, warnings, pages);
             clusterChecked = true;
         }
         if (xact.wrap(r)) {
             transactionEnd(r);
         } else if (heap.wrap(r)) {
             keep(r);
-        } else if (!startKnown) {
-            Checkpoints.Checkpoint c = Checkpoints.of(r);
-            if (c != null) {
-                startKnown = true;
-                nextXidAtStart = c.nextXid();
+        } else {
+            pages.apply(r, heap, false); // full-page images of other records (FPI, FPI_FOR_HINT, LOCK...)
+            if (!startKnown) {
+                Checkpoints.Checkpoint c = Checkpoints.of(r);
+                if (c != null) {
+                    startKnown = true;
+                    nextXidAtStart = c.nextXid();
+                }
             }
         }
         return true;
@@ -208,7 +220,35 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         if (!includeSystemCatalogs && isSystemCatalog(t)) {
             return;
         }
-        assembler.add(r.xid(), r);
+        keepWithPageTuples(r);
+    }
+
+    /**
+     * Keeps the record with what the tracked pages say that the record does not: the old row of an
+     * UPDATE or DELETE (read before the record changes the page, else from its image), the new row of
+     * an INSERT or UPDATE logged as an image or as a difference, MULTI_INSERT tuples an image replaced.
+     */
+    private void keepWithPageTuples(XLogRecordView r) {
+        HeapRecordDecoder.Op op = heap.op();
+        boolean update = op == HeapRecordDecoder.Op.UPDATE || op == HeapRecordDecoder.Op.HOT_UPDATE;
+        boolean wantOld = (update || op == HeapRecordDecoder.Op.DELETE)
+            && (!heap.oldTuple().present() || heap.oldTupleIsKeyOnly());
+        byte[] oldT = wantOld ? pages.tuple(r, heap.oldBlockIndex(), heap.oldOffnum()) : null;
+        pages.apply(r, heap, true);
+        if (wantOld && oldT == null) {
+            oldT = pages.tuple(r, heap.oldBlockIndex(), heap.oldOffnum());
+        }
+        boolean wantNew = (update || op == HeapRecordDecoder.Op.INSERT)
+            && (!heap.newTuple().present() || heap.prefixLength() + heap.suffixLength() > 0);
+        byte[] newT = wantNew ? pages.tuple(r, heap.newBlockIndex(), heap.newOffnum()) : null;
+        byte[][] multi = null;
+        if (op == HeapRecordDecoder.Op.MULTI_INSERT && !heap.multiInsertHasTuples()) {
+            multi = new byte[heap.count()][];
+            for (int i = 0; i < multi.length; i++) {
+                multi[i] = pages.tuple(r, heap.newBlockIndex(), heap.multiInsertOffnum(i));
+            }
+        }
+        assembler.add(r.xid(), r, oldT, newT, multi);
     }
 
     /** pg_catalog and information_schema tables: DDL's own row changes, noise when mining data. */
@@ -411,6 +451,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         /** Default: a quarter of the heap for open transactions (at most 256 MB), an eighth for TOAST. */
         private long memoryBudget = Math.min(TxAssembler.DEFAULT_MEMORY_BUDGET, Runtime.getRuntime().maxMemory() / 4);
         private long toastBudget = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
+        private long pageBudget = Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4);
         private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
 
         private Builder(SegmentSource source, CatalogSnapshot catalog) {
@@ -451,6 +492,12 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         /** Bytes of TOAST chunks kept for values that later rows point at. */
         public Builder toastBudget(long bytes) {
             this.toastBudget = bytes;
+            return this;
+        }
+
+        /** Bytes of tracked page tuples (old rows at wal_level=replica) before the oldest pages are forgotten. */
+        public Builder pageBudget(long bytes) {
+            this.pageBudget = bytes;
             return this;
         }
 

@@ -61,6 +61,7 @@ final class RowDecoder {
     private final CatalogSnapshot catalog;
     private final WalVersion version;
     private final ToastStore toast;
+    private final org.xlogminer.page.PageTracker pages;
     private final ValueFormatters formatters;
     private final Map<Long, TablePlan> plans = new HashMap<>();
     private final XLogRecordView view = new XLogRecordView();
@@ -74,7 +75,9 @@ final class RowDecoder {
     private final StringBuilder text = new StringBuilder(256);
     private final StringBuilder literal = new StringBuilder(256);
 
-    RowDecoder(CatalogSnapshot catalog, WalVersion version, ToastStore toast, FormatWarnings warnings) {
+    RowDecoder(CatalogSnapshot catalog, WalVersion version, ToastStore toast, FormatWarnings warnings,
+               org.xlogminer.page.PageTracker pages) {
+        this.pages = pages;
         this.catalog = catalog;
         this.version = version;
         this.toast = toast;
@@ -118,7 +121,7 @@ final class RowDecoder {
             switch (heap.op()) {
                 case INSERT -> {
                     Source src = source(s.lsn(), commitLsn, xid, commitTime, table, null, newCtid);
-                    RowChange.Insert ins = new RowChange.Insert(src, newRow(plan, "inserted"));
+                    RowChange.Insert ins = new RowChange.Insert(src, newRow(plan, "inserted", s));
                     if (heap.isSpeculative()) {
                         speculative.put(newCtid, ins);
                     } else {
@@ -128,13 +131,16 @@ final class RowDecoder {
                 case MULTI_INSERT -> {
                     if (!heap.multiInsertHasTuples()) {
                         for (int i = 0; i < heap.count(); i++) {
-                            out.add(new RowChange.Insert(source(s.lsn(), commitLsn, xid, commitTime, table, null, null),
-                                unknownRow(plan, "the inserted row is not in the record (a full-page image replaced it)")));
+                            byte[] t = s.pageMultiTuples() == null ? null : s.pageMultiTuples()[i];
+                            out.add(new RowChange.Insert(source(s.lsn(), commitLsn, xid, commitTime, table, null,
+                                ctid(r.blockNumber(nb), heap.multiInsertOffnum(i))), t != null ? wholeRow(plan, t)
+                                : unknownRow(plan, "the inserted row is not in the record (a full-page image replaced it) "
+                                    + "and its page was not tracked")));
                         }
                     }
                     while (heap.nextTuple()) {
                         out.add(new RowChange.Insert(source(s.lsn(), commitLsn, xid, commitTime, table, null,
-                            ctid(r.blockNumber(nb), heap.newOffnum())), newRow(plan, "inserted")));
+                            ctid(r.blockNumber(nb), heap.newOffnum())), row(plan, heap.newTuple(), false)));
                     }
                 }
                 case CONFIRM -> {
@@ -144,8 +150,8 @@ final class RowDecoder {
                     }
                 }
                 case UPDATE, HOT_UPDATE -> {
-                    Row before = oldRow(plan);
-                    Row after = unchangedToastFromOld(newRow(plan, "updated"), before);
+                    Row before = oldRow(plan, s);
+                    Row after = unchangedToastFromOld(newRow(plan, "updated", s), before);
                     out.add(new RowChange.Update(source(s.lsn(), commitLsn, xid, commitTime, table, oldCtid, newCtid),
                         before, after));
                 }
@@ -155,7 +161,7 @@ final class RowDecoder {
                         continue;
                     }
                     out.add(new RowChange.Delete(source(s.lsn(), commitLsn, xid, commitTime, table,
-                        oldCtidOfDelete(r), null), oldRow(plan)));
+                        oldCtidOfDelete(r), null), oldRow(plan, s)));
                 }
                 default -> { }
             }
@@ -175,7 +181,8 @@ final class RowDecoder {
         for (int i = missingToast.nextSetBit(0); i >= 0; i = missingToast.nextSetBit(i + 1)) {
             Column a = cols.get(i);
             Column b = before.column(a.name());
-            if (b != null && !(b.value() instanceof Value.Unknown)) {
+            if (b != null) {
+                // the old value, known or not: the same unknown on both sides is "unchanged" to the SQL
                 cols.set(i, new Column(a.name(), a.type(), b.value()));
             } else {
                 cols.set(i, new Column(a.name(), a.type(), new Value.Unknown(
@@ -269,30 +276,50 @@ final class RowDecoder {
         return p;
     }
 
-    private Row newRow(TablePlan plan, String what) {
+    private Row newRow(TablePlan plan, String what, TxAssembler.StoredRecord s) {
         TupleRef t = heap.newTuple();
+        boolean whole = t.present() && heap.prefixLength() + heap.suffixLength() == 0;
+        if (whole) {
+            return row(plan, t, false);
+        }
+        if (s.pageNewTuple() != null) {
+            return wholeRow(plan, s.pageNewTuple());
+        }
         if (!t.present()) {
-            return unknownRow(plan, "the " + what + " row is not in the record (a full-page image replaced it)");
+            return unknownRow(plan, "the " + what + " row is not in the record (a full-page image replaced it) "
+                + "and its page was not tracked");
         }
-        if (heap.prefixLength() + heap.suffixLength() > 0) {
-            return unknownRow(plan, "the record logs only the bytes that differ from the old row version");
-        }
-        return row(plan, t, false);
+        return unknownRow(plan, "the record logs only the bytes that differ from the old row version, "
+            + "and the old version's page was not tracked");
     }
 
-    private Row oldRow(TablePlan plan) {
+    private Row oldRow(TablePlan plan, TxAssembler.StoredRecord s) {
         TupleRef t = heap.oldTuple();
+        if (s.pageOldTuple() != null && (!t.present() || heap.oldTupleIsKeyOnly())) {
+            return wholeRow(plan, s.pageOldTuple());
+        }
         if (!t.present()) {
-            return unknownRow(plan, "the old row is not logged (wal_level below logical, or REPLICA IDENTITY "
-                + "NOTHING or DEFAULT without a key change)");
+            return unknownRow(plan, "the old row is neither logged (wal_level=replica, or REPLICA IDENTITY "
+                + "NOTHING/DEFAULT) nor on a page tracked since a full-page image");
         }
         return row(plan, t, heap.oldTupleIsKeyOnly());
     }
 
+    /** A whole on-page tuple (23-byte header, then bitmap, padding and data), as a page held it. */
+    private Row wholeRow(TablePlan plan, byte[] tuple) {
+        ByteBuffer b = ByteBuffer.wrap(tuple).order(ByteOrder.LITTLE_ENDIAN);
+        return row(plan, b, 23, tuple.length - 23, b.getShort(18) & 0xFFFF, b.getShort(20) & 0xFFFF,
+            tuple[22] & 0xFF, false);
+    }
+
     private Row row(TablePlan plan, TupleRef t, boolean keyOnly) {
+        return row(plan, t.buffer(), t.offset(), t.length(), t.infomask2(), t.infomask(), t.hoff(), keyOnly);
+    }
+
+    private Row row(TablePlan plan, ByteBuffer buf, int off, int len, int mask2, int mask, int hoff, boolean keyOnly) {
         DeformedTuple d;
         try {
-            d = plan.deformer.deform(t.buffer(), t.offset(), t.length(), t.infomask2(), t.infomask(), t.hoff());
+            d = plan.deformer.deform(buf, off, len, mask2, mask, hoff);
         } catch (TupleFormatException e) {
             throw new WalFormatException("cannot deform a row of " + plan.table.qualifiedName() + ": " + e.getMessage(),
                 null, heap.record().lsn(), e);
@@ -350,6 +377,9 @@ final class RowDecoder {
             long toastRelid = d.externalToastRelid(i);
             long valueId = d.externalValueId(i);
             byte[] stored = toast.assemble(toastRelid, valueId, d.externalExtSize(i));
+            if (stored == null && chunksFromPages(toastRelid, valueId)) {
+                stored = toast.assemble(toastRelid, valueId, d.externalExtSize(i));
+            }
             if (stored == null) {
                 TableInfo tt = catalog.tableByOid(toastRelid);
                 missingToastValue = new Value.Unknown("TOAST value " + valueId + " of "
@@ -365,6 +395,34 @@ final class RowDecoder {
             return known(f, sb, 0, stored.length);
         }
         return new Value.Unknown("an in-memory TOAST pointer in a logged tuple of " + table.qualifiedName());
+    }
+
+    /**
+     * Looks for a value's chunks on the tracked pages of its TOAST table: an old row's value, whose
+     * chunks were written before the WAL read, is still there when the row's deletion (or the update
+     * that replaced the value) deleted its chunks after it, with full-page images, in the same
+     * transaction. Returns whether any chunk was found.
+     */
+    private boolean chunksFromPages(long toastRelid, long valueId) {
+        TableInfo tt = catalog.tableByOid(toastRelid);
+        if (tt == null || pages == null) {
+            return false;
+        }
+        TablePlan plan = plan(tt);
+        boolean[] found = {false};
+        pages.forEachTuple(tt.tablespace(), catalog.databaseOid(), tt.relfilenode(), tuple -> {
+            ByteBuffer b = ByteBuffer.wrap(tuple).order(ByteOrder.LITTLE_ENDIAN);
+            DeformedTuple d = plan.deformer.deform(b, 23, tuple.length - 23, b.getShort(18) & 0xFFFF,
+                b.getShort(20) & 0xFFFF, tuple[22] & 0xFF);
+            if (d.columnCount() >= 3 && d.isPresent(0) && d.isPresent(1) && d.isPresent(2) && d.isInlineUncompressed(2)
+                && Integer.toUnsignedLong(b.getInt(d.payloadOffset(0))) == valueId) {
+                byte[] data = new byte[d.payloadLength(2)];
+                b.get(d.payloadOffset(2), data);
+                toast.addChunk(toastRelid, valueId, b.getInt(d.payloadOffset(1)), data);
+                found[0] = true;
+            }
+        });
+        return found[0];
     }
 
     private Value known(ValueFormatter f, ByteBuffer b, int off, int len) {

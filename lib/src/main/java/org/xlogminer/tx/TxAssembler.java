@@ -42,8 +42,29 @@ public final class TxAssembler implements Closeable {
     /** Default memory budget for kept records. */
     public static final long DEFAULT_MEMORY_BUDGET = 256L << 20;
 
-    /** A kept record: where it was and its bytes. */
-    public record StoredRecord(long lsn, long endLsn, byte[] bytes) {
+    /**
+     * A kept record: where it was, its bytes, and the tuples its pages held when it was read
+     * (null when not needed or not known): the old row of an UPDATE or DELETE, the new row of an
+     * INSERT or UPDATE whose record does not carry it whole, the tuples of a MULTI_INSERT whose
+     * block data an image replaced. Each tuple is the whole on-page tuple, header included.
+     */
+    public record StoredRecord(long lsn, long endLsn, byte[] bytes, byte[] pageOldTuple, byte[] pageNewTuple,
+                               byte[][] pageMultiTuples) {
+        public StoredRecord(long lsn, long endLsn, byte[] bytes) {
+            this(lsn, endLsn, bytes, null, null, null);
+        }
+
+        long size() {
+            long n = bytes.length + 48L;
+            n += pageOldTuple == null ? 0 : pageOldTuple.length + 16;
+            n += pageNewTuple == null ? 0 : pageNewTuple.length + 16;
+            if (pageMultiTuples != null) {
+                for (byte[] t : pageMultiTuples) {
+                    n += t == null ? 8 : t.length + 16;
+                }
+            }
+            return n;
+        }
     }
 
     private final long budget;
@@ -63,13 +84,19 @@ public final class TxAssembler implements Closeable {
 
     /** Keeps a copy of the record under the xid that logged it. */
     public void add(int xid, XLogRecordView record) {
+        add(xid, record, null, null, null);
+    }
+
+    /** Keeps a copy of the record with the tuples its pages held (see {@link StoredRecord}). */
+    public void add(int xid, XLogRecordView record, byte[] pageOldTuple, byte[] pageNewTuple, byte[][] pageMultiTuples) {
         TxBuffer b = open.computeIfAbsent(xid, TxBuffer::new);
         if (b.firstLsn == 0) {
             b.firstLsn = record.lsn();
         }
-        StoredRecord s = new StoredRecord(record.lsn(), record.endLsn(), record.copyBytes());
+        StoredRecord s = new StoredRecord(record.lsn(), record.endLsn(), record.copyBytes(), pageOldTuple,
+            pageNewTuple, pageMultiTuples);
         b.memory.add(s);
-        long size = s.bytes.length + 48L;
+        long size = s.size();
         b.memoryBytes += size;
         inMemory += size;
         b.count++;
@@ -160,9 +187,16 @@ public final class TxAssembler implements Closeable {
                 for (StoredRecord s : largest.memory) {
                     out.writeLong(s.lsn);
                     out.writeLong(s.endLsn);
-                    out.writeInt(s.bytes.length);
-                    out.write(s.bytes);
-                    spilledBytes += 20 + s.bytes.length;
+                    writeBytes(out, s.bytes);
+                    writeBytes(out, s.pageOldTuple);
+                    writeBytes(out, s.pageNewTuple);
+                    out.writeInt(s.pageMultiTuples == null ? -1 : s.pageMultiTuples.length);
+                    if (s.pageMultiTuples != null) {
+                        for (byte[] t : s.pageMultiTuples) {
+                            writeBytes(out, t);
+                        }
+                    }
+                    spilledBytes += s.size();
                 }
             }
         } catch (IOException e) {
@@ -173,6 +207,23 @@ public final class TxAssembler implements Closeable {
         inMemory -= largest.memoryBytes;
         largest.memoryBytes = 0;
         spills++;
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b == null ? -1 : b.length);
+        if (b != null) {
+            out.write(b);
+        }
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
     }
 
     @Override
@@ -226,12 +277,18 @@ public final class TxAssembler implements Closeable {
                         try {
                             long lsn = in.readLong();
                             long end = in.readLong();
-                            byte[] bytes = new byte[in.readInt()];
-                            in.readFully(bytes);
+                            byte[] bytes = readBytes(in);
+                            byte[] oldT = readBytes(in);
+                            byte[] newT = readBytes(in);
+                            int m = in.readInt();
+                            byte[][] multi = m < 0 ? null : new byte[m][];
+                            for (int i = 0; i < m; i++) {
+                                multi[i] = readBytes(in);
+                            }
                             if (--left == 0) {
                                 in.close();
                             }
-                            return new StoredRecord(lsn, end, bytes);
+                            return new StoredRecord(lsn, end, bytes, oldT, newT, multi);
                         } catch (EOFException e) {
                             throw new IllegalStateException("spill file " + spillFile + " is shorter than written", e);
                         } catch (IOException e) {

@@ -1,0 +1,242 @@
+package org.xlogminer.page;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.xlogminer.decode.HeapLayout;
+import org.xlogminer.decode.HeapRecordDecoder;
+import org.xlogminer.decode.TupleRef;
+import org.xlogminer.wal.reader.BlockImages;
+import org.xlogminer.wal.reader.XLogRecordView;
+
+/**
+ * What each tracked heap page holds, as offset number to tuple (the whole on-page tuple, its
+ * 23-byte header included), kept current from the WAL: the old row of an UPDATE or DELETE at
+ * wal_level=replica, the full new row of an UPDATE that logged only what differs from the old
+ * one, and tuples whose block carries an image instead of data (see docs/heap-redo.md).
+ *
+ * <p>A page is tracked from a full-page image (every first change to a page after a checkpoint's
+ * REDO point carries one with full_page_writes=on) or from a record that initialises it; before
+ * that its tuples are unknown, never guessed. After that, every change to tuple data is in the WAL
+ * and is replayed here: inserts, multi-inserts and updates put tuples at their offset numbers,
+ * overwriting; in-place updates replace data. Pruning, vacuuming and freezing need no replay for
+ * this purpose: they never move a live tuple to another offset number nor change its data, and an
+ * offset number they free is only reused by an insert, which overwrites it here.
+ *
+ * <p>Memory is bounded by a budget: past it the least recently used pages are forgotten (their
+ * tuples become unknown again). Not thread-safe.
+ */
+public final class PageTracker {
+
+    /** The key of a page: relation and block (main fork only). */
+    private record PageKey(int tablespace, int database, int relNumber, long block) {
+    }
+
+    /** Which relations' pages to track (tables being mined and their TOAST tables, not indexes). */
+    public interface Relations {
+        boolean tracked(long tablespace, long database, long relNumber);
+    }
+
+    private final long budget;
+    private final Relations relations;
+    private final LinkedHashMap<PageKey, Map<Integer, byte[]>> pages = new LinkedHashMap<>(1024, 0.75f, true);
+    private final BlockImages images = new BlockImages();
+    private final byte[] page = new byte[8192];
+    private final ByteBuffer pageBuffer = ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN);
+    private long bytes;
+    private long evicted;
+
+    public PageTracker(long budgetBytes, Relations relations) {
+        this.budget = budgetBytes;
+        this.relations = relations;
+    }
+
+    /**
+     * Brings the pages of a record up to date: images first (the page after the record), then, for
+     * blocks without an image, the record's own change. Call for every record in WAL order; the
+     * decoder must be wrapped on the record when it is a heap record ({@code heapWrapped}).
+     */
+    public void apply(XLogRecordView r, HeapRecordDecoder heap, boolean heapWrapped) {
+        for (int i = 0; i < r.blockCount(); i++) {
+            if (r.forkNumber(i) == 0 && r.hasImage(i) && r.applyImage(i) && isTracked(r, i)) {
+                images.restore(r, i, page);
+                track(key(r, i), tuplesOf(pageBuffer));
+            }
+        }
+        if (!heapWrapped) {
+            return;
+        }
+        int nb = heap.newBlockIndex();
+        switch (heap.op()) {
+            case INSERT -> {
+                Map<Integer, byte[]> p = target(r, nb);
+                if (p != null && heap.newTuple().present()) {
+                    put(p, heap.newOffnum(), tuple(heap.newTuple(), 0, 0, null));
+                }
+            }
+            case MULTI_INSERT -> {
+                Map<Integer, byte[]> p = target(r, nb);
+                if (p != null) {
+                    while (heap.nextTuple()) {
+                        put(p, heap.newOffnum(), tuple(heap.newTuple(), 0, 0, null));
+                    }
+                }
+            }
+            case UPDATE, HOT_UPDATE -> {
+                Map<Integer, byte[]> p = target(r, nb);
+                if (p != null && heap.newTuple().present()) {
+                    byte[] old = null;
+                    if (heap.prefixLength() + heap.suffixLength() > 0) {
+                        Map<Integer, byte[]> op = pages.get(key(r, heap.oldBlockIndex()));
+                        old = op == null ? null : op.get(heap.oldOffnum());
+                        if (old == null) {
+                            forget(r, nb); // cannot rebuild the new tuple: the page is no longer known
+                            return;
+                        }
+                    }
+                    put(p, heap.newOffnum(), tuple(heap.newTuple(), heap.prefixLength(), heap.suffixLength(), old));
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** The whole on-page tuple at (block of index i, offnum), or null when not known. */
+    public byte[] tuple(XLogRecordView r, int blockIndex, int offnum) {
+        Map<Integer, byte[]> p = pages.get(key(r, blockIndex));
+        return p == null ? null : p.get(offnum);
+    }
+
+    /** Hands every known tuple of every tracked page of a relation to the consumer. */
+    public void forEachTuple(long tablespace, long database, long relNumber, java.util.function.Consumer<byte[]> consumer) {
+        for (Map.Entry<PageKey, Map<Integer, byte[]>> e : pages.entrySet()) {
+            PageKey k = e.getKey();
+            if (Integer.toUnsignedLong(k.relNumber()) == relNumber && Integer.toUnsignedLong(k.tablespace()) == tablespace
+                && Integer.toUnsignedLong(k.database()) == database) {
+                e.getValue().values().forEach(consumer);
+            }
+        }
+    }
+
+    /** Pages tracked now, and how many were forgotten for the budget. */
+    public int trackedPages() {
+        return pages.size();
+    }
+
+    public long evictedPages() {
+        return evicted;
+    }
+
+    private boolean isTracked(XLogRecordView r, int i) {
+        return relations.tracked(Integer.toUnsignedLong(r.tablespace(i)), Integer.toUnsignedLong(r.database(i)),
+            Integer.toUnsignedLong(r.relNumber(i)));
+    }
+
+    /** A page the record initialises (INIT_PAGE / WILL_INIT) starts empty; others must be tracked. */
+    private Map<Integer, byte[]> target(XLogRecordView r, int i) {
+        if (!isTracked(r, i)) {
+            return null;
+        }
+        PageKey k = key(r, i);
+        if (r.willInit(i) || (r.info() & HeapLayout.XLOG_HEAP_INIT_PAGE) != 0) {
+            Map<Integer, byte[]> fresh = new HashMap<>();
+            track(k, fresh);
+            return fresh;
+        }
+        if (r.hasImage(i)) {
+            return null; // already the page after the change
+        }
+        return pages.get(k);
+    }
+
+    private void forget(XLogRecordView r, int i) {
+        Map<Integer, byte[]> p = pages.remove(key(r, i));
+        if (p != null) {
+            for (byte[] t : p.values()) {
+                bytes -= t.length + 48;
+            }
+        }
+    }
+
+    private void track(PageKey k, Map<Integer, byte[]> tuples) {
+        Map<Integer, byte[]> old = pages.put(k, tuples);
+        if (old != null) {
+            for (byte[] t : old.values()) {
+                bytes -= t.length + 48;
+            }
+        }
+        for (byte[] t : tuples.values()) {
+            bytes += t.length + 48;
+        }
+        while (bytes > budget && !pages.isEmpty()) {
+            Iterator<Map.Entry<PageKey, Map<Integer, byte[]>>> it = pages.entrySet().iterator();
+            for (byte[] t : it.next().getValue().values()) {
+                bytes -= t.length + 48;
+            }
+            it.remove();
+            evicted++;
+        }
+    }
+
+    private void put(Map<Integer, byte[]> p, int offnum, byte[] tuple) {
+        byte[] old = p.put(offnum, tuple);
+        bytes += tuple.length + 48 - (old == null ? 0 : old.length + 48);
+    }
+
+    /**
+     * The whole tuple from a logged xl_heap_header + tuple bytes: a 23-byte header (only t_infomask2,
+     * t_infomask and t_hoff are meaningful here), then the bytes; with a prefix/suffix taken from
+     * the old tuple as heap_xlog_update rebuilds it.
+     */
+    public static byte[] tuple(TupleRef t, int prefix, int suffix, byte[] oldTuple) {
+        ByteBuffer b = t.buffer();
+        int hoff = t.hoff();
+        int bitmapLen = hoff - HeapLayout.SIZEOF_HEAP_TUPLE_HEADER;
+        int len = HeapLayout.SIZEOF_HEAP_TUPLE_HEADER + t.length() + prefix + suffix;
+        byte[] out = new byte[len];
+        ByteBuffer o = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        o.putShort(18, (short) t.infomask2());
+        o.putShort(20, (short) t.infomask());
+        out[22] = (byte) hoff;
+        if (prefix == 0) {
+            b.get(t.offset(), out, HeapLayout.SIZEOF_HEAP_TUPLE_HEADER, t.length());
+        } else {
+            // bitmap and padding from the record, then the prefix from the old tuple's data, then the rest
+            b.get(t.offset(), out, HeapLayout.SIZEOF_HEAP_TUPLE_HEADER, bitmapLen);
+            int oldHoff = oldTuple[22] & 0xFF;
+            System.arraycopy(oldTuple, oldHoff, out, hoff, prefix);
+            b.get(t.offset() + bitmapLen, out, hoff + prefix, t.length() - bitmapLen);
+        }
+        if (suffix > 0) {
+            System.arraycopy(oldTuple, oldTuple.length - suffix, out, len - suffix, suffix);
+        }
+        return out;
+    }
+
+    /** Tuples of a page image, by offset number: LP_NORMAL items with storage. */
+    static Map<Integer, byte[]> tuplesOf(ByteBuffer p) {
+        Map<Integer, byte[]> out = new HashMap<>();
+        int lower = p.getShort(12) & 0xFFFF;
+        int n = (lower - 24) / 4;
+        for (int off = 1; off <= n; off++) {
+            int w = p.getInt(24 + 4 * (off - 1));
+            int lpOff = w & 0x7FFF;
+            int flags = (w >>> 15) & 3;
+            int len = w >>> 17;
+            if (flags == 1 && len >= HeapLayout.SIZEOF_HEAP_TUPLE_HEADER && lpOff + len <= 8192) {
+                byte[] t = new byte[len];
+                p.get(lpOff, t);
+                out.put(off, t);
+            }
+        }
+        return out;
+    }
+
+    private static PageKey key(XLogRecordView r, int i) {
+        return new PageKey(r.tablespace(i), r.database(i), r.relNumber(i), r.blockNumber(i));
+    }
+}
