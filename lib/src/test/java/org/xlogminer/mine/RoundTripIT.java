@@ -178,8 +178,27 @@ class RoundTripIT {
         roundTrip(major, "replica", false);
     }
 
+    /** wal_level=logical with the default replica identity: the key is logged, the rest comes from the pages. */
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @ValueSource(ints = {13, 14, 15, 16, 17, 18})
+    void atWalLevelLogicalWithDefaultIdentityTheRestComesFromThePages(int major) throws Exception {
+        roundTrip(major, "logical", false);
+    }
+
+    /** Full-page images compressed with lz4 and zstd (only Debian's 15 is built with them). */
+    @ParameterizedTest(name = "wal_compression={0}")
+    @ValueSource(strings = {"lz4", "zstd"})
+    void atWalLevelReplicaWithCompressedImages(String compression) throws Exception {
+        roundTrip(15, "replica", false, compression);
+    }
+
     private void roundTrip(int major, String walLevel, boolean identityFull) throws Exception {
-        try (PgServer server = PgServer.builder(major).walLevel(walLevel).setting("max_prepared_transactions", "4").start();
+        roundTrip(major, walLevel, identityFull, "off");
+    }
+
+    private void roundTrip(int major, String walLevel, boolean identityFull, String compression) throws Exception {
+        try (PgServer server = PgServer.builder(major).walLevel(walLevel).walCompression(compression)
+                 .setting("max_prepared_transactions", "4").start();
              Connection c = server.connect(); Statement s = c.createStatement()) {
             schema(s, major, identityFull);
             initialRows(s);
@@ -204,7 +223,7 @@ class RoundTripIT {
             String undo = script(server, catalog, from, to, true, tmp);
             String redo = script(server, catalog, from, to, false, tmp);
             java.nio.file.Files.createDirectories(Path.of("target", "roundtrip"));
-            String name = "pg" + major + "-" + walLevel;
+            String name = "pg" + major + "-" + walLevel + (identityFull ? "-full" : "-default") + "-" + compression;
             java.nio.file.Files.writeString(Path.of("target", "roundtrip", name + "-undo.sql"), undo);
             java.nio.file.Files.writeString(Path.of("target", "roundtrip", name + "-redo.sql"), redo);
             parsesEveryStatement(undo);
