@@ -107,7 +107,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             }
             TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
             return t != null && (includeSystemCatalogs || !isSystemCatalog(t));
-        });
+        }, b.spillDir);
         long start = fromLsn != 0 ? fromLsn : Math.max(0, source.firstSegno()) * source.segmentSize();
         if (fromLsn != 0) {
             Checkpoints.Checkpoint c = Checkpoints.lastAtOrBefore(source, fromLsn);
@@ -371,7 +371,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         return new MiningSummary(recordsRead, transactionsReleased, rowChanges, readStart, Lsn.format(readStart),
             new TreeMap<>(unknownRelations), new TreeMap<>(otherDatabases), ownDatabaseRecords,
             assembler.openXids().size(), reader.endOfWal(), warnings.messages(), assembler.spills(),
-            assembler.spilledBytes());
+            assembler.spilledBytes(), pages.trackedPages(), pages.spilledPages());
     }
 
     @Override
@@ -417,6 +417,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     @Override
     public void close() {
         assembler.close();
+        pages.close();
         try {
             reader.close();
         } catch (IOException e) {
@@ -437,7 +438,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
                                 String readStartText, java.util.Map<String, Long> unknownRelations,
                                 java.util.Map<Long, Long> otherDatabases, long ownDatabaseRecords,
                                 int openTransactions, EndOfWal endOfWal, List<String> warnings, int spills,
-                                long spilledBytes) {
+                                long spilledBytes, int trackedPages, long pageSpills) {
     }
 
     /** Options of a mining run. */
@@ -495,7 +496,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             return this;
         }
 
-        /** Bytes of tracked page tuples (old rows at wal_level=replica) before the oldest pages are forgotten. */
+        /** Bytes of tracked page tuples (old rows at wal_level=replica) in memory before the least recently used spill. */
         public Builder pageBudget(long bytes) {
             this.pageBudget = bytes;
             return this;

@@ -27,10 +27,11 @@ import org.xlogminer.wal.reader.XLogRecordView;
  * this purpose: they never move a live tuple to another offset number nor change its data, and an
  * offset number they free is only reused by an insert, which overwrites it here.
  *
- * <p>Memory is bounded by a budget: past it the least recently used pages are forgotten (their
- * tuples become unknown again). Not thread-safe.
+ * <p>Memory is bounded by a budget: past it the least recently used pages move to a temporary
+ * spill file (an index of a few dozen bytes per page stays in memory) and come back when a record
+ * needs them, so memory does not grow with the WAL read. Not thread-safe; close to delete the file.
  */
-public final class PageTracker {
+public final class PageTracker implements java.io.Closeable {
 
     /** The key of a page: relation and block (main fork only). */
     private record PageKey(int tablespace, int database, int relNumber, long block) {
@@ -47,12 +48,22 @@ public final class PageTracker {
     private final BlockImages images = new BlockImages();
     private final byte[] page = new byte[8192];
     private final ByteBuffer pageBuffer = ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN);
+    private final java.nio.file.Path spillDir;
+    /** Where each spilled page's latest copy is in the spill file: {offset, length}. */
+    private final Map<PageKey, long[]> spilled = new HashMap<>();
+    private java.io.RandomAccessFile spill;
+    private java.nio.file.Path spillFile;
     private long bytes;
     private long evicted;
 
     public PageTracker(long budgetBytes, Relations relations) {
+        this(budgetBytes, relations, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    public PageTracker(long budgetBytes, Relations relations, java.nio.file.Path spillDir) {
         this.budget = budgetBytes;
         this.relations = relations;
+        this.spillDir = spillDir;
     }
 
     /**
@@ -91,7 +102,7 @@ public final class PageTracker {
                 if (p != null && heap.newTuple().present()) {
                     byte[] old = null;
                     if (heap.prefixLength() + heap.suffixLength() > 0) {
-                        Map<Integer, byte[]> op = pages.get(key(r, heap.oldBlockIndex()));
+                        Map<Integer, byte[]> op = resident(key(r, heap.oldBlockIndex()));
                         old = op == null ? null : op.get(heap.oldOffnum());
                         if (old == null) {
                             forget(r, nb); // cannot rebuild the new tuple: the page is no longer known
@@ -107,28 +118,114 @@ public final class PageTracker {
 
     /** The whole on-page tuple at (block of index i, offnum), or null when not known. */
     public byte[] tuple(XLogRecordView r, int blockIndex, int offnum) {
-        Map<Integer, byte[]> p = pages.get(key(r, blockIndex));
+        Map<Integer, byte[]> p = resident(key(r, blockIndex));
         return p == null ? null : p.get(offnum);
     }
 
     /** Hands every known tuple of every tracked page of a relation to the consumer. */
     public void forEachTuple(long tablespace, long database, long relNumber, java.util.function.Consumer<byte[]> consumer) {
         for (Map.Entry<PageKey, Map<Integer, byte[]>> e : pages.entrySet()) {
-            PageKey k = e.getKey();
-            if (Integer.toUnsignedLong(k.relNumber()) == relNumber && Integer.toUnsignedLong(k.tablespace()) == tablespace
-                && Integer.toUnsignedLong(k.database()) == database) {
+            if (of(e.getKey(), tablespace, database, relNumber)) {
                 e.getValue().values().forEach(consumer);
+            }
+        }
+        for (Map.Entry<PageKey, long[]> e : spilled.entrySet()) {
+            if (of(e.getKey(), tablespace, database, relNumber) && !pages.containsKey(e.getKey())) {
+                read(e.getValue()).values().forEach(consumer);
             }
         }
     }
 
-    /** Pages tracked now, and how many were forgotten for the budget. */
-    public int trackedPages() {
-        return pages.size();
+    private static boolean of(PageKey k, long tablespace, long database, long relNumber) {
+        return Integer.toUnsignedLong(k.relNumber()) == relNumber && Integer.toUnsignedLong(k.tablespace()) == tablespace
+            && Integer.toUnsignedLong(k.database()) == database;
     }
 
-    public long evictedPages() {
+    /** Pages tracked now (in memory and spilled), and how many times one went to the spill file. */
+    public int trackedPages() {
+        int n = pages.size();
+        for (PageKey k : spilled.keySet()) {
+            if (!pages.containsKey(k)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public long spilledPages() {
         return evicted;
+    }
+
+    /** The page's tuples, brought back from the spill file if it went there; null if not tracked. */
+    private Map<Integer, byte[]> resident(PageKey k) {
+        Map<Integer, byte[]> p = pages.get(k);
+        if (p == null) {
+            long[] at = spilled.get(k);
+            if (at != null) {
+                p = read(at);
+                track(k, p);
+            }
+        }
+        return p;
+    }
+
+    private Map<Integer, byte[]> read(long[] at) {
+        try {
+            byte[] b = new byte[(int) at[1]];
+            spill.seek(at[0]);
+            spill.readFully(b);
+            ByteBuffer in = ByteBuffer.wrap(b);
+            int n = in.getInt();
+            Map<Integer, byte[]> p = new HashMap<>(n * 2);
+            for (int i = 0; i < n; i++) {
+                int off = in.getInt();
+                byte[] t = new byte[in.getInt()];
+                in.get(t);
+                p.put(off, t);
+            }
+            return p;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading tracked pages back from " + spillFile, e);
+        }
+    }
+
+    private void write(PageKey k, Map<Integer, byte[]> p) {
+        try {
+            if (spill == null) {
+                java.nio.file.Files.createDirectories(spillDir);
+                spillFile = java.nio.file.Files.createTempFile(spillDir, "xlogminer-pages-", ".spill");
+                spillFile.toFile().deleteOnExit();
+                spill = new java.io.RandomAccessFile(spillFile.toFile(), "rw");
+            }
+            int size = 4;
+            for (byte[] t : p.values()) {
+                size += 8 + t.length;
+            }
+            ByteBuffer out = ByteBuffer.allocate(size);
+            out.putInt(p.size());
+            for (Map.Entry<Integer, byte[]> e : p.entrySet()) {
+                out.putInt(e.getKey()).putInt(e.getValue().length).put(e.getValue());
+            }
+            long at = spill.length();
+            spill.seek(at);
+            spill.write(out.array());
+            spilled.put(k, new long[] {at, size});
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("spilling tracked pages to " + spillDir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (spill != null) {
+                spill.close();
+                java.nio.file.Files.deleteIfExists(spillFile);
+                spill = null;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private boolean isTracked(XLogRecordView r, int i) {
@@ -150,10 +247,11 @@ public final class PageTracker {
         if (r.hasImage(i)) {
             return null; // already the page after the change
         }
-        return pages.get(k);
+        return resident(k);
     }
 
     private void forget(XLogRecordView r, int i) {
+        spilled.remove(key(r, i));
         Map<Integer, byte[]> p = pages.remove(key(r, i));
         if (p != null) {
             for (byte[] t : p.values()) {
@@ -163,6 +261,7 @@ public final class PageTracker {
     }
 
     private void track(PageKey k, Map<Integer, byte[]> tuples) {
+        spilled.remove(k); // a newer version than the spilled one, if any
         Map<Integer, byte[]> old = pages.put(k, tuples);
         if (old != null) {
             for (byte[] t : old.values()) {
@@ -172,9 +271,14 @@ public final class PageTracker {
         for (byte[] t : tuples.values()) {
             bytes += t.length + 48;
         }
-        while (bytes > budget && !pages.isEmpty()) {
+        while (bytes > budget && pages.size() > 1) {
             Iterator<Map.Entry<PageKey, Map<Integer, byte[]>>> it = pages.entrySet().iterator();
-            for (byte[] t : it.next().getValue().values()) {
+            Map.Entry<PageKey, Map<Integer, byte[]>> lru = it.next();
+            if (lru.getKey().equals(k)) {
+                break; // never the page being worked on
+            }
+            write(lru.getKey(), lru.getValue());
+            for (byte[] t : lru.getValue().values()) {
                 bytes -= t.length + 48;
             }
             it.remove();

@@ -132,10 +132,20 @@ class RoundTripIT {
     }
 
     static String script(PgServer server, CatalogSnapshot catalog, long from, long to, boolean undo, Path tmpDir) throws Exception {
+        return script(server, catalog, from, to, undo, tmpDir, 0);
+    }
+
+    /** The mined script; a page budget above 0 makes the tracked pages spill to disk beyond it. */
+    static String script(PgServer server, CatalogSnapshot catalog, long from, long to, boolean undo, Path tmpDir,
+                         long pageBudget) throws Exception {
         SqlRenderer renderer = SqlRenderer.forCatalog(catalog, false);
         StringWriter sw = new StringWriter();
-        try (Miner miner = Miner.builder(DirectorySegmentSource.open(server.walDir()), catalog).fromLsn(from)
-                .toLsn(to).build();
+        Miner.Builder builder = Miner.builder(DirectorySegmentSource.open(server.walDir()), catalog).fromLsn(from)
+            .toLsn(to).spillDir(tmpDir);
+        if (pageBudget > 0) {
+            builder.pageBudget(pageBudget);
+        }
+        try (Miner miner = builder.build();
              SqlScriptWriter w = new SqlScriptWriter(sw, renderer, undo, tmpDir)) {
             int n = 0;
             for (Transaction tx : miner) {
@@ -145,6 +155,9 @@ class RoundTripIT {
             }
             w.finish();
             assertTrue(n >= 15, "transactions mined: " + n + "\n" + miner.summary());
+            if (pageBudget > 0) {
+                assertTrue(miner.summary().pageSpills() > 0, "pages went to the spill file: " + miner.summary());
+            }
         }
         return sw.toString();
     }
@@ -192,11 +205,23 @@ class RoundTripIT {
         roundTrip(15, "replica", false, compression);
     }
 
+    /** Tracked pages far beyond a tiny memory budget spill to disk and come back: still exact. */
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @ValueSource(ints = {13, 18})
+    void atWalLevelReplicaWithPagesSpilledToDisk(int major) throws Exception {
+        roundTrip(major, "replica", false, "off", 16 * 1024);
+    }
+
     private void roundTrip(int major, String walLevel, boolean identityFull) throws Exception {
         roundTrip(major, walLevel, identityFull, "off");
     }
 
     private void roundTrip(int major, String walLevel, boolean identityFull, String compression) throws Exception {
+        roundTrip(major, walLevel, identityFull, compression, 0);
+    }
+
+    private void roundTrip(int major, String walLevel, boolean identityFull, String compression, long pageBudget)
+        throws Exception {
         try (PgServer server = PgServer.builder(major).walLevel(walLevel).walCompression(compression)
                  .setting("max_prepared_transactions", "4").start();
              Connection c = server.connect(); Statement s = c.createStatement()) {
@@ -220,8 +245,8 @@ class RoundTripIT {
             workload(c, s);
             Map<String, List<String>> after = SqlScripts.contents(c, TABLES);
             long to = server.flushWal();
-            String undo = script(server, catalog, from, to, true, tmp);
-            String redo = script(server, catalog, from, to, false, tmp);
+            String undo = script(server, catalog, from, to, true, tmp, pageBudget);
+            String redo = script(server, catalog, from, to, false, tmp, pageBudget);
             java.nio.file.Files.createDirectories(Path.of("target", "roundtrip"));
             String name = "pg" + major + "-" + walLevel + (identityFull ? "-full" : "-default") + "-" + compression;
             java.nio.file.Files.writeString(Path.of("target", "roundtrip", name + "-undo.sql"), undo);
