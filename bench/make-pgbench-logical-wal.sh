@@ -32,7 +32,10 @@ done
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-name="pgbench-logical-wal-s$scale"
+# WAL_LEVEL=replica: the default level and replica identity (old rows must come from the pages).
+wal_level="${WAL_LEVEL:-logical}"
+case "$wal_level" in logical|replica) ;; *) echo "WAL_LEVEL must be logical or replica" >&2; exit 1 ;; esac
+name="pgbench-$wal_level-wal-s$scale"
 [ "$tx" = 5000 ] || name="$name-t$tx"
 [ "$clients" = 2 ] || name="$name-c$clients"
 cache="${WAL_CACHE_DIR:-$here/cache/$name}"
@@ -67,7 +70,7 @@ cat >>"$data/postgresql.conf" <<EOF
 # make-pgbench-logical-wal.sh
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$work'
-wal_level = logical
+wal_level = $wal_level
 max_wal_size = 10GB
 wal_keep_size = 10GB
 checkpoint_timeout = 1h
@@ -97,9 +100,11 @@ pgbench() { as_pg "$PG_BIN/pgbench" -h "$work" -p "$port" -U postgres "$@" postg
 server_version=$(sql "SHOW server_version")
 say "pgbench -i -s $scale"
 pgbench -i -q -s "$scale" >"$work/pgbench-init.log" 2>&1 || { cat "$work/pgbench-init.log" >&2; die "pgbench -i failed"; }
-for t in pgbench_accounts pgbench_branches pgbench_tellers pgbench_history; do
-  sql "ALTER TABLE $t REPLICA IDENTITY FULL"
-done
+if [ "$wal_level" = logical ]; then
+  for t in pgbench_accounts pgbench_branches pgbench_tellers pgbench_history; do
+    sql "ALTER TABLE $t REPLICA IDENTITY FULL"
+  done
+fi
 
 mkdir -p "$staging"
 say "capturing the catalog with xlogminer catalog"
@@ -150,7 +155,7 @@ cat >"$staging/README.txt" <<EOF
 WAL of PostgreSQL $server_version made by bench/make-pgbench-logical-wal.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ):
 
   initdb -U postgres -A trust -E UTF8 --locale=C --wal-segsize=$segmb
-  server settings: wal_level=logical max_wal_size=10GB wal_keep_size=10GB checkpoint_timeout=1h
+  server settings: wal_level=$wal_level max_wal_size=10GB wal_keep_size=10GB checkpoint_timeout=1h
                    autovacuum=off wal_compression=off fsync=off
   pgbench -i -q -s $scale
   ALTER TABLE pgbench_accounts|pgbench_branches|pgbench_tellers|pgbench_history REPLICA IDENTITY FULL
