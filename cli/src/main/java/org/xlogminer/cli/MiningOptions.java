@@ -69,7 +69,7 @@ final class MiningOptions {
     int timeline;
 
     @Option(names = "--memory-mb", paramLabel = "MB",
-        description = "Memory for open transactions before they spill to disk (default: a quarter of the heap, at most 256).")
+        description = "Memory for open transactions before they spill to disk (default: an eighth of the heap, at most 256).")
     long memoryMb;
 
     CatalogSnapshot catalog(CommandSpec spec) throws java.io.IOException {

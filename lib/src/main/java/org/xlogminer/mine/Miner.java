@@ -449,10 +449,14 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         private long toLsn;
         private boolean includeAborted;
         private boolean includeSystemCatalogs;
-        /** Default: a quarter of the heap for open transactions (at most 256 MB), an eighth for TOAST. */
-        private long memoryBudget = Math.min(TxAssembler.DEFAULT_MEMORY_BUDGET, Runtime.getRuntime().maxMemory() / 4);
-        private long toastBudget = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
-        private long pageBudget = Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4);
+        /**
+         * Defaults, as shares of the heap so that a small heap works: an eighth for open transactions'
+         * records (at most 256 MB), an eighth for tracked pages (at most 512 MB), a sixteenth for TOAST
+         * chunks (at most 256 MB); the rest is the working set.
+         */
+        private long memoryBudget = Math.min(TxAssembler.DEFAULT_MEMORY_BUDGET, Runtime.getRuntime().maxMemory() / 8);
+        private long toastBudget = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 16);
+        private long pageBudget = Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 8);
         private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
 
         private Builder(SegmentSource source, CatalogSnapshot catalog) {

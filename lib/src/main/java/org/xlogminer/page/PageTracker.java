@@ -42,6 +42,9 @@ public final class PageTracker implements java.io.Closeable {
         boolean tracked(long tablespace, long database, long relNumber);
     }
 
+    /** Heap bytes a kept tuple costs beyond its data: array header, map node, boxed key, table slot. */
+    private static final int TUPLE_OVERHEAD = 96;
+
     private final long budget;
     private final Relations relations;
     private final LinkedHashMap<PageKey, Map<Integer, byte[]>> pages = new LinkedHashMap<>(1024, 0.75f, true);
@@ -255,7 +258,7 @@ public final class PageTracker implements java.io.Closeable {
         Map<Integer, byte[]> p = pages.remove(key(r, i));
         if (p != null) {
             for (byte[] t : p.values()) {
-                bytes -= t.length + 48;
+                bytes -= t.length + TUPLE_OVERHEAD;
             }
         }
     }
@@ -265,11 +268,11 @@ public final class PageTracker implements java.io.Closeable {
         Map<Integer, byte[]> old = pages.put(k, tuples);
         if (old != null) {
             for (byte[] t : old.values()) {
-                bytes -= t.length + 48;
+                bytes -= t.length + TUPLE_OVERHEAD;
             }
         }
         for (byte[] t : tuples.values()) {
-            bytes += t.length + 48;
+            bytes += t.length + TUPLE_OVERHEAD;
         }
         while (bytes > budget && pages.size() > 1) {
             Iterator<Map.Entry<PageKey, Map<Integer, byte[]>>> it = pages.entrySet().iterator();
@@ -279,7 +282,7 @@ public final class PageTracker implements java.io.Closeable {
             }
             write(lru.getKey(), lru.getValue());
             for (byte[] t : lru.getValue().values()) {
-                bytes -= t.length + 48;
+                bytes -= t.length + TUPLE_OVERHEAD;
             }
             it.remove();
             evicted++;
@@ -288,7 +291,7 @@ public final class PageTracker implements java.io.Closeable {
 
     private void put(Map<Integer, byte[]> p, int offnum, byte[] tuple) {
         byte[] old = p.put(offnum, tuple);
-        bytes += tuple.length + 48 - (old == null ? 0 : old.length + 48);
+        bytes += tuple.length + TUPLE_OVERHEAD - (old == null ? 0 : old.length + TUPLE_OVERHEAD);
     }
 
     /**
