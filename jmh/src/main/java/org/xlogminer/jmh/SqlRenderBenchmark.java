@@ -83,9 +83,8 @@ public class SqlRenderBenchmark {
     public void load() throws IOException {
         UpdatedTuples tuples = UpdatedTuples.load(walDir, table);
         TableInfo t = tuples.table();
-        List<Integer> keyAttnums = !t.identityKey().isEmpty() ? t.identityKey() : t.primaryKey();
-        List<String> key = keyAttnums.stream().map(a -> t.column(a).name()).toList();
         renderer = SqlRenderer.forCatalog(tuples.catalog(), changedColumnsOnly);
+        List<String> key = renderer.keyColumns(t.schema(), t.name());
         RowBuilder plan = new RowBuilder(tuples.catalog(), t);
         changes = new RowChange.Update[tuples.updateCount()];
         for (int k = 0; k < changes.length; k++) {

@@ -74,6 +74,11 @@ public final class SqlRenderer {
         return new SqlRenderer((s, n) -> keys.getOrDefault(new TableName(s, n), List.of()), changedColumnsOnly);
     }
 
+    /** The columns rows of this table are found by (empty: matched on all old values and the ctid). */
+    public List<String> keyColumns(String schema, String table) {
+        return keyColumns.apply(schema, table);
+    }
+
     /** The statement that makes the change again. */
     public String redo(RowChange change) {
         StringBuilder sb = new StringBuilder(256);
