@@ -74,23 +74,7 @@ wal_compression = $compression
 fsync = off
 EOF
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=""
-for attempt in 1 2 3 4 5 6 7 8; do
-  candidate=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-  port_in_use "$candidate" && continue
-  started=1
-  if as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$work/server.log" -o "-p $candidate" -w -t 60 start >/dev/null; then
-    port=$candidate
-    break
-  fi
-  started=0
-done
-[ -n "$port" ] || die "could not start the server on a free port (see the log above)"
-echo "make-pgbench-wal: server up on 127.0.0.1:$port" >&2
-
-sql() { as_pg "$PG_BIN/psql" -X -q -A -t -h "$work" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "$1"; }
-pgbench() { as_pg "$PG_BIN/pgbench" -h "$work" -p "$port" -U postgres "$@" postgres; }
+pg_start
 
 server_version=$(sql "SHOW server_version")
 start_lsn=$(sql "SELECT pg_current_wal_insert_lsn()")

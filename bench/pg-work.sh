@@ -1,7 +1,7 @@
 # Sourced by the bench/make-*.sh scripts: runs the server as postgres when we are root, makes the
 # work directory and a trap that always stops the server and removes the work directory.
 # Expects: tool (the script's name, for messages), cache, PG_BIN, die(); sets: as_pg, work,
-# staging, data, started (set it to 1 once the server runs).
+# staging, data, started; pg_start then sets port and sql()/pgbench() talk to the server.
 # As root the server runs as postgres (initdb refuses root); otherwise as the current user.
 if [ "$(id -u)" = 0 ]; then
   id postgres >/dev/null 2>&1 || die "running as root, but there is no 'postgres' user to run the server"
@@ -30,3 +30,25 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 chmod 755 "$work"
 [ "$(id -u)" != 0 ] || chown postgres: "$work"
+
+# Starts the server (postgresql.conf written) on a free loopback port; sets port.
+pg_start() {
+  port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+  port=""
+  for attempt in 1 2 3 4 5 6 7 8; do
+    candidate=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    port_in_use "$candidate" && continue
+    started=1
+    if as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$work/server.log" -o "-p $candidate" -w -t 60 start >/dev/null; then
+      port=$candidate
+      break
+    fi
+    started=0
+  done
+  [ -n "$port" ] || die "could not start the server on a free port (see the log above)"
+  echo "$tool: server up on 127.0.0.1:$port" >&2
+}
+
+# SQL and pgbench against the started server.
+sql() { as_pg "$PG_BIN/psql" -X -q -A -t -h "$work" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "$1"; }
+pgbench() { as_pg "$PG_BIN/pgbench" -h "$work" -p "$port" -U postgres "$@" postgres; }
