@@ -276,13 +276,11 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             assembler.discard(xid, subxids, n);
             return;
         }
-        long first = firstLsn(xid, n);
         try (TxAssembler.Ended ended = assembler.end(xid, subxids, n)) {
             if (ended.isEmpty()) {
                 return;
             }
-            boolean incomplete = !startKnown || Integer.compareUnsigned(xid, nextXidAtStart) < 0
-                || (first != 0 && Long.compareUnsigned(first, readStart) < 0);
+            boolean incomplete = !startKnown || Integer.compareUnsigned(xid, nextXidAtStart) < 0;
             TransactionInfo info = new TransactionInfo(Integer.toUnsignedLong(xid), r.lsn(), xact.xactTime(), committed,
                 incomplete);
             Delivery d = new Delivery(handler, info);
@@ -334,17 +332,6 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             ready.add(new Transaction(tx.xid(), tx.commitLsn(), tx.commitTime(), tx.committed(), tx.incomplete(), changes));
             changes = null;
         }
-    }
-
-    private long firstLsn(int xid, int n) {
-        long first = assembler.firstLsn(xid);
-        for (int i = 0; i < n; i++) {
-            long f = assembler.firstLsn(subxids[i]);
-            if (f != 0 && (first == 0 || Long.compareUnsigned(f, first) < 0)) {
-                first = f;
-            }
-        }
-        return first;
     }
 
     /**

@@ -84,13 +84,6 @@ final class RowDecoder {
         this.formatters = new ValueFormatters(catalog.types(), catalog.major(), warnings);
     }
 
-    /** The row changes of a transaction's records, in WAL order, collected (small transactions). */
-    List<RowChange> decode(TxAssembler.Ended records, long xid, long commitLsn, Instant commitTime) {
-        List<RowChange> out = new ArrayList<>();
-        decode(records, xid, commitLsn, commitTime, out::add);
-        return out;
-    }
-
     /** Hands each row change of a transaction's records to the sink, in WAL order, as it is decoded. */
     void decode(TxAssembler.Ended records, long xid, long commitLsn, Instant commitTime,
                 java.util.function.Consumer<RowChange> sink) {

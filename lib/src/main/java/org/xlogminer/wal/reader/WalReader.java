@@ -172,7 +172,7 @@ public final class WalReader implements Closeable {
         long tmp = start;
         while (true) {
             long pagePtr = tmp & ~(long) (XLOG_BLCKSZ - 1);
-            int p = loadPage(pagePtr, false);
+            int p = loadPage(pagePtr);
             if (p < 0) {
                 return false;
             }
@@ -200,7 +200,7 @@ public final class WalReader implements Closeable {
         long recPtr = nextRecPtr;
         long pagePtr = recPtr & ~(long) (XLOG_BLCKSZ - 1);
         int off = (int) (recPtr & (XLOG_BLCKSZ - 1));
-        int p = loadPage(pagePtr, false);
+        int p = loadPage(pagePtr);
         if (p < 0) {
             return false;
         }
@@ -253,7 +253,7 @@ public final class WalReader implements Closeable {
             endPtr = 0;
             while (gathered < total) {
                 pg += XLOG_BLCKSZ;
-                int q = loadPage(pg, true);
+                int q = loadPage(pg);
                 if (q < 0) {
                     return end(EndOfWal.Reason.INCOMPLETE_RECORD, recPtr,
                         "the record at " + Lsn.format(recPtr) + " continues into WAL that is not there ("
@@ -346,7 +346,7 @@ public final class WalReader implements Closeable {
      * Makes the page at pagePtr available in the window and validates its header; returns its
      * offset in the window, or -1 when WAL ends there (end is set).
      */
-    private int loadPage(long pagePtr, boolean continuation) throws IOException {
+    private int loadPage(long pagePtr) throws IOException {
         long segno = pagePtr / segmentSize;
         long segOff = pagePtr % segmentSize;
         if (segno != windowSegno || segOff < windowStart || segOff + XLOG_BLCKSZ > windowStart + windowLength) {
