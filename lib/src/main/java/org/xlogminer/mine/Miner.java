@@ -107,7 +107,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             }
             TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
             return t != null && (includeSystemCatalogs || !isSystemCatalog(t));
-        }, b.spillDir);
+        }, b.spillDir, b.source);
         long start = fromLsn != 0 ? fromLsn : Math.max(0, source.firstSegno()) * source.segmentSize();
         if (fromLsn != 0) {
             Checkpoints.Checkpoint c = Checkpoints.lastAtOrBefore(source, fromLsn);
@@ -358,7 +358,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         return new MiningSummary(recordsRead, transactionsReleased, rowChanges, readStart, Lsn.format(readStart),
             new TreeMap<>(unknownRelations), new TreeMap<>(otherDatabases), ownDatabaseRecords,
             assembler.openXids().size(), reader.endOfWal(), warnings.messages(), assembler.spills(),
-            assembler.spilledBytes(), pages.trackedPages(), pages.spilledPages());
+            assembler.spilledBytes(), pages.trackedPages(), pages.spilledPages(), pages.imageReads());
     }
 
     @Override
@@ -420,12 +420,15 @@ public final class Miner implements Closeable, Iterable<Transaction> {
      * @param otherDatabases   OIDs of other databases whose row records were skipped, with counts
      * @param ownDatabaseRecords row records of the catalog's database read
      * @param openTransactions transactions with kept records that had not ended when reading stopped
+     * @param trackedPages     heap pages whose tuples are tracked (old rows at wal_level=replica)
+     * @param pageSpills       times a page's changed tuples went to the spill file
+     * @param imageReads       reads of full-page images again from the WAL, for old rows
      */
     public record MiningSummary(long recordsRead, long transactions, long rowChanges, long readStart,
                                 String readStartText, java.util.Map<String, Long> unknownRelations,
                                 java.util.Map<Long, Long> otherDatabases, long ownDatabaseRecords,
                                 int openTransactions, EndOfWal endOfWal, List<String> warnings, int spills,
-                                long spilledBytes, int trackedPages, long pageSpills) {
+                                long spilledBytes, int trackedPages, long pageSpills, long imageReads) {
     }
 
     /** Options of a mining run. */

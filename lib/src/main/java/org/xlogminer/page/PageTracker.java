@@ -1,16 +1,23 @@
 package org.xlogminer.page;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.xlogminer.decode.HeapLayout;
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.decode.TupleRef;
 import org.xlogminer.wal.reader.BlockImages;
+import org.xlogminer.wal.reader.ImageCompression;
+import org.xlogminer.wal.reader.RecordFetcher;
+import org.xlogminer.wal.reader.SegmentSource;
 import org.xlogminer.wal.reader.XLogRecordView;
 
 /**
@@ -27,46 +34,104 @@ import org.xlogminer.wal.reader.XLogRecordView;
  * this purpose: they never move a live tuple to another offset number nor change its data, and an
  * offset number they free is only reused by an insert, which overwrites it here.
  *
- * <p>Memory is bounded by a budget: past it the least recently used pages move to a temporary
- * spill file (an index of a few dozen bytes per page stays in memory) and come back when a record
- * needs them, so memory does not grow with the WAL read. Not thread-safe; close to delete the file.
+ * <p>A page is kept as <em>where</em> its image is (the LSN of the record that carried it) plus
+ * the tuples put on it since, by offset number. The image itself stays in the WAL: a tuple the
+ * overlay does not have is read from the image of the record being processed, or from the earlier
+ * record, read again with a {@link RecordFetcher}. So a tracked page costs a few dozen bytes plus
+ * its changed tuples, not 8 kB, and no image is copied unless a tuple of it is asked for.
+ *
+ * <p>Memory for changed tuples is bounded by a budget: past it the least recently used pages'
+ * tuples move to a temporary spill file and come back when a record needs them. The per-page
+ * entry (about 150 bytes, outside the budget) stays in memory. Not thread-safe; close to delete the file.
  */
 public final class PageTracker implements java.io.Closeable {
-
-    /** The key of a page: relation and block (main fork only). */
-    private record PageKey(int tablespace, int database, int relNumber, long block) {
-    }
 
     /** Which relations' pages to track (tables being mined and their TOAST tables, not indexes). */
     public interface Relations {
         boolean tracked(long tablespace, long database, long relNumber);
     }
 
-    /** Heap bytes a kept tuple costs beyond its data: array header, map node, boxed key, table slot. */
-    private static final int TUPLE_OVERHEAD = 96;
+    /** Heap bytes a kept tuple costs beyond its data: array header and its slot. */
+    private static final int TUPLE_OVERHEAD = 24;
+
+    /** The key of a page: relation and block (main fork only). */
+    private record PageKey(int tablespace, int database, int relNumber, long block) {
+    }
+
+    /** A tracked page: where its image is, and the tuples put on it since. */
+    private static final class Page {
+        final PageKey key;
+        /** LSN of the record whose image the page starts from; 0 when it started empty (initialised). */
+        long imageLsn;
+        int imageBlock;
+        /** Where the image's bytes start in its record, and its hole; -1 when it is compressed. */
+        int imageAt;
+        short holeOffset;
+        short holeLength;
+        /** Tuples put since the image, indexed by offset number; null when none (or spilled). */
+        byte[][] overlay;
+        int overlayBytes;
+        /** The slot of {@link #recent} holding a copy of the image, or -1. */
+        int recentSlot = -1;
+        /** Where the overlay is in the spill file, or -1. */
+        long spillAt = -1;
+        int spillLength;
+        /** Neighbours in the list of pages with an overlay in memory, least recently used first. */
+        Page prev;
+        Page next;
+
+        Page(PageKey key) {
+            this.key = key;
+        }
+    }
 
     private final long budget;
     private final Relations relations;
-    private final LinkedHashMap<PageKey, Map<Integer, byte[]>> pages = new LinkedHashMap<>(1024, 0.75f, true);
+    private final SegmentSource source;
+    private final HashMap<PageKey, Page> pages = new HashMap<>(1 << 12);
     private final BlockImages images = new BlockImages();
     private final byte[] page = new byte[8192];
     private final ByteBuffer pageBuffer = ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN);
-    private final java.nio.file.Path spillDir;
-    /** Where each spilled page's latest copy is in the spill file: {offset, length}. */
-    private final Map<PageKey, long[]> spilled = new HashMap<>();
-    private java.io.RandomAccessFile spill;
-    private java.nio.file.Path spillFile;
+    private final Path spillDir;
+    private RecordFetcher fetcher;
+    /**
+     * Copies of the last few uncompressed images of tracked pages, as logged: the record after an
+     * image often needs a tuple of it (heap_update logs a LOCK with the old page's image, then the
+     * UPDATE), and a copy here spares reading it again from the WAL.
+     */
+    private static final int RECENT = 64;
+    private final ByteBuffer[] recent = new ByteBuffer[RECENT];
+    private final Page[] recentPage = new Page[RECENT];
+    private int recentNext;
+    /**
+     * The last tuple read from an image, while the same record is processed: an UPDATE that logged
+     * only what differs asks for its old tuple twice (for the old row, and to rebuild the new one).
+     * An image in the record itself changes only the old tuple's header, not its data.
+     */
+    private long memoLsn;
+    private Page memoPage;
+    private int memoOffnum;
+    private byte[] memoTuple;
+    private RandomAccessFile spill;
+    private Path spillFile;
+    private long spillEnd;
+    /** Least and most recently used pages with an overlay in memory. */
+    private Page lru;
+    private Page mru;
     private long bytes;
     private long evicted;
 
-    public PageTracker(long budgetBytes, Relations relations) {
-        this(budgetBytes, relations, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
-    }
-
-    public PageTracker(long budgetBytes, Relations relations, java.nio.file.Path spillDir) {
+    /**
+     * @param budgetBytes heap for tuples put on pages since their image, before the least recently
+     *                    used go to the spill file
+     * @param source      the WAL being read, to read images again (null: a page is known only from
+     *                    the record carrying its image onwards, when the record's own image is used)
+     */
+    public PageTracker(long budgetBytes, Relations relations, Path spillDir, SegmentSource source) {
         this.budget = budgetBytes;
         this.relations = relations;
         this.spillDir = spillDir;
+        this.source = source;
     }
 
     /**
@@ -75,10 +140,20 @@ public final class PageTracker implements java.io.Closeable {
      * decoder must be wrapped on the record when it is a heap record ({@code heapWrapped}).
      */
     public void apply(XLogRecordView r, HeapRecordDecoder heap, boolean heapWrapped) {
+        if (fetcher == null && source != null) {
+            fetcher = new RecordFetcher(source, r.version());
+        }
         for (int i = 0; i < r.blockCount(); i++) {
             if (r.forkNumber(i) == 0 && r.hasImage(i) && r.applyImage(i) && isTracked(r, i)) {
-                images.restore(r, i, page);
-                track(key(r, i), tuplesOf(pageBuffer));
+                Page p = reset(key(r, i));
+                p.imageLsn = r.lsn();
+                p.imageBlock = i;
+                p.imageAt = r.imageCompression(i) == ImageCompression.NONE ? r.imageOffset(i) - r.offset() : -1;
+                p.holeOffset = (short) r.holeOffset(i);
+                p.holeLength = (short) r.holeLength(i);
+                if (p.imageAt >= 0) {
+                    keepRecent(p, r, i);
+                }
             }
         }
         if (!heapWrapped) {
@@ -87,13 +162,13 @@ public final class PageTracker implements java.io.Closeable {
         int nb = heap.newBlockIndex();
         switch (heap.op()) {
             case INSERT -> {
-                Map<Integer, byte[]> p = target(r, nb);
+                Page p = target(r, nb);
                 if (p != null && heap.newTuple().present()) {
                     put(p, heap.newOffnum(), tuple(heap.newTuple(), 0, 0, null));
                 }
             }
             case MULTI_INSERT -> {
-                Map<Integer, byte[]> p = target(r, nb);
+                Page p = target(r, nb);
                 if (p != null) {
                     while (heap.nextTuple()) {
                         put(p, heap.newOffnum(), tuple(heap.newTuple(), 0, 0, null));
@@ -101,14 +176,13 @@ public final class PageTracker implements java.io.Closeable {
                 }
             }
             case UPDATE, HOT_UPDATE -> {
-                Map<Integer, byte[]> p = target(r, nb);
+                Page p = target(r, nb);
                 if (p != null && heap.newTuple().present()) {
                     byte[] old = null;
                     if (heap.prefixLength() + heap.suffixLength() > 0) {
-                        Map<Integer, byte[]> op = resident(key(r, heap.oldBlockIndex()));
-                        old = op == null ? null : op.get(heap.oldOffnum());
+                        old = tuple(r, heap.oldBlockIndex(), heap.oldOffnum());
                         if (old == null) {
-                            forget(r, nb); // cannot rebuild the new tuple: the page is no longer known
+                            forget(p); // cannot rebuild the new tuple: the page is no longer known
                             return;
                         }
                     }
@@ -121,114 +195,205 @@ public final class PageTracker implements java.io.Closeable {
 
     /** The whole on-page tuple at (block of index i, offnum), or null when not known. */
     public byte[] tuple(XLogRecordView r, int blockIndex, int offnum) {
-        Map<Integer, byte[]> p = resident(key(r, blockIndex));
-        return p == null ? null : p.get(offnum);
+        Page p = pages.get(key(r, blockIndex));
+        if (p == null || offnum <= 0) {
+            return null;
+        }
+        byte[][] o = overlay(p);
+        if (o != null && offnum < o.length && o[offnum] != null) {
+            return o[offnum];
+        }
+        if (memoLsn == r.lsn() && memoPage == p && memoOffnum == offnum) {
+            return memoTuple;
+        }
+        byte[] t = imageTuple(r, p, offnum);
+        memoLsn = r.lsn();
+        memoPage = p;
+        memoOffnum = offnum;
+        memoTuple = t;
+        return t;
     }
 
-    /** Hands every known tuple of every tracked page of a relation to the consumer. */
-    public void forEachTuple(long tablespace, long database, long relNumber, java.util.function.Consumer<byte[]> consumer) {
-        for (Map.Entry<PageKey, Map<Integer, byte[]>> e : pages.entrySet()) {
-            if (of(e.getKey(), tablespace, database, relNumber)) {
-                e.getValue().values().forEach(consumer);
+    /** The tuple at offnum of the page's image, wherever the image is now. */
+    private byte[] imageTuple(XLogRecordView r, Page p, int offnum) {
+        if (p.imageLsn == 0) {
+            return null;
+        }
+        if (p.imageLsn == r.lsn()) {
+            return imageTuple(r, p.imageBlock, offnum);
+        }
+        if (p.recentSlot >= 0) {
+            return uncompressedImageTuple(recent[p.recentSlot], 0, p.holeOffset & 0xFFFF, p.holeLength & 0xFFFF, offnum);
+        }
+        if (fetcher == null) {
+            return null;
+        }
+        return p.imageAt < 0 ? imageTuple(fetcher.fetch(p.imageLsn), p.imageBlock, offnum) : storedImageTuple(p, offnum);
+    }
+
+    private void keepRecent(Page p, XLogRecordView r, int i) {
+        int slot = recentNext;
+        recentNext = (slot + 1) % RECENT;
+        Page was = recentPage[slot];
+        if (was != null && was.recentSlot == slot) {
+            was.recentSlot = -1;
+        }
+        if (recent[slot] == null) {
+            recent[slot] = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        r.buffer().get(r.imageOffset(i), recent[slot].array(), 0, r.imageLength(i));
+        recentPage[slot] = p;
+        p.recentSlot = slot;
+    }
+
+    /**
+     * Hands every known tuple of every tracked page of a relation to the consumer (reading the
+     * pages' images again): for the rare look-up that has no offset number to go by.
+     */
+    public void forEachTuple(long tablespace, long database, long relNumber, Consumer<byte[]> consumer) {
+        for (Page p : pages.values().toArray(new Page[0])) {
+            PageKey k = p.key;
+            if (Integer.toUnsignedLong(k.relNumber()) != relNumber || Integer.toUnsignedLong(k.tablespace()) != tablespace
+                || Integer.toUnsignedLong(k.database()) != database) {
+                continue;
+            }
+            byte[][] o = overlay(p);
+            if (p.imageLsn != 0 && fetcher != null) {
+                images.restore(fetcher.fetch(p.imageLsn), p.imageBlock, page);
+                int lps = lineCount(pageBuffer);
+                for (int off = 1; off <= lps; off++) {
+                    if (o == null || off >= o.length || o[off] == null) {
+                        byte[] t = itemOf(pageBuffer, off);
+                        if (t != null) {
+                            consumer.accept(t);
+                        }
+                    }
+                }
+            }
+            if (o != null) {
+                for (byte[] t : o) {
+                    if (t != null) {
+                        consumer.accept(t);
+                    }
+                }
             }
         }
-        for (Map.Entry<PageKey, long[]> e : spilled.entrySet()) {
-            if (of(e.getKey(), tablespace, database, relNumber) && !pages.containsKey(e.getKey())) {
-                read(e.getValue()).values().forEach(consumer);
-            }
-        }
     }
 
-    private static boolean of(PageKey k, long tablespace, long database, long relNumber) {
-        return Integer.toUnsignedLong(k.relNumber()) == relNumber && Integer.toUnsignedLong(k.tablespace()) == tablespace
-            && Integer.toUnsignedLong(k.database()) == database;
-    }
-
-    /** Pages tracked now (in memory and spilled), and how many times one went to the spill file. */
+    /** Pages tracked now. */
     public int trackedPages() {
-        int n = pages.size();
-        for (PageKey k : spilled.keySet()) {
-            if (!pages.containsKey(k)) {
-                n++;
-            }
-        }
-        return n;
+        return pages.size();
     }
 
+    /** How many times a page's changed tuples went to the spill file. */
     public long spilledPages() {
         return evicted;
     }
 
-    /** The page's tuples, brought back from the spill file if it went there; null if not tracked. */
-    private Map<Integer, byte[]> resident(PageKey k) {
-        Map<Integer, byte[]> p = pages.get(k);
-        if (p == null) {
-            long[] at = spilled.get(k);
-            if (at != null) {
-                p = read(at);
-                track(k, p);
-            }
-        }
-        return p;
+    /** How many times bytes of an image were read again from the WAL. */
+    public long imageReads() {
+        return fetcher == null ? 0 : fetcher.fetches();
     }
 
-    private Map<Integer, byte[]> read(long[] at) {
-        try {
-            byte[] b = new byte[(int) at[1]];
-            spill.seek(at[0]);
-            spill.readFully(b);
-            ByteBuffer in = ByteBuffer.wrap(b);
-            int n = in.getInt();
-            Map<Integer, byte[]> p = new HashMap<>(n * 2);
-            for (int i = 0; i < n; i++) {
-                int off = in.getInt();
-                byte[] t = new byte[in.getInt()];
-                in.get(t);
-                p.put(off, t);
-            }
-            return p;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("reading tracked pages back from " + spillFile, e);
+    /** The tuple at offnum of the image of block i of the record, or null. */
+    private byte[] imageTuple(XLogRecordView r, int i, int offnum) {
+        if (r.imageCompression(i) != ImageCompression.NONE) {
+            images.restore(r, i, page);
+            return itemOf(pageBuffer, offnum);
         }
+        return uncompressedImageTuple(r.buffer(), r.imageOffset(i), r.holeOffset(i), r.holeLength(i), offnum);
     }
 
-    private void write(PageKey k, Map<Integer, byte[]> p) {
-        try {
-            if (spill == null) {
-                java.nio.file.Files.createDirectories(spillDir);
-                spillFile = java.nio.file.Files.createTempFile(spillDir, "xlogminer-pages-", ".spill");
-                spillFile.toFile().deleteOnExit();
-                spill = new java.io.RandomAccessFile(spillFile.toFile(), "rw");
-            }
-            int size = 4;
-            for (byte[] t : p.values()) {
-                size += 8 + t.length;
-            }
-            ByteBuffer out = ByteBuffer.allocate(size);
-            out.putInt(p.size());
-            for (Map.Entry<Integer, byte[]> e : p.entrySet()) {
-                out.putInt(e.getKey()).putInt(e.getValue().length).put(e.getValue());
-            }
-            long at = spill.length();
-            spill.seek(at);
-            spill.write(out.array());
-            spilled.put(k, new long[] {at, size});
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("spilling tracked pages to " + spillDir, e);
+    /**
+     * The LP_NORMAL tuple at offnum of an uncompressed image (page bytes without the hole) at
+     * {@code b[img..]}, or null. A tuple across the hole (not a valid page) is not known either.
+     */
+    private static byte[] uncompressedImageTuple(ByteBuffer b, int img, int holeOff, int holeLen, int offnum) {
+        int lpEnd = 24 + 4 * offnum;
+        if (lpEnd > (holeLen == 0 ? 8192 : holeOff) || lpEnd > (b.getShort(img + 12) & 0xFFFF)) {
+            return null; // past pd_lower: no such line pointer
         }
+        int w = b.getInt(img + lpEnd - 4);
+        int lpOff = w & 0x7FFF;
+        int flags = (w >>> 15) & 3;
+        int len = w >>> 17;
+        if (flags != 1 || len < HeapLayout.SIZEOF_HEAP_TUPLE_HEADER || lpOff + len > 8192) {
+            return null;
+        }
+        int at;
+        if (holeLen == 0 || lpOff + len <= holeOff) {
+            at = lpOff;
+        } else if (lpOff >= holeOff + holeLen) {
+            at = lpOff - holeLen;
+        } else {
+            return null;
+        }
+        byte[] t = new byte[len];
+        b.get(img + at, t);
+        return t;
     }
 
-    @Override
-    public void close() {
-        try {
-            if (spill != null) {
-                spill.close();
-                java.nio.file.Files.deleteIfExists(spillFile);
-                spill = null;
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    /**
+     * The tuple at offnum of an uncompressed image in the WAL, read without the rest of its record:
+     * the line pointers up to offnum, then the tuple.
+     */
+    private byte[] storedImageTuple(Page p, int offnum) {
+        int holeOff = p.holeOffset & 0xFFFF;
+        int holeLen = p.holeLength & 0xFFFF;
+        int lpEnd = 24 + 4 * offnum;
+        if (holeLen > 0 && lpEnd > holeOff || lpEnd > 8192) {
+            return null; // past pd_lower (where the hole starts): no such line pointer
         }
+        fetcher.read(p.imageLsn, p.imageAt + 12, page, 12, lpEnd - 12);
+        int lower = pageBuffer.getShort(12) & 0xFFFF;
+        if (lpEnd > lower) {
+            return null;
+        }
+        int w = pageBuffer.getInt(lpEnd - 4);
+        int lpOff = w & 0x7FFF;
+        int flags = (w >>> 15) & 3;
+        int len = w >>> 17;
+        if (flags != 1 || len < HeapLayout.SIZEOF_HEAP_TUPLE_HEADER || lpOff + len > 8192) {
+            return null;
+        }
+        int at;
+        if (holeLen == 0 || lpOff + len <= holeOff) {
+            at = lpOff;
+        } else if (lpOff >= holeOff + holeLen) {
+            at = lpOff - holeLen;
+        } else {
+            return imageTuple(fetcher.fetch(p.imageLsn), p.imageBlock, offnum);
+        }
+        byte[] t = new byte[len];
+        fetcher.read(p.imageLsn, p.imageAt + at, t, 0, len);
+        int hoff = t[22] & 0xFF;
+        if (hoff < HeapLayout.SIZEOF_HEAP_TUPLE_HEADER || hoff > len) {
+            throw new org.xlogminer.wal.WalFormatException("the full-page image read earlier changed (a tuple header"
+                + " reads t_hoff=" + hoff + "): was the segment recycled or overwritten while mining?", null, p.imageLsn);
+        }
+        return t;
+    }
+
+    private static int lineCount(ByteBuffer p) {
+        int lower = p.getShort(12) & 0xFFFF;
+        return Math.max(0, Math.min(lower, 8192) - 24) / 4;
+    }
+
+    /** The LP_NORMAL item at offnum of a restored page, or null. */
+    private static byte[] itemOf(ByteBuffer p, int offnum) {
+        if (offnum < 1 || offnum > lineCount(p)) {
+            return null;
+        }
+        int w = p.getInt(24 + 4 * (offnum - 1));
+        int lpOff = w & 0x7FFF;
+        int flags = (w >>> 15) & 3;
+        int len = w >>> 17;
+        if (flags != 1 || len < HeapLayout.SIZEOF_HEAP_TUPLE_HEADER || lpOff + len > 8192) {
+            return null;
+        }
+        byte[] t = new byte[len];
+        p.get(lpOff, t);
+        return t;
     }
 
     private boolean isTracked(XLogRecordView r, int i) {
@@ -237,61 +402,208 @@ public final class PageTracker implements java.io.Closeable {
     }
 
     /** A page the record initialises (INIT_PAGE / WILL_INIT) starts empty; others must be tracked. */
-    private Map<Integer, byte[]> target(XLogRecordView r, int i) {
-        if (!isTracked(r, i)) {
-            return null;
-        }
-        PageKey k = key(r, i);
+    private Page target(XLogRecordView r, int i) {
         if (r.willInit(i) || (r.info() & HeapLayout.XLOG_HEAP_INIT_PAGE) != 0) {
-            Map<Integer, byte[]> fresh = new HashMap<>();
-            track(k, fresh);
-            return fresh;
+            if (!isTracked(r, i)) {
+                return null;
+            }
+            Page p = reset(key(r, i));
+            p.imageLsn = 0;
+            p.recentSlot = -1;
+            return p;
         }
         if (r.hasImage(i)) {
             return null; // already the page after the change
         }
-        return resident(k);
+        return pages.get(key(r, i));
     }
 
-    private void forget(XLogRecordView r, int i) {
-        spilled.remove(key(r, i));
-        Map<Integer, byte[]> p = pages.remove(key(r, i));
-        if (p != null) {
-            for (byte[] t : p.values()) {
-                bytes -= t.length + TUPLE_OVERHEAD;
-            }
+    /** The page, tracked from now on with no tuples put on it. */
+    private Page reset(PageKey k) {
+        Page p = pages.get(k);
+        if (p == null) {
+            p = new Page(k);
+            pages.put(k, p);
+        } else {
+            dropOverlay(p);
+        }
+        return p;
+    }
+
+    private void forget(Page p) {
+        dropOverlay(p);
+        pages.remove(p.key);
+    }
+
+    private void dropOverlay(Page p) {
+        if (p.overlay != null) {
+            unlink(p);
+            bytes -= p.overlayBytes;
+            p.overlay = null;
+        }
+        p.overlayBytes = 0;
+        p.spillAt = -1;
+    }
+
+    private void put(Page p, int offnum, byte[] tuple) {
+        if (offnum <= 0) {
+            return;
+        }
+        byte[][] o = overlay(p);
+        if (o == null) {
+            o = new byte[Math.max(offnum + 1, 8)][];
+            p.overlay = o;
+            p.overlayBytes = 16 + 4 * o.length;
+            bytes += p.overlayBytes;
+            linkMru(p);
+        } else if (offnum >= o.length) {
+            int was = o.length;
+            int grown = Math.max(offnum + 1, Math.min(was * 2, 2048));
+            o = java.util.Arrays.copyOf(o, grown);
+            p.overlay = o;
+            p.overlayBytes += 4 * (grown - was);
+            bytes += 4L * (grown - was);
+        }
+        byte[] old = o[offnum];
+        o[offnum] = tuple;
+        int delta = tuple.length + TUPLE_OVERHEAD - (old == null ? 0 : old.length + TUPLE_OVERHEAD);
+        p.overlayBytes += delta;
+        bytes += delta;
+        touch(p);
+        if (bytes > budget) {
+            evict(p);
         }
     }
 
-    private void track(PageKey k, Map<Integer, byte[]> tuples) {
-        spilled.remove(k); // a newer version than the spilled one, if any
-        Map<Integer, byte[]> old = pages.put(k, tuples);
-        if (old != null) {
-            for (byte[] t : old.values()) {
-                bytes -= t.length + TUPLE_OVERHEAD;
+    /** The page's overlay, brought back from the spill file if it went there. */
+    private byte[][] overlay(Page p) {
+        if (p.overlay == null && p.spillAt >= 0) {
+            p.overlay = read(p.spillAt, p.spillLength);
+            p.spillAt = -1;
+            int size = 16 + 4 * p.overlay.length;
+            for (byte[] t : p.overlay) {
+                size += t == null ? 0 : t.length + TUPLE_OVERHEAD;
             }
+            p.overlayBytes = size;
+            bytes += size;
+            linkMru(p);
+            if (bytes > budget) {
+                evict(p);
+            }
+        } else if (p.overlay != null) {
+            touch(p);
         }
-        for (byte[] t : tuples.values()) {
-            bytes += t.length + TUPLE_OVERHEAD;
-        }
-        while (bytes > budget && pages.size() > 1) {
-            Iterator<Map.Entry<PageKey, Map<Integer, byte[]>>> it = pages.entrySet().iterator();
-            Map.Entry<PageKey, Map<Integer, byte[]>> lru = it.next();
-            if (lru.getKey().equals(k)) {
-                break; // never the page being worked on
+        return p.overlay;
+    }
+
+    /** Spills the least recently used overlays until memory is within the budget, never {@code keep}'s. */
+    private void evict(Page keep) {
+        while (bytes > budget && lru != null) {
+            Page v = lru == keep ? keep.next : lru;
+            if (v == null) {
+                break;
             }
-            write(lru.getKey(), lru.getValue());
-            for (byte[] t : lru.getValue().values()) {
-                bytes -= t.length + TUPLE_OVERHEAD;
-            }
-            it.remove();
+            write(v);
+            unlink(v);
+            bytes -= v.overlayBytes;
+            v.overlay = null;
             evicted++;
         }
     }
 
-    private void put(Map<Integer, byte[]> p, int offnum, byte[] tuple) {
-        byte[] old = p.put(offnum, tuple);
-        bytes += tuple.length + TUPLE_OVERHEAD - (old == null ? 0 : old.length + TUPLE_OVERHEAD);
+    private void linkMru(Page p) {
+        p.prev = mru;
+        p.next = null;
+        if (mru != null) {
+            mru.next = p;
+        } else {
+            lru = p;
+        }
+        mru = p;
+    }
+
+    private void unlink(Page p) {
+        if (p.prev != null) {
+            p.prev.next = p.next;
+        } else if (lru == p) {
+            lru = p.next;
+        }
+        if (p.next != null) {
+            p.next.prev = p.prev;
+        } else if (mru == p) {
+            mru = p.prev;
+        }
+        p.prev = null;
+        p.next = null;
+    }
+
+    private void touch(Page p) {
+        if (mru != p) {
+            unlink(p);
+            linkMru(p);
+        }
+    }
+
+    private byte[][] read(long at, int length) {
+        try {
+            byte[] b = new byte[length];
+            spill.seek(at);
+            spill.readFully(b);
+            ByteBuffer in = ByteBuffer.wrap(b);
+            byte[][] o = new byte[in.getInt()][];
+            while (in.hasRemaining()) {
+                int off = in.getInt();
+                byte[] t = new byte[in.getInt()];
+                in.get(t);
+                o[off] = t;
+            }
+            return o;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading tracked pages back from " + spillFile, e);
+        }
+    }
+
+    private void write(Page p) {
+        try {
+            if (spill == null) {
+                Files.createDirectories(spillDir);
+                spillFile = Files.createTempFile(spillDir, "xlogminer-pages-", ".spill");
+                spillFile.toFile().deleteOnExit();
+                spill = new RandomAccessFile(spillFile.toFile(), "rw");
+            }
+            byte[][] o = p.overlay;
+            int size = 4;
+            for (byte[] t : o) {
+                size += t == null ? 0 : 8 + t.length;
+            }
+            ByteBuffer out = ByteBuffer.allocate(size);
+            out.putInt(o.length);
+            for (int off = 0; off < o.length; off++) {
+                if (o[off] != null) {
+                    out.putInt(off).putInt(o[off].length).put(o[off]);
+                }
+            }
+            spill.seek(spillEnd);
+            spill.write(out.array());
+            p.spillAt = spillEnd;
+            p.spillLength = size;
+            spillEnd += size;
+        } catch (IOException e) {
+            throw new UncheckedIOException("spilling tracked pages to " + spillDir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (spill != null) {
+                spill.close();
+                Files.deleteIfExists(spillFile);
+                spill = null;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -320,25 +632,6 @@ public final class PageTracker implements java.io.Closeable {
         }
         if (suffix > 0) {
             System.arraycopy(oldTuple, oldTuple.length - suffix, out, len - suffix, suffix);
-        }
-        return out;
-    }
-
-    /** Tuples of a page image, by offset number: LP_NORMAL items with storage. */
-    static Map<Integer, byte[]> tuplesOf(ByteBuffer p) {
-        Map<Integer, byte[]> out = new HashMap<>();
-        int lower = p.getShort(12) & 0xFFFF;
-        int n = (lower - 24) / 4;
-        for (int off = 1; off <= n; off++) {
-            int w = p.getInt(24 + 4 * (off - 1));
-            int lpOff = w & 0x7FFF;
-            int flags = (w >>> 15) & 3;
-            int len = w >>> 17;
-            if (flags == 1 && len >= HeapLayout.SIZEOF_HEAP_TUPLE_HEADER && lpOff + len <= 8192) {
-                byte[] t = new byte[len];
-                p.get(lpOff, t);
-                out.put(off, t);
-            }
         }
         return out;
     }

@@ -93,7 +93,7 @@ public final class TxAssembler implements Closeable {
         if (b.firstLsn == 0) {
             b.firstLsn = record.lsn();
         }
-        StoredRecord s = new StoredRecord(record.lsn(), record.endLsn(), record.copyBytes(), pageOldTuple,
+        StoredRecord s = new StoredRecord(record.lsn(), record.endLsn(), record.copyWithoutImages(), pageOldTuple,
             pageNewTuple, pageMultiTuples);
         b.memory.add(s);
         long size = s.size();

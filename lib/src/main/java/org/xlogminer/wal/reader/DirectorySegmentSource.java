@@ -23,8 +23,9 @@ import org.xlogminer.wal.WalFormatException;
  * above the chosen one (by default the highest timeline in the directory). This is how a restore
  * reads WAL across a timeline switch, without consulting {@code .history} files.
  *
- * <p>Not thread-safe; one reader uses it at a time. The file channel of the segment being read is
- * kept open and closed when the reader moves on or {@link #close()} is called.
+ * <p>Thread-safe. The channels of the last few segments read are kept open (a reader moves on
+ * through the segments while records read earlier are fetched again, see {@link RecordFetcher})
+ * and closed when they fall out of that set or on {@link #close()}.
  */
 public final class DirectorySegmentSource implements SegmentSource {
 
@@ -33,8 +34,9 @@ public final class DirectorySegmentSource implements SegmentSource {
     private final int timeline;
     private final TreeMap<Long, Path> segments;
 
-    private long openSegno = -1;
-    private FileChannel openChannel;
+    /** Open channels, least recently used first. */
+    private final java.util.LinkedHashMap<Long, FileChannel> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private static final int OPEN_CHANNELS = 64;
 
     private DirectorySegmentSource(Path directory, int segmentSize, int timeline, TreeMap<Long, Path> segments) {
         this.directory = directory;
@@ -171,29 +173,37 @@ public final class DirectorySegmentSource implements SegmentSource {
         return channel(segno).size();
     }
 
-    private FileChannel channel(long segno) throws IOException {
-        if (segno != openSegno) {
+    private synchronized FileChannel channel(long segno) throws IOException {
+        FileChannel ch = open.get(segno);
+        if (ch == null) {
             Path p = segments.get(segno);
             if (p == null) {
                 throw new IllegalStateException("segment " + segmentName(segno) + " is not in " + directory);
             }
-            closeChannel();
-            openChannel = FileChannel.open(p, StandardOpenOption.READ);
-            openSegno = segno;
+            ch = FileChannel.open(p, StandardOpenOption.READ);
+            open.put(segno, ch);
+            if (open.size() > OPEN_CHANNELS) {
+                java.util.Iterator<FileChannel> it = open.values().iterator();
+                FileChannel eldest = it.next();
+                it.remove();
+                eldest.close();
+            }
         }
-        return openChannel;
+        return ch;
     }
 
-    private void closeChannel() {
-        if (openChannel != null) {
+    private synchronized void closeChannels() {
+        IOException failure = null;
+        for (FileChannel ch : open.values()) {
             try {
-                openChannel.close();
+                ch.close();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                openChannel = null;
-                openSegno = -1;
+                failure = e;
             }
+        }
+        open.clear();
+        if (failure != null) {
+            throw new UncheckedIOException(failure);
         }
     }
 
@@ -204,6 +214,6 @@ public final class DirectorySegmentSource implements SegmentSource {
 
     @Override
     public void close() {
-        closeChannel();
+        closeChannels();
     }
 }

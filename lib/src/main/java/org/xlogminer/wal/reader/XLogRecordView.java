@@ -470,6 +470,84 @@ public final class XLogRecordView {
         return out;
     }
 
+    /**
+     * Copies the record without its full-page images, for keeping it until its transaction ends:
+     * block references lose their image header and {@code BKPBLOCK_HAS_IMAGE}, everything else
+     * (block data, relations, origin, top-level xid, main data) is kept, and the total length is
+     * that of the copy. The copy's CRC field is left as it was, so it no longer matches; the copy is
+     * read back with {@link #wrapCopy}, which does not check it.
+     */
+    public byte[] copyWithoutImages() {
+        if (!anyImage()) {
+            return copyBytes();
+        }
+        int size = SIZE;
+        for (int i = 0; i < blockCount; i++) {
+            size += 4 + ((forkFlags[i] & BKPBLOCK_SAME_REL) == 0 ? 12 : 0) + 4 + dataLength[i];
+        }
+        size += hasOrigin ? 3 : 0;
+        size += toplevelXid != 0 && version.hasToplevelXidFragment() ? 5 : 0;
+        size += mainDataLength == 0 ? 0 : (mainDataLength < 256 ? 2 : 5) + mainDataLength;
+        byte[] out = new byte[size];
+        ByteBuffer o = littleEndian(out);
+        buffer.get(offset, out, 0, SIZE);
+        o.putInt(TOT_LEN, size);
+        int p = SIZE;
+        for (int i = 0; i < blockCount; i++) {
+            int ff = forkFlags[i] & ~BKPBLOCK_HAS_IMAGE;
+            out[p] = (byte) blockId[i];
+            out[p + 1] = (byte) ff;
+            o.putShort(p + 2, (short) dataLength[i]);
+            p += 4;
+            if ((ff & BKPBLOCK_SAME_REL) == 0) {
+                o.putInt(p, tablespace[i]).putInt(p + 4, database[i]).putInt(p + 8, relNumber[i]);
+                p += 12;
+            }
+            o.putInt(p, blockNumber[i]);
+            p += 4;
+        }
+        if (hasOrigin) {
+            out[p] = (byte) XLR_BLOCK_ID_ORIGIN;
+            o.putShort(p + 1, (short) origin);
+            p += 3;
+        }
+        if (toplevelXid != 0 && version.hasToplevelXidFragment()) {
+            out[p] = (byte) XLR_BLOCK_ID_TOPLEVEL_XID;
+            o.putInt(p + 1, toplevelXid);
+            p += 5;
+        }
+        if (mainDataLength > 0) {
+            if (mainDataLength < 256) {
+                out[p] = (byte) XLR_BLOCK_ID_DATA_SHORT;
+                out[p + 1] = (byte) mainDataLength;
+                p += 2;
+            } else {
+                out[p] = (byte) XLR_BLOCK_ID_DATA_LONG;
+                o.putInt(p + 1, mainDataLength);
+                p += 5;
+            }
+        }
+        for (int i = 0; i < blockCount; i++) {
+            if (dataLength[i] > 0) {
+                buffer.get(dataOffset[i], out, p, dataLength[i]);
+                p += dataLength[i];
+            }
+        }
+        if (mainDataLength > 0) {
+            buffer.get(mainDataOffset, out, p, mainDataLength);
+        }
+        return out;
+    }
+
+    private boolean anyImage() {
+        for (int i = 0; i < blockCount; i++) {
+            if ((forkFlags[i] & BKPBLOCK_HAS_IMAGE) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static ByteBuffer littleEndian(byte[] array) {
         return ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN);
     }
