@@ -80,6 +80,11 @@ final class MiningOptions {
     }
 
     Miner miner(CommandSpec spec, CatalogSnapshot catalog) throws java.io.IOException {
+        return miner(spec, catalog, true);
+    }
+
+    /** A miner for these options; {@code values=false} for counting only (see Miner.Builder.values). */
+    Miner miner(CommandSpec spec, CatalogSnapshot catalog, boolean values) throws java.io.IOException {
         if (!Files.isDirectory(walDir)) {
             throw new ParameterException(spec.commandLine(), "--wal-dir " + walDir + " is not a directory");
         }
@@ -92,7 +97,8 @@ final class MiningOptions {
             .fromLsn(fromLsn == null ? 0 : fromLsn.value())
             .toLsn(toLsn == null ? 0 : toLsn.value())
             .includeAborted(includeAborted)
-            .includeSystemCatalogs(includeSystemCatalogs);
+            .includeSystemCatalogs(includeSystemCatalogs)
+            .values(values);
         if (memoryMb > 0) {
             b.memoryBudget(memoryMb << 20);
         }

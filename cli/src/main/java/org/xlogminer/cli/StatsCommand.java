@@ -73,7 +73,7 @@ final class StatsCommand implements Callable<Integer> {
         ChangeFilter filter = options.filter(spec);
         Map<TableName, Counts> perTable = new LinkedHashMap<>();
         List<TxCounts> perTx = new ArrayList<>();
-        try (Miner miner = options.miner(spec, catalog); Progress progress = Progress.of(miner, "mining")) {
+        try (Miner miner = options.miner(spec, catalog, false); Progress progress = Progress.of(miner, "mining")) {
             miner.stream(filter.filtering(new ChangeHandler() {
                 private Counts txc;
                 private List<String> names;

@@ -75,8 +75,13 @@ final class RowDecoder {
     private final StringBuilder text = new StringBuilder(256);
     private final StringBuilder literal = new StringBuilder(256);
 
+    /** Rows without columns, for counting: see {@link Miner.Builder#values(boolean)}. */
+    private static final Row NO_VALUES = new Row(List.of());
+    private final boolean values;
+
     RowDecoder(CatalogSnapshot catalog, WalVersion version, ToastStore toast, FormatWarnings warnings,
-               org.xlogminer.page.PageTracker pages) {
+               org.xlogminer.page.PageTracker pages, boolean values) {
+        this.values = values;
         this.pages = pages;
         this.catalog = catalog;
         this.version = version;
@@ -105,7 +110,9 @@ final class RowDecoder {
                 continue; // filtered when kept; a table unknown here was dropped from the catalog meanwhile
             }
             if (table.relkind() == 't') {
-                toastChunks(table);
+                if (values) {
+                    toastChunks(table);
+                }
                 continue;
             }
             TablePlan plan = plan(table);
@@ -270,6 +277,9 @@ final class RowDecoder {
     }
 
     private Row newRow(TablePlan plan, String what, TxAssembler.StoredRecord s) {
+        if (!values) {
+            return NO_VALUES;
+        }
         TupleRef t = heap.newTuple();
         boolean whole = t.present() && heap.prefixLength() + heap.suffixLength() == 0;
         if (whole) {
@@ -287,6 +297,9 @@ final class RowDecoder {
     }
 
     private Row oldRow(TablePlan plan, TxAssembler.StoredRecord s) {
+        if (!values) {
+            return NO_VALUES;
+        }
         TupleRef t = heap.oldTuple();
         if (s.pageOldTuple() != null && (!t.present() || heap.oldTupleIsKeyOnly())) {
             return wholeRow(plan, s.pageOldTuple());
@@ -300,12 +313,18 @@ final class RowDecoder {
 
     /** A whole on-page tuple (23-byte header, then bitmap, padding and data), as a page held it. */
     private Row wholeRow(TablePlan plan, byte[] tuple) {
+        if (!values) {
+            return NO_VALUES;
+        }
         ByteBuffer b = ByteBuffer.wrap(tuple).order(ByteOrder.LITTLE_ENDIAN);
         return row(plan, b, 23, tuple.length - 23, b.getShort(18) & 0xFFFF, b.getShort(20) & 0xFFFF,
             tuple[22] & 0xFF, false);
     }
 
     private Row row(TablePlan plan, TupleRef t, boolean keyOnly) {
+        if (!values) {
+            return NO_VALUES;
+        }
         return row(plan, t.buffer(), t.offset(), t.length(), t.infomask2(), t.infomask(), t.hoff(), keyOnly);
     }
 
@@ -428,7 +447,10 @@ final class RowDecoder {
         return new Value.Known(t, literal.length() == t.length() && t.contentEquals(literal) ? t : literal.toString());
     }
 
-    private static Row unknownRow(TablePlan plan, String why) {
+    private Row unknownRow(TablePlan plan, String why) {
+        if (!values) {
+            return NO_VALUES;
+        }
         List<Column> out = new ArrayList<>();
         Value u = new Value.Unknown(why);
         for (int i = 0; i < plan.table.columns().size(); i++) {
