@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
         "0:success",
         "1:runtime error (I/O, internal)",
-        "2:usage error",
+        "2:usage error (bad option, or a --catalog file that is not a catalog snapshot)",
         "3:corrupt or incomplete WAL (message names segment and LSN)"})
 public final class Main implements Callable<Integer> {
 
@@ -85,6 +85,11 @@ public final class Main implements Callable<Integer> {
                 e.println("xlogminer: error: " + ex.getMessage());
                 e.flush();
                 return EXIT_BAD_WAL;
+            }
+            if (ex instanceof org.xlogminer.catalog.CatalogFormatException) {
+                e.println("xlogminer: error: " + ex.getMessage());
+                e.flush();
+                return EXIT_USAGE;
             }
             if (ex instanceof UncheckedIOException || ex instanceof java.io.IOException) {
                 Throwable cause = ex instanceof UncheckedIOException ? ex.getCause() : ex;

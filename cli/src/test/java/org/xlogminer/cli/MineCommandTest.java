@@ -93,6 +93,17 @@ class MineCommandTest {
     }
 
     @Test
+    void aCatalogFileThatIsNotOneIsAUsageErrorWithoutAStackTrace(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path bad = Files.writeString(tmp.resolve("catalog.json"), "{\"bad\": ");
+        String[] a = args();
+        a[3] = bad.toString();
+        CliRun run = CliRun.of(a);
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.stderr().startsWith("xlogminer: error: " + bad + ": not a JSON catalog file"), run.stderr());
+        assertTrue(!run.stderr().contains("\tat "), "no stack trace: " + run.stderr());
+    }
+
+    @Test
     void statsFindTheAccident() throws Exception {
         String[] a = args();
         String[] s = new String[a.length + 1];
