@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -44,12 +43,35 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     private final SqlRenderer renderer;
     private final boolean undo;
     private final StringBuilder text = new StringBuilder(4096);
-    private final List<String> part = new ArrayList<>();
-    private long partBytes;
+    /** The UNDO statements of the part being gathered, UTF-8, each ending in a newline, and where each starts. */
+    private final Bytes part = new Bytes(1 << 16);
+    private int[] statementStarts = new int[1024];
+    private int statementCount;
+    /** Units not yet written to the file: they go in one write per few MB. */
+    private final Bytes pending = new Bytes(1 << 16);
+    private long written;
     private Path undoFile;
     private RandomAccessFile undoData;
     private long[] units = new long[1024];
     private int unitCount;
+
+    /** A growable byte buffer. */
+    private static final class Bytes {
+        byte[] data;
+        int size;
+
+        Bytes(int capacity) {
+            data = new byte[capacity];
+        }
+
+        void add(byte[] b, int off, int len) {
+            if (size + len > data.length) {
+                data = Arrays.copyOf(data, Math.max(size + len, data.length * 2));
+            }
+            System.arraycopy(b, off, data, size, len);
+            size += len;
+        }
+    }
 
     public SqlScriptWriter(Writer out, SqlRenderer renderer, boolean undo, Path tmpDir) {
         this.out = out;
@@ -92,10 +114,15 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     @Override
     public void change(TransactionInfo tx, RowChange c) {
         if (undo) {
-            String s = renderer.undo(c);
-            part.add(s);
-            partBytes += s.length() + 1;
-            if (partBytes >= PART_BYTES) {
+            text.setLength(0);
+            text.append(renderer.undo(c)).append('\n');
+            byte[] b = text.toString().getBytes(StandardCharsets.UTF_8);
+            if (statementCount == statementStarts.length) {
+                statementStarts = Arrays.copyOf(statementStarts, statementCount * 2);
+            }
+            statementStarts[statementCount++] = part.size;
+            part.add(b, 0, b.length);
+            if (part.size >= PART_BYTES) {
                 flushPart();
             }
         } else {
@@ -133,25 +160,47 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
 
     /** Writes the gathered UNDO statements, newest first, as one unit. */
     private void flushPart() {
-        if (part.isEmpty()) {
+        if (statementCount == 0) {
             return;
         }
-        StringBuilder b = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 16, partBytes + 16));
-        for (int i = part.size() - 1; i >= 0; i--) {
-            b.append(part.get(i)).append('\n');
+        startUnit();
+        int end = part.size;
+        for (int i = statementCount - 1; i >= 0; i--) {
+            int start = statementStarts[i];
+            pending.add(part.data, start, end - start);
+            end = start;
         }
-        part.clear();
-        partBytes = 0;
-        unit(b);
+        statementCount = 0;
+        part.size = 0;
+        writePendingIfLarge();
     }
 
     private void unit(CharSequence s) {
+        startUnit();
+        byte[] b = s.toString().getBytes(StandardCharsets.UTF_8);
+        pending.add(b, 0, b.length);
+        writePendingIfLarge();
+    }
+
+    private void startUnit() {
+        if (unitCount == units.length) {
+            units = Arrays.copyOf(units, unitCount * 2);
+        }
+        units[unitCount++] = written + pending.size;
+    }
+
+    private void writePendingIfLarge() {
+        if (pending.size >= PART_BYTES) {
+            writePending();
+        }
+    }
+
+    private void writePending() {
         try {
-            if (unitCount == units.length) {
-                units = Arrays.copyOf(units, unitCount * 2);
-            }
-            units[unitCount++] = undoData.getFilePointer();
-            undoData.write(s.toString().getBytes(StandardCharsets.UTF_8));
+            undoData.seek(written);
+            undoData.write(pending.data, 0, pending.size);
+            written += pending.size;
+            pending.size = 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -165,23 +214,32 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
         }
     }
 
-    /** For UNDO, copies the units out newest first. Flushes. */
+    /**
+     * For UNDO, copies the units out newest first, reading the file backwards a few MB at a time.
+     * Flushes.
+     */
     public void finish() {
         try {
             if (undo) {
-                long end = undoData.length();
-                byte[] buf = new byte[1 << 16];
+                writePending();
+                long end = written;
+                byte[] window = new byte[PART_BYTES * 2];
+                long windowStart = end;
+                long windowEnd = end;
                 for (int i = unitCount - 1; i >= 0; i--) {
                     long start = units[i];
-                    long len = end - start;
-                    undoData.seek(start);
-                    java.io.ByteArrayOutputStream unit = new java.io.ByteArrayOutputStream((int) Math.min(len, 1 << 20));
-                    while (len > 0) {
-                        int n = undoData.read(buf, 0, (int) Math.min(buf.length, len));
-                        unit.write(buf, 0, n);
-                        len -= n;
+                    int len = (int) (end - start);
+                    if (start < windowStart) {
+                        // the window ends where this unit ends and reaches back as far as it can
+                        if (window.length < len) {
+                            window = new byte[len];
+                        }
+                        windowEnd = end;
+                        windowStart = Math.max(0, end - window.length);
+                        undoData.seek(windowStart);
+                        undoData.readFully(window, 0, (int) (windowEnd - windowStart));
                     }
-                    out.write(unit.toString(StandardCharsets.UTF_8));
+                    out.write(new String(window, (int) (start - windowStart), len, StandardCharsets.UTF_8));
                     end = start;
                 }
             }
