@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.event.AsyncChangeHandler;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
 import org.xlogminer.render.JsonLinesWriter;
@@ -48,13 +49,19 @@ final class MineCommand implements Callable<Integer> {
         ChangeFilter filter = options.filter(spec);
         SqlRenderer renderer = SqlRenderer.forCatalog(catalog, changedColumns);
         try (Miner miner = options.miner(spec, catalog); Progress progress = Progress.of(miner, "mining")) {
+            // mining on this thread, rendering and writing on another: two cores
             if (format == Format.json) {
-                miner.stream(filter.filtering(new JsonLinesWriter(out, renderer)));
+                try (AsyncChangeHandler async = new AsyncChangeHandler(filter.filtering(new JsonLinesWriter(out, renderer)))) {
+                    miner.stream(async);
+                    async.finish();
+                }
                 out.flush();
             } else {
                 try (SqlScriptWriter sql = new SqlScriptWriter(out, renderer, undo,
-                    Path.of(System.getProperty("java.io.tmpdir")))) {
-                    miner.stream(filter.filtering(sql));
+                    Path.of(System.getProperty("java.io.tmpdir")));
+                     AsyncChangeHandler async = new AsyncChangeHandler(filter.filtering(sql))) {
+                    miner.stream(async);
+                    async.finish();
                     sql.finish();
                 }
             }

@@ -1,0 +1,198 @@
+package org.xlogminer.event;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Hands changes to another handler on a thread of its own, so that mining (reading, page tracking,
+ * decoding) and what is done with the changes (rendering SQL, writing it) run on two cores. The
+ * delegate sees exactly the calls this handler got, in the same order, all on one thread.
+ *
+ * <p>Calls are passed in batches of a few thousand through a queue of a few batches, so memory
+ * stays bounded: a producer faster than the delegate waits. A failure of the delegate is thrown
+ * to the producer at its next call (or by {@link #finish()}), wrapped as it was thrown when it is
+ * unchecked. {@link #finish()} waits for the delegate to have handled everything; after it, the
+ * delegate's effects are visible to the caller. {@link #close()} stops the thread without waiting
+ * for the rest (after a failure elsewhere).
+ *
+ * <p>One producer thread.
+ */
+public final class AsyncChangeHandler implements ChangeHandler, AutoCloseable {
+
+    private static final int BATCH = 4096;
+    private static final int QUEUED_BATCHES = 4;
+    private static final byte BEGIN = 0;
+    private static final byte CHANGE = 1;
+    private static final byte END = 2;
+
+    /** A run of calls: what each was, with its transaction and change. */
+    private static final class Batch {
+        final byte[] kind = new byte[BATCH];
+        final TransactionInfo[] tx = new TransactionInfo[BATCH];
+        final RowChange[] change = new RowChange[BATCH];
+        int size;
+        boolean last;
+    }
+
+    private final ChangeHandler delegate;
+    private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(QUEUED_BATCHES);
+    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(QUEUED_BATCHES + 2);
+    private final Thread worker;
+    private volatile Throwable failure;
+    private Batch current;
+    private boolean finished;
+
+    public AsyncChangeHandler(ChangeHandler delegate) {
+        this(delegate, "xlogminer-handler");
+    }
+
+    public AsyncChangeHandler(ChangeHandler delegate, String threadName) {
+        this.delegate = delegate;
+        for (int i = 0; i < QUEUED_BATCHES + 2; i++) {
+            free.add(new Batch());
+        }
+        current = take(free);
+        worker = new Thread(this::work, threadName);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    @Override
+    public void begin(TransactionInfo tx) {
+        add(BEGIN, tx, null);
+    }
+
+    @Override
+    public void change(TransactionInfo tx, RowChange change) {
+        add(CHANGE, tx, change);
+    }
+
+    @Override
+    public void end(TransactionInfo tx) {
+        add(END, tx, null);
+    }
+
+    private void add(byte kind, TransactionInfo tx, RowChange change) {
+        Batch b = current;
+        int i = b.size++;
+        b.kind[i] = kind;
+        b.tx[i] = tx;
+        b.change[i] = change;
+        if (b.size == BATCH) {
+            send(false);
+        }
+    }
+
+    private void send(boolean last) {
+        rethrow();
+        current.last = last;
+        put(current);
+        current = last ? null : take(free);
+    }
+
+    /** Waits until the delegate has handled every call; rethrows its failure. */
+    public void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        send(true);
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the change handler", e);
+        }
+        rethrow();
+    }
+
+    /** Stops the thread; calls not yet handled are dropped. */
+    @Override
+    public void close() {
+        if (worker.isAlive()) {
+            worker.interrupt();
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void work() {
+        try {
+            while (true) {
+                Batch b = full.take();
+                if (failure == null) {
+                    for (int i = 0; i < b.size; i++) {
+                        switch (b.kind[i]) {
+                            case BEGIN -> delegate.begin(b.tx[i]);
+                            case CHANGE -> delegate.change(b.tx[i], b.change[i]);
+                            default -> delegate.end(b.tx[i]);
+                        }
+                    }
+                }
+                boolean last = b.last;
+                java.util.Arrays.fill(b.tx, 0, b.size, null);
+                java.util.Arrays.fill(b.change, 0, b.size, null);
+                b.size = 0;
+                b.last = false;
+                free.put(b);
+                if (last) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed
+        } catch (Throwable t) {
+            failure = t;
+            // keep draining so that the producer never waits forever on a full queue
+            try {
+                while (true) {
+                    Batch b = full.take();
+                    boolean last = b.last;
+                    b.size = 0;
+                    b.last = false;
+                    free.put(b);
+                    if (last) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // closed
+            }
+        }
+    }
+
+    private void rethrow() {
+        Throwable t = failure;
+        if (t == null) {
+            return;
+        }
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("the change handler failed", t);
+    }
+
+    private void put(Batch b) {
+        try {
+            full.put(b);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing changes over", e);
+        }
+    }
+
+    private static Batch take(BlockingQueue<Batch> q) {
+        try {
+            return q.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing changes over", e);
+        }
+    }
+}
