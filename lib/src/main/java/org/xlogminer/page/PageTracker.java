@@ -68,9 +68,11 @@ public final class PageTracker implements java.io.Closeable {
         int imageAt;
         short holeOffset;
         short holeLength;
-        /** Tuples put since the image, indexed by offset number; null when none (or spilled). */
-        byte[][] overlay;
+        /** Tuples put since the image; null when none (or spilled). */
+        Overlay overlay;
         int overlayBytes;
+        /** The image's line pointers (page bytes 24 to pd_lower), when kept: one read less per tuple. */
+        byte[] linePointers;
         /** The slot of {@link #recent} holding a copy of the image, or -1. */
         int recentSlot = -1;
         /** Where the overlay is in the spill file, or -1. */
@@ -82,6 +84,47 @@ public final class PageTracker implements java.io.Closeable {
 
         Page(PageKey key) {
             this.key = key;
+        }
+    }
+
+    /** Offset number to tuple, for the few tuples a page gets between two images: arrays, linear search. */
+    private static final class Overlay {
+        short[] offnums = new short[4];
+        byte[][] tuples = new byte[4][];
+        int n;
+
+        byte[] get(int offnum) {
+            short o = (short) offnum;
+            for (int i = 0; i < n; i++) {
+                if (offnums[i] == o) {
+                    return tuples[i];
+                }
+            }
+            return null;
+        }
+
+        /** Puts the tuple; returns the one it replaced, or null. */
+        byte[] put(int offnum, byte[] tuple) {
+            short o = (short) offnum;
+            for (int i = 0; i < n; i++) {
+                if (offnums[i] == o) {
+                    byte[] old = tuples[i];
+                    tuples[i] = tuple;
+                    return old;
+                }
+            }
+            if (n == offnums.length) {
+                offnums = java.util.Arrays.copyOf(offnums, n * 2);
+                tuples = java.util.Arrays.copyOf(tuples, n * 2);
+            }
+            offnums[n] = o;
+            tuples[n++] = tuple;
+            return null;
+        }
+
+        /** Heap bytes: the two arrays and their headers, the tuples counted by the caller. */
+        int arrayBytes() {
+            return 48 + 6 * offnums.length;
         }
     }
 
@@ -120,6 +163,9 @@ public final class PageTracker implements java.io.Closeable {
     private Page mru;
     private long bytes;
     private long evicted;
+    /** Bytes of kept line-pointer arrays, and the most they may take (then images are read for them). */
+    private long linePointerBytes;
+    private final long linePointerBudget;
 
     /**
      * @param budgetBytes heap for tuples put on pages since their image, before the least recently
@@ -129,6 +175,7 @@ public final class PageTracker implements java.io.Closeable {
      */
     public PageTracker(long budgetBytes, Relations relations, Path spillDir, SegmentSource source) {
         this.budget = budgetBytes;
+        this.linePointerBudget = budgetBytes / 2;
         this.relations = relations;
         this.spillDir = spillDir;
         this.source = source;
@@ -153,6 +200,7 @@ public final class PageTracker implements java.io.Closeable {
                 p.holeLength = (short) r.holeLength(i);
                 if (p.imageAt >= 0) {
                     keepRecent(p, r, i);
+                    keepLinePointers(p, r, i);
                 }
             }
         }
@@ -199,9 +247,10 @@ public final class PageTracker implements java.io.Closeable {
         if (p == null || offnum <= 0) {
             return null;
         }
-        byte[][] o = overlay(p);
-        if (o != null && offnum < o.length && o[offnum] != null) {
-            return o[offnum];
+        Overlay o = overlay(p);
+        byte[] put = o == null ? null : o.get(offnum);
+        if (put != null) {
+            return put;
         }
         if (memoLsn == r.lsn() && memoPage == p && memoOffnum == offnum) {
             return memoTuple;
@@ -231,6 +280,21 @@ public final class PageTracker implements java.io.Closeable {
         return p.imageAt < 0 ? imageTuple(fetcher.fetch(p.imageLsn), p.imageBlock, offnum) : storedImageTuple(p, offnum);
     }
 
+    private void keepLinePointers(Page p, XLogRecordView r, int i) {
+        int img = r.imageOffset(i);
+        int lower = r.buffer().getShort(img + 12) & 0xFFFF;
+        int holeOff = r.holeOffset(i);
+        int n = lower - 24;
+        if (n <= 0 || lower > 8192 || r.holeLength(i) > 0 && lower > holeOff
+            || linePointerBytes + n + 16 > linePointerBudget) {
+            return;
+        }
+        byte[] lp = new byte[n];
+        r.buffer().get(img + 24, lp);
+        p.linePointers = lp;
+        linePointerBytes += n + 16;
+    }
+
     private void keepRecent(Page p, XLogRecordView r, int i) {
         int slot = recentNext;
         recentNext = (slot + 1) % RECENT;
@@ -257,12 +321,12 @@ public final class PageTracker implements java.io.Closeable {
                 || Integer.toUnsignedLong(k.database()) != database) {
                 continue;
             }
-            byte[][] o = overlay(p);
+            Overlay o = overlay(p);
             if (p.imageLsn != 0 && fetcher != null) {
                 images.restore(fetcher.fetch(p.imageLsn), p.imageBlock, page);
                 int lps = lineCount(pageBuffer);
                 for (int off = 1; off <= lps; off++) {
-                    if (o == null || off >= o.length || o[off] == null) {
+                    if (o == null || o.get(off) == null) {
                         byte[] t = itemOf(pageBuffer, off);
                         if (t != null) {
                             consumer.accept(t);
@@ -271,10 +335,8 @@ public final class PageTracker implements java.io.Closeable {
                 }
             }
             if (o != null) {
-                for (byte[] t : o) {
-                    if (t != null) {
-                        consumer.accept(t);
-                    }
+                for (int i = 0; i < o.n; i++) {
+                    consumer.accept(o.tuples[i]);
                 }
             }
         }
@@ -344,12 +406,22 @@ public final class PageTracker implements java.io.Closeable {
         if (holeLen > 0 && lpEnd > holeOff || lpEnd > 8192) {
             return null; // past pd_lower (where the hole starts): no such line pointer
         }
-        fetcher.read(p.imageLsn, p.imageAt + 12, page, 12, lpEnd - 12);
-        int lower = pageBuffer.getShort(12) & 0xFFFF;
-        if (lpEnd > lower) {
-            return null;
+        int w;
+        if (p.linePointers != null) {
+            if (lpEnd - 24 > p.linePointers.length) {
+                return null; // past pd_lower
+            }
+            byte[] lp = p.linePointers;
+            int at = lpEnd - 28;
+            w = (lp[at] & 0xFF) | (lp[at + 1] & 0xFF) << 8 | (lp[at + 2] & 0xFF) << 16 | (lp[at + 3] & 0xFF) << 24;
+        } else {
+            fetcher.read(p.imageLsn, p.imageAt + 12, page, 12, lpEnd - 12);
+            int lower = pageBuffer.getShort(12) & 0xFFFF;
+            if (lpEnd > lower) {
+                return null;
+            }
+            w = pageBuffer.getInt(lpEnd - 4);
         }
-        int w = pageBuffer.getInt(lpEnd - 4);
         int lpOff = w & 0x7FFF;
         int flags = (w >>> 15) & 3;
         int len = w >>> 17;
@@ -426,13 +498,22 @@ public final class PageTracker implements java.io.Closeable {
             pages.put(k, p);
         } else {
             dropOverlay(p);
+            dropLinePointers(p);
         }
         return p;
     }
 
     private void forget(Page p) {
         dropOverlay(p);
+        dropLinePointers(p);
         pages.remove(p.key);
+    }
+
+    private void dropLinePointers(Page p) {
+        if (p.linePointers != null) {
+            linePointerBytes -= p.linePointers.length + 16;
+            p.linePointers = null;
+        }
     }
 
     private void dropOverlay(Page p) {
@@ -449,24 +530,17 @@ public final class PageTracker implements java.io.Closeable {
         if (offnum <= 0) {
             return;
         }
-        byte[][] o = overlay(p);
+        Overlay o = overlay(p);
         if (o == null) {
-            o = new byte[Math.max(offnum + 1, 8)][];
+            o = new Overlay();
             p.overlay = o;
-            p.overlayBytes = 16 + 4 * o.length;
+            p.overlayBytes = o.arrayBytes();
             bytes += p.overlayBytes;
             linkMru(p);
-        } else if (offnum >= o.length) {
-            int was = o.length;
-            int grown = Math.max(offnum + 1, Math.min(was * 2, 2048));
-            o = java.util.Arrays.copyOf(o, grown);
-            p.overlay = o;
-            p.overlayBytes += 4 * (grown - was);
-            bytes += 4L * (grown - was);
         }
-        byte[] old = o[offnum];
-        o[offnum] = tuple;
-        int delta = tuple.length + TUPLE_OVERHEAD - (old == null ? 0 : old.length + TUPLE_OVERHEAD);
+        int arrays = o.arrayBytes();
+        byte[] old = o.put(offnum, tuple);
+        int delta = o.arrayBytes() - arrays + tuple.length + TUPLE_OVERHEAD - (old == null ? 0 : old.length + TUPLE_OVERHEAD);
         p.overlayBytes += delta;
         bytes += delta;
         touch(p);
@@ -476,13 +550,14 @@ public final class PageTracker implements java.io.Closeable {
     }
 
     /** The page's overlay, brought back from the spill file if it went there. */
-    private byte[][] overlay(Page p) {
+    private Overlay overlay(Page p) {
         if (p.overlay == null && p.spillAt >= 0) {
-            p.overlay = read(p.spillAt, p.spillLength);
+            Overlay o = read(p.spillAt, p.spillLength);
+            p.overlay = o;
             p.spillAt = -1;
-            int size = 16 + 4 * p.overlay.length;
-            for (byte[] t : p.overlay) {
-                size += t == null ? 0 : t.length + TUPLE_OVERHEAD;
+            int size = o.arrayBytes();
+            for (int i = 0; i < o.n; i++) {
+                size += o.tuples[i].length + TUPLE_OVERHEAD;
             }
             p.overlayBytes = size;
             bytes += size;
@@ -544,18 +619,19 @@ public final class PageTracker implements java.io.Closeable {
         }
     }
 
-    private byte[][] read(long at, int length) {
+    private Overlay read(long at, int length) {
         try {
             byte[] b = new byte[length];
             spill.seek(at);
             spill.readFully(b);
             ByteBuffer in = ByteBuffer.wrap(b);
-            byte[][] o = new byte[in.getInt()][];
-            while (in.hasRemaining()) {
-                int off = in.getInt();
+            Overlay o = new Overlay();
+            int n = in.getInt();
+            for (int i = 0; i < n; i++) {
+                int off = in.getShort() & 0xFFFF;
                 byte[] t = new byte[in.getInt()];
                 in.get(t);
-                o[off] = t;
+                o.put(off, t);
             }
             return o;
         } catch (IOException e) {
@@ -571,17 +647,15 @@ public final class PageTracker implements java.io.Closeable {
                 spillFile.toFile().deleteOnExit();
                 spill = new RandomAccessFile(spillFile.toFile(), "rw");
             }
-            byte[][] o = p.overlay;
+            Overlay o = p.overlay;
             int size = 4;
-            for (byte[] t : o) {
-                size += t == null ? 0 : 8 + t.length;
+            for (int i = 0; i < o.n; i++) {
+                size += 6 + o.tuples[i].length;
             }
             ByteBuffer out = ByteBuffer.allocate(size);
-            out.putInt(o.length);
-            for (int off = 0; off < o.length; off++) {
-                if (o[off] != null) {
-                    out.putInt(off).putInt(o[off].length).put(o[off]);
-                }
+            out.putInt(o.n);
+            for (int i = 0; i < o.n; i++) {
+                out.putShort(o.offnums[i]).putInt(o.tuples[i].length).put(o.tuples[i]);
             }
             spill.seek(spillEnd);
             spill.write(out.array());
