@@ -441,7 +441,9 @@ final class RowDecoder {
         text.setLength(0);
         literal.setLength(0);
         f.appendText(text, b, off, len);
-        f.appendSqlLiteral(literal, b, off, len);
+        if (!f.appendSqlLiteralOfItsText(literal, text)) {
+            f.appendSqlLiteral(literal, b, off, len);
+        }
         String t = text.toString();
         // numbers and booleans are their own literal: keep one String
         return new Value.Known(t, literal.length() == t.length() && t.contentEquals(literal) ? t : literal.toString());

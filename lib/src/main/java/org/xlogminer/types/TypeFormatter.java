@@ -11,9 +11,34 @@ import org.xlogminer.sql.SqlText;
 abstract class TypeFormatter implements ValueFormatter {
 
     final String castType;
+    /** Whether this class keeps the base literal (the text quoted and cast), found once per formatter. */
+    private final boolean literalIsQuotedText;
 
     TypeFormatter(String castType) {
         this.castType = castType;
+        boolean base;
+        try {
+            base = getClass().getMethod("appendSqlLiteral", StringBuilder.class, ByteBuffer.class, int.class, int.class)
+                .getDeclaringClass() == TypeFormatter.class;
+        } catch (NoSuchMethodException e) {
+            base = false;
+        }
+        this.literalIsQuotedText = base;
+    }
+
+    @Override
+    public boolean appendSqlLiteralOfItsText(StringBuilder out, CharSequence text) {
+        if (!literalIsQuotedText) {
+            return false;
+        }
+        out.append('\'');
+        int start = out.length();
+        out.append(text);
+        if (outputMayContainQuote()) {
+            SqlText.escapeQuotesFrom(out, start);
+        }
+        out.append("'::").append(castType);
+        return true;
     }
 
     @Override

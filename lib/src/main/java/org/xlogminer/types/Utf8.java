@@ -17,6 +17,29 @@ final class Utf8 {
     static void append(StringBuilder out, ByteBuffer buf, int off, int len) {
         int end = off + len;
         int p = off;
+        if (buf.hasArray()) {
+            // runs of ASCII go in one copy: most text is ASCII, and char-by-char appends cost 3x
+            byte[] a = buf.array();
+            int base = buf.arrayOffset();
+            while (p < end) {
+                int q = p;
+                while (q < end && a[base + q] >= 0) {
+                    q++;
+                }
+                if (q - p >= 8) {
+                    out.append(new Ascii(a, base), p, q);
+                } else {
+                    for (int i = p; i < q; i++) {
+                        out.append((char) a[base + i]);
+                    }
+                }
+                p = q;
+                if (p < end) {
+                    p = appendMultiByte(out, buf, p, end, a[base + p] & 0xFF);
+                }
+            }
+            return;
+        }
         while (p < end) {
             int b = buf.get(p);
             if (b >= 0) {
@@ -81,6 +104,41 @@ final class Utf8 {
                         out.append((char) b);
                     }
             }
+        }
+    }
+
+    /**
+     * ASCII bytes seen as characters, for {@code StringBuilder.append(CharSequence, start, end)}:
+     * one capacity check per run instead of one per character, and no copy (the view itself is
+     * short-lived enough for the JIT to do without it).
+     */
+    private static final class Ascii implements CharSequence {
+        private final byte[] a;
+        private final int base;
+
+        Ascii(byte[] a, int base) {
+            this.a = a;
+            this.base = base;
+        }
+
+        @Override
+        public int length() {
+            return a.length - base;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) a[base + index];
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new String(a, base + start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public String toString() {
+            return subSequence(0, length()).toString();
         }
     }
 

@@ -44,6 +44,15 @@ public interface ValueFormatter {
      */
     void appendSqlLiteralOfText(StringBuilder out, CharSequence text);
 
+    /**
+     * Appends the SQL literal of a value given the text {@link #appendText} made of it, when that is
+     * how this type's literal is made (the text quoted and cast): spares decoding the bytes twice.
+     * Returns false, appending nothing, when {@link #appendSqlLiteral} must be used instead.
+     */
+    default boolean appendSqlLiteralOfItsText(StringBuilder out, CharSequence text) {
+        return false;
+    }
+
     /** The type name this formatter casts literals to, e.g. {@code integer}, {@code public.mood[]}. */
     String sqlType();
 

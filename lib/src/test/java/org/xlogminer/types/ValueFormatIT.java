@@ -359,6 +359,11 @@ class ValueFormatIT {
                         StringBuilder l = new StringBuilder();
                         TupleValues.appendSqlLiteral(formatters[i], l, t, index, decompressor);
                         literal = l.toString();
+                        StringBuilder fromText = new StringBuilder();
+                        if (formatters[i].appendSqlLiteralOfItsText(fromText, ours) && !fromText.toString().equals(literal)) {
+                            failures.add(where + ": literal from the text " + show(fromText.toString()) + " but from the bytes "
+                                + show(literal));
+                        }
                         break;
                     }
                     default:
