@@ -54,8 +54,42 @@ public final class PageTracker implements java.io.Closeable {
     /** Heap bytes a kept tuple costs beyond its data: array header and its slot. */
     private static final int TUPLE_OVERHEAD = 24;
 
-    /** The key of a page: relation and block (main fork only). */
-    private record PageKey(int tablespace, int database, int relNumber, long block) {
+    /** The key of a page: relation and block (main fork only). A class, not a record: record equals is slower. */
+    private static final class PageKey {
+        final int tablespace;
+        final int database;
+        final int relNumber;
+        final long block;
+
+        PageKey(int tablespace, int database, int relNumber, long block) {
+            this.tablespace = tablespace;
+            this.database = database;
+            this.relNumber = relNumber;
+            this.block = block;
+        }
+
+        int tablespace() {
+            return tablespace;
+        }
+
+        int database() {
+            return database;
+        }
+
+        int relNumber() {
+            return relNumber;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PageKey k && k.block == block && k.relNumber == relNumber && k.database == database
+                && k.tablespace == tablespace;
+        }
+
+        @Override
+        public int hashCode() {
+            return (int) (block * 0x9E3779B97F4A7C15L >>> 32) ^ relNumber * 31 ^ database * 17 ^ tablespace;
+        }
     }
 
     /** A tracked page: where its image is, and the tuples put on it since. */
@@ -163,6 +197,12 @@ public final class PageTracker implements java.io.Closeable {
     private Page mru;
     private long bytes;
     private long evicted;
+    /** The last relation asked about, and whether it is tracked: consecutive records mostly share one. */
+    private int lastSpc;
+    private int lastDb;
+    private int lastRel;
+    private boolean lastKnown;
+    private boolean lastTracked;
     /** Bytes of kept line-pointer arrays, and the most they may take (then images are read for them). */
     private long linePointerBytes;
     private final long linePointerBudget;
@@ -469,8 +509,18 @@ public final class PageTracker implements java.io.Closeable {
     }
 
     private boolean isTracked(XLogRecordView r, int i) {
-        return relations.tracked(Integer.toUnsignedLong(r.tablespace(i)), Integer.toUnsignedLong(r.database(i)),
-            Integer.toUnsignedLong(r.relNumber(i)));
+        int spc = r.tablespace(i);
+        int db = r.database(i);
+        int rel = r.relNumber(i);
+        if (rel != lastRel || db != lastDb || spc != lastSpc || !lastKnown) {
+            lastTracked = relations.tracked(Integer.toUnsignedLong(spc), Integer.toUnsignedLong(db),
+                Integer.toUnsignedLong(rel));
+            lastSpc = spc;
+            lastDb = db;
+            lastRel = rel;
+            lastKnown = true;
+        }
+        return lastTracked;
     }
 
     /** A page the record initialises (INIT_PAGE / WILL_INIT) starts empty; others must be tracked. */
