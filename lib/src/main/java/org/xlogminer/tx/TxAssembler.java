@@ -27,8 +27,9 @@ import org.xlogminer.wal.reader.XLogRecordView;
  * their records are handed back in WAL order, subtransactions folded in; at abort they are
  * dropped (or handed back, for those who want to see aborted work).
  *
- * <p>Records are kept as copies of their bytes, per xid as logged ({@code xl_xid} is the
- * subtransaction's own xid); a commit names its committed subtransactions, an abort its aborted
+ * <p>Records are kept as copies of their bytes without their full-page images
+ * ({@link XLogRecordView#copyWithoutImages()}: what a page held is taken at read time), per xid
+ * as logged ({@code xl_xid} is the subtransaction's own xid); a commit names its committed subtransactions, an abort its aborted
  * ones, so buffers are joined only when the transaction ends.
  *
  * <p>Memory is bounded: when the bytes kept in memory pass the budget, the largest transaction's
