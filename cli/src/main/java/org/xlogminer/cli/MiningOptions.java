@@ -119,10 +119,6 @@ final class MiningOptions {
         Miner.MiningSummary s = miner.summary();
         err.println("xlogminer: " + s.transactions() + " transactions, " + s.rowChanges() + " row changes from "
             + s.recordsRead() + " records read from " + s.readStartText() + "; " + s.endOfWal());
-        if (s.trackedPages() > 0) {
-            err.println("xlogminer: " + s.trackedPages() + " heap pages tracked for old rows; " + s.imageReads()
-                + " reads of full-page images again; " + s.pageSpills() + " page spills");
-        }
         s.unknownRelations().forEach((rel, n) -> err.println("xlogminer: relation " + rel
             + " is not in the catalog: " + n + " records skipped"));
         if (!s.otherDatabases().isEmpty()) {

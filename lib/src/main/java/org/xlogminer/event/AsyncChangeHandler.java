@@ -8,8 +8,8 @@ import java.util.concurrent.BlockingQueue;
  * decoding) and what is done with the changes (rendering SQL, writing it) run on two cores. The
  * delegate sees exactly the calls this handler got, in the same order, all on one thread.
  *
- * <p>Calls are passed in batches of a few thousand through a queue of a few batches, so memory
- * stays bounded: a producer faster than the delegate waits. A failure of the delegate is thrown
+ * <p>Calls are passed in batches of a thousand through a queue of two batches, so memory stays
+ * bounded (a few thousand changes in flight): a producer faster than the delegate waits. A failure of the delegate is thrown
  * to the producer at its next call (or by {@link #finish()}), wrapped as it was thrown when it is
  * unchecked. {@link #finish()} waits for the delegate to have handled everything; after it, the
  * delegate's effects are visible to the caller. {@link #close()} stops the thread without waiting
@@ -19,8 +19,9 @@ import java.util.concurrent.BlockingQueue;
  */
 public final class AsyncChangeHandler implements ChangeHandler, AutoCloseable {
 
-    private static final int BATCH = 4096;
-    private static final int QUEUED_BATCHES = 4;
+    /** Calls per batch, and batches queued: at most (QUEUED_BATCHES + 2) * BATCH changes in flight. */
+    private static final int BATCH = 1024;
+    private static final int QUEUED_BATCHES = 2;
     private static final byte BEGIN = 0;
     private static final byte CHANGE = 1;
     private static final byte END = 2;

@@ -36,8 +36,10 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
 
     private static final DateTimeFormatter TIME =
         DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
-    /** UNDO statements kept in memory before a part goes to the file. */
-    private static final int PART_BYTES = 4 << 20;
+    /** UNDO statements kept in memory before a part goes to the file (and the file's read window). */
+    private static final int PART_BYTES = 1 << 20;
+    /** Bytes of UTF-8 turned into one String on the way out. */
+    private static final int OUT_CHUNK = 1 << 16;
 
     private final Writer out;
     private final SqlRenderer renderer;
@@ -244,31 +246,38 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     }
 
     /**
-     * For UNDO, copies the units out newest first, reading the file backwards a few MB at a time.
-     * Flushes.
+     * For UNDO, copies the units out newest first, reading the file backwards a window of 1 MB at
+     * a time (a larger unit is read in slices), so that memory stays small. Flushes.
      */
     public void finish() {
         try {
             if (undo) {
                 writePending();
                 long end = written;
-                byte[] window = new byte[PART_BYTES * 2];
+                byte[] window = new byte[PART_BYTES];
                 long windowStart = end;
                 long windowEnd = end;
                 for (int i = unitCount - 1; i >= 0; i--) {
                     long start = units[i];
-                    int len = (int) (end - start);
-                    if (start < windowStart) {
-                        // the window ends where this unit ends and reaches back as far as it can
-                        if (window.length < len) {
-                            window = new byte[len];
-                        }
+                    if (start >= windowStart && end <= windowEnd) {
+                        writeUtf8(window, (int) (start - windowStart), (int) (end - start));
+                    } else if (end - start <= window.length) {
                         windowEnd = end;
                         windowStart = Math.max(0, end - window.length);
                         undoData.seek(windowStart);
                         undoData.readFully(window, 0, (int) (windowEnd - windowStart));
+                        writeUtf8(window, (int) (start - windowStart), (int) (end - start));
+                    } else {
+                        for (long pos = start; pos < end; ) {
+                            int n = (int) Math.min(window.length, end - pos);
+                            undoData.seek(pos);
+                            undoData.readFully(window, 0, n);
+                            int cut = pos + n < end ? completeUtf8(window, 0, n) : n;
+                            writeUtf8(window, 0, cut);
+                            pos += cut;
+                        }
+                        windowStart = windowEnd = start;
                     }
-                    out.write(new String(window, (int) (start - windowStart), len, StandardCharsets.UTF_8));
                     end = start;
                 }
             }
@@ -276,6 +285,27 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Writes UTF-8 bytes to the writer a few kB of text at a time. */
+    private void writeUtf8(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            int n = len <= OUT_CHUNK ? len : completeUtf8(b, off, OUT_CHUNK);
+            out.write(new String(b, off, n, StandardCharsets.UTF_8));
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** The longest prefix of {@code b[off, off+len)} that does not end inside a UTF-8 sequence. */
+    static int completeUtf8(byte[] b, int off, int len) {
+        int k = off + len - 1;
+        while (k > off && (b[k] & 0xC0) == 0x80) {
+            k--; // back to the lead byte of the last sequence
+        }
+        int lead = b[k] & 0xFF;
+        int need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        return k + need <= off + len ? len : k - off > 0 ? k - off : len;
     }
 
     @Override
