@@ -44,11 +44,14 @@ final class StatsCommand implements Callable<Integer> {
         Instant firstTime, lastTime;
 
         void add(RowChange c, TransactionInfo tx) {
-            switch (c.op()) {
-                case "insert" -> inserts++;
-                case "update" -> updates++;
-                case "delete" -> deletes++;
-                default -> truncates++;
+            if (c instanceof RowChange.Insert) {
+                inserts++;
+            } else if (c instanceof RowChange.Update) {
+                updates++;
+            } else if (c instanceof RowChange.Delete) {
+                deletes++;
+            } else {
+                truncates++;
             }
             if (firstLsn == 0) {
                 firstLsn = c.source().lsn();
@@ -63,7 +66,7 @@ final class StatsCommand implements Callable<Integer> {
         }
     }
 
-    record TxCounts(TransactionInfo tx, Counts counts, List<String> tables) {
+    record TxCounts(TransactionInfo tx, Counts counts, List<TableName> tables) {
     }
 
     @Override
@@ -76,22 +79,35 @@ final class StatsCommand implements Callable<Integer> {
         try (Miner miner = options.miner(spec, catalog, false); Progress progress = Progress.of(miner, "mining")) {
             miner.stream(filter.filtering(new ChangeHandler() {
                 private Counts txc;
-                private List<String> names;
+                private List<TableName> names;
+                // the table of the last change: consecutive changes mostly share it (and its name Strings)
+                private String lastSchema;
+                private String lastTable;
+                private Counts lastCounts;
 
                 @Override
                 public void begin(TransactionInfo tx) {
                     txc = new Counts();
-                    names = new ArrayList<>();
+                    names = new ArrayList<>(4);
+                    lastSchema = null;
+                    lastTable = null;
                 }
 
                 @Override
                 public void change(TransactionInfo tx, RowChange c) {
-                    TableName t = new TableName(c.source().schema(), c.source().table());
-                    perTable.computeIfAbsent(t, k -> new Counts()).add(c, tx);
-                    txc.add(c, tx);
-                    if (!names.contains(t.toString())) {
-                        names.add(t.toString());
+                    String schema = c.source().schema();
+                    String table = c.source().table();
+                    if (!schema.equals(lastSchema) || !table.equals(lastTable)) {
+                        TableName t = new TableName(schema, table);
+                        lastCounts = perTable.computeIfAbsent(t, k -> new Counts());
+                        if (!names.contains(t)) {
+                            names.add(t);
+                        }
+                        lastSchema = schema;
+                        lastTable = table;
                     }
+                    lastCounts.add(c, tx);
+                    txc.add(c, tx);
                 }
 
                 @Override
@@ -121,7 +137,7 @@ final class StatsCommand implements Callable<Integer> {
             for (TxCounts t : list) {
                 Counts c = t.counts;
                 out.printf("%-12d %-12s %-30s %10d %10d %10d %9d  %s%s%n", t.tx.xid(), Lsn.format(t.tx.commitLsn()),
-                    t.tx.commitTime(), c.inserts, c.updates, c.deletes, c.truncates, String.join(",", t.tables),
+                    t.tx.commitTime(), c.inserts, c.updates, c.deletes, c.truncates, t.tables.stream().map(TableName::toString).collect(java.util.stream.Collectors.joining(",")),
                     t.tx.incomplete() ? " (incomplete)" : "");
             }
             out.flush();

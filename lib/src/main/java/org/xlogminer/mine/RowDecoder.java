@@ -64,6 +64,7 @@ final class RowDecoder {
     private final org.xlogminer.page.PageTracker pages;
     private final ValueFormatters formatters;
     private final Map<Long, TablePlan> plans = new HashMap<>();
+    private TablePlan lastPlan = new TablePlan(null, null, null);
     private final XLogRecordView view = new XLogRecordView();
     private final HeapRecordDecoder heap = new HeapRecordDecoder();
     private final DatumDecompressor decompressor = new DatumDecompressor();
@@ -261,6 +262,9 @@ final class RowDecoder {
     }
 
     private TablePlan plan(TableInfo table) {
+        if (table == lastPlan.table) {
+            return lastPlan; // consecutive records mostly share a table: no boxed map look-up
+        }
         TablePlan p = plans.get(table.oid());
         if (p == null) {
             ValueFormatter[] f = new ValueFormatter[table.columns().size()];
@@ -273,6 +277,7 @@ final class RowDecoder {
             p = new TablePlan(table, HeapTupleDeformer.forTable(table), f);
             plans.put(table.oid(), p);
         }
+        lastPlan = p;
         return p;
     }
 
