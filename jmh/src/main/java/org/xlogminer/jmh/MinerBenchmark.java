@@ -41,11 +41,15 @@ import org.xlogminer.wal.Lsn;
 @Threads(1)
 public class MinerBenchmark {
 
-    /** Directory made by {@code bench/make-pgbench-logical-wal.sh}; relative to the repository root unless absolute. */
+    /**
+     * Directory made by {@code bench/make-pgbench-logical-wal.sh} (logical, old rows logged whole)
+     * or {@code WAL_LEVEL=replica bench/make-pgbench-logical-wal.sh} (old rows from the tracked
+     * pages); relative to the repository root unless absolute.
+     */
     @Param({"bench/cache/pgbench-logical-wal-s5"})
     public String walDir;
 
-    private UpdatedTuples wal;
+    private UpdatedTuples.Wal wal;
     private SqlRenderer renderer;
     private long changesPerPass;
     private long transactionsPerPass;
@@ -66,7 +70,7 @@ public class MinerBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws IOException {
-        wal = UpdatedTuples.load(walDir, "public.pgbench_accounts");
+        wal = UpdatedTuples.loadWal(walDir);
         renderer = SqlRenderer.forCatalog(wal.catalog(), false);
         long[] counts = new long[3];
         try (Miner miner = newMiner()) {

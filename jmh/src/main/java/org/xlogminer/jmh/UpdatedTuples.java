@@ -83,6 +83,42 @@ final class UpdatedTuples {
      * @throws IllegalStateException when the directory, its files or the table are missing, or an
      *                               update of the table lacks a whole old or new tuple
      */
+    /** The WAL, catalog and range of a directory made by make-pgbench-logical-wal.sh, at either wal_level. */
+    record Wal(Path dir, CatalogSnapshot catalog, MemorySegmentSource source, long startLsn, long endLsn) {
+    }
+
+    /** Loads a directory's range, catalog and segments (into memory), without looking at the records. */
+    static Wal loadWal(String walDir) throws IOException {
+        Path dir = Path.of(walDir);
+        if (!dir.isAbsolute()) {
+            dir = RepositoryRoot.find().resolve(dir);
+        }
+        Path rangeFile = dir.resolve("range.txt");
+        Path catalogFile = dir.resolve("catalog.json");
+        if (!Files.isRegularFile(rangeFile) || !Files.isRegularFile(catalogFile)) {
+            throw new IllegalStateException("no range.txt and catalog.json in " + dir
+                + ": run bench/make-pgbench-logical-wal.sh first, or pass -p walDir=DIR");
+        }
+        long start = 0;
+        long end = 0;
+        for (String line : Files.readAllLines(rangeFile)) {
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                continue;
+            }
+            String key = line.substring(0, eq).trim();
+            if (key.equals("start_lsn")) {
+                start = Lsn.parse(line.substring(eq + 1).trim()).value();
+            } else if (key.equals("end_lsn")) {
+                end = Lsn.parse(line.substring(eq + 1).trim()).value();
+            }
+        }
+        if (start == 0 || end == 0) {
+            throw new IllegalStateException(rangeFile + " has no start_lsn= or end_lsn= line");
+        }
+        return new Wal(dir, CatalogJson.read(catalogFile), MemorySegmentSource.load(dir), start, end);
+    }
+
     static UpdatedTuples load(String walDir, String qualifiedTable) throws IOException {
         Path dir = Path.of(walDir);
         if (!dir.isAbsolute()) {
