@@ -123,41 +123,15 @@ public class RecordDecodeBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws IOException {
-        Path dir = Path.of(walDir);
-        if (!dir.isAbsolute()) {
-            dir = RepositoryRoot.find().resolve(dir);
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("no WAL directory " + dir + ": run bench/make-pgbench-wal.sh first,"
-                + " or pass -p walDir=DIR");
-        }
+        Path dir = RangeFile.walDir(walDir, "bench/make-pgbench-wal.sh");
         long startLsn = 0;
         long endLsn = 0;
-        Path rangeFile = dir.resolve("range.txt");
-        if (Files.isRegularFile(rangeFile)) {
-            String startKey = switch (range) {
-                case "all" -> "start_lsn";
-                case "run" -> "run_start_lsn";
-                default -> throw new IllegalArgumentException("range must be all or run, not " + range);
-            };
-            for (String line : Files.readAllLines(rangeFile)) {
-                int eq = line.indexOf('=');
-                if (eq < 0) {
-                    continue;
-                }
-                String key = line.substring(0, eq).trim();
-                long lsn = Lsn.parse(line.substring(eq + 1).trim()).value();
-                if (key.equals(startKey)) {
-                    startLsn = lsn;
-                } else if (key.equals("end_lsn")) {
-                    endLsn = lsn;
-                }
-            }
-            if (startLsn == 0 || endLsn == 0) {
-                throw new IllegalStateException(rangeFile + " has no " + startKey + "= or end_lsn= line");
-            }
+        if (java.nio.file.Files.isRegularFile(dir.resolve("range.txt"))) {
+            long[] r = RangeFile.range(dir, RangeFile.startKey(range));
+            startLsn = r[0];
+            endLsn = r[1];
         } else if (!range.equals("all")) {
-            throw new IllegalStateException("-p range=" + range + " needs " + rangeFile);
+            throw new IllegalStateException("-p range=" + range + " needs " + dir.resolve("range.txt"));
         }
         MemorySegmentSource source = MemorySegmentSource.load(dir);
         heapRecords = new Records();

@@ -74,6 +74,24 @@ final class UpdatedTuples {
         this.hotUpdates = c.hot;
     }
 
+    /** The WAL, catalog and range of a directory made by make-pgbench-logical-wal.sh, at either wal_level. */
+    record Wal(Path dir, CatalogSnapshot catalog, MemorySegmentSource source, long startLsn, long endLsn) {
+    }
+
+    /** Loads a directory's range, catalog and segments (into memory), without looking at the records. */
+    static Wal loadWal(String walDir) throws IOException {
+        Path dir = RangeFile.walDir(walDir, "bench/make-pgbench-logical-wal.sh");
+        Path catalogFile = dir.resolve("catalog.json");
+        if (!Files.isRegularFile(dir.resolve("range.txt")) || !Files.isRegularFile(catalogFile)) {
+            throw new IllegalStateException("no range.txt and catalog.json in " + dir
+                + ": run bench/make-pgbench-logical-wal.sh first, or pass -p walDir=DIR");
+        }
+        long[] range = RangeFile.range(dir, "start_lsn");
+        long start = range[0];
+        long end = range[1];
+        return new Wal(dir, CatalogJson.read(catalogFile), MemorySegmentSource.load(dir), start, end);
+    }
+
     /**
      * Reads the WAL in {@code walDir} over {@code start_lsn..end_lsn} of its {@code range.txt}, with
      * the catalog snapshot in its {@code catalog.json}, and keeps the update tuples of the table.
@@ -83,76 +101,18 @@ final class UpdatedTuples {
      * @throws IllegalStateException when the directory, its files or the table are missing, or an
      *                               update of the table lacks a whole old or new tuple
      */
-    /** The WAL, catalog and range of a directory made by make-pgbench-logical-wal.sh, at either wal_level. */
-    record Wal(Path dir, CatalogSnapshot catalog, MemorySegmentSource source, long startLsn, long endLsn) {
-    }
-
-    /** Loads a directory's range, catalog and segments (into memory), without looking at the records. */
-    static Wal loadWal(String walDir) throws IOException {
-        Path dir = Path.of(walDir);
-        if (!dir.isAbsolute()) {
-            dir = RepositoryRoot.find().resolve(dir);
-        }
-        Path rangeFile = dir.resolve("range.txt");
-        Path catalogFile = dir.resolve("catalog.json");
-        if (!Files.isRegularFile(rangeFile) || !Files.isRegularFile(catalogFile)) {
-            throw new IllegalStateException("no range.txt and catalog.json in " + dir
-                + ": run bench/make-pgbench-logical-wal.sh first, or pass -p walDir=DIR");
-        }
-        long start = 0;
-        long end = 0;
-        for (String line : Files.readAllLines(rangeFile)) {
-            int eq = line.indexOf('=');
-            if (eq < 0) {
-                continue;
-            }
-            String key = line.substring(0, eq).trim();
-            if (key.equals("start_lsn")) {
-                start = Lsn.parse(line.substring(eq + 1).trim()).value();
-            } else if (key.equals("end_lsn")) {
-                end = Lsn.parse(line.substring(eq + 1).trim()).value();
-            }
-        }
-        if (start == 0 || end == 0) {
-            throw new IllegalStateException(rangeFile + " has no start_lsn= or end_lsn= line");
-        }
-        return new Wal(dir, CatalogJson.read(catalogFile), MemorySegmentSource.load(dir), start, end);
-    }
-
     static UpdatedTuples load(String walDir, String qualifiedTable) throws IOException {
-        Path dir = Path.of(walDir);
-        if (!dir.isAbsolute()) {
-            dir = RepositoryRoot.find().resolve(dir);
-        }
-        Path rangeFile = dir.resolve("range.txt");
+        Wal wal = loadWal(walDir);
+        Path dir = wal.dir();
+        long start = wal.startLsn();
+        long end = wal.endLsn();
         Path catalogFile = dir.resolve("catalog.json");
-        if (!Files.isRegularFile(rangeFile) || !Files.isRegularFile(catalogFile)) {
-            throw new IllegalStateException("no range.txt and catalog.json in " + dir
-                + ": run bench/make-pgbench-logical-wal.sh first, or pass -p walDir=DIR");
-        }
-        long start = 0;
-        long end = 0;
-        for (String line : Files.readAllLines(rangeFile)) {
-            int eq = line.indexOf('=');
-            if (eq < 0) {
-                continue;
-            }
-            String key = line.substring(0, eq).trim();
-            if (key.equals("start_lsn")) {
-                start = Lsn.parse(line.substring(eq + 1).trim()).value();
-            } else if (key.equals("end_lsn")) {
-                end = Lsn.parse(line.substring(eq + 1).trim()).value();
-            }
-        }
-        if (start == 0 || end == 0) {
-            throw new IllegalStateException(rangeFile + " has no start_lsn= or end_lsn= line");
-        }
-        CatalogSnapshot catalog = CatalogJson.read(catalogFile);
+        CatalogSnapshot catalog = wal.catalog();
         TableInfo table = catalog.table(qualifiedTable);
         if (table == null) {
             throw new IllegalStateException("table " + qualifiedTable + " is not in " + catalogFile);
         }
-        MemorySegmentSource source = MemorySegmentSource.load(dir);
+        MemorySegmentSource source = wal.source();
         Collector c = new Collector();
         HeapRecordDecoder heap = new HeapRecordDecoder();
         try (WalReader reader = WalReader.builder(source).startLsn(start).endLsn(end).build()) {

@@ -125,44 +125,36 @@ public final class AsyncChangeHandler implements ChangeHandler, AutoCloseable {
             while (true) {
                 Batch b = full.take();
                 if (failure == null) {
-                    for (int i = 0; i < b.size; i++) {
-                        switch (b.kind[i]) {
-                            case BEGIN -> delegate.begin(b.tx[i]);
-                            case CHANGE -> delegate.change(b.tx[i], b.change[i]);
-                            default -> delegate.end(b.tx[i]);
+                    try {
+                        for (int i = 0; i < b.size; i++) {
+                            switch (b.kind[i]) {
+                                case BEGIN -> delegate.begin(b.tx[i]);
+                                case CHANGE -> delegate.change(b.tx[i], b.change[i]);
+                                default -> delegate.end(b.tx[i]);
+                            }
                         }
+                    } catch (Throwable t) {
+                        failure = t; // and keep taking batches, so that the producer never waits forever
                     }
                 }
-                boolean last = b.last;
-                java.util.Arrays.fill(b.tx, 0, b.size, null);
-                java.util.Arrays.fill(b.change, 0, b.size, null);
-                b.size = 0;
-                b.last = false;
-                free.put(b);
-                if (last) {
+                if (recycle(b)) {
                     return;
                 }
             }
         } catch (InterruptedException e) {
             // closed
-        } catch (Throwable t) {
-            failure = t;
-            // keep draining so that the producer never waits forever on a full queue
-            try {
-                while (true) {
-                    Batch b = full.take();
-                    boolean last = b.last;
-                    b.size = 0;
-                    b.last = false;
-                    free.put(b);
-                    if (last) {
-                        return;
-                    }
-                }
-            } catch (InterruptedException e) {
-                // closed
-            }
         }
+    }
+
+    /** Empties a handled batch and gives it back to the producer; whether it was the last one. */
+    private boolean recycle(Batch b) throws InterruptedException {
+        boolean last = b.last;
+        java.util.Arrays.fill(b.tx, 0, b.size, null);
+        java.util.Arrays.fill(b.change, 0, b.size, null);
+        b.size = 0;
+        b.last = false;
+        free.put(b);
+        return last;
     }
 
     private void rethrow() {

@@ -416,23 +416,31 @@ public final class PageTracker implements java.io.Closeable {
             return null; // past pd_lower: no such line pointer
         }
         int w = b.getInt(img + lpEnd - 4);
-        int lpOff = w & 0x7FFF;
-        int flags = (w >>> 15) & 3;
-        int len = w >>> 17;
-        if (flags != 1 || len < HeapLayout.SIZEOF_HEAP_TUPLE_HEADER || lpOff + len > 8192) {
+        int at = tupleInImage(w, holeOff, holeLen);
+        if (at < 0) {
             return null;
         }
-        int at;
-        if (holeLen == 0 || lpOff + len <= holeOff) {
-            at = lpOff;
-        } else if (lpOff >= holeOff + holeLen) {
-            at = lpOff - holeLen;
-        } else {
-            return null;
-        }
-        byte[] t = new byte[len];
+        byte[] t = new byte[w >>> 17];
         b.get(img + at, t);
         return t;
+    }
+
+    /**
+     * Where the tuple of line pointer {@code lp} (its length is {@code lp >>> 17}) starts in an
+     * image without its hole, or -1 when it is not a normal tuple with storage, or lies across the
+     * hole (which no valid page has: such a tuple is not known rather than guessed).
+     */
+    private static int tupleInImage(int lp, int holeOff, int holeLen) {
+        int lpOff = lp & 0x7FFF;
+        int flags = (lp >>> 15) & 3;
+        int len = lp >>> 17;
+        if (flags != 1 || len < HeapLayout.SIZEOF_HEAP_TUPLE_HEADER || lpOff + len > 8192) {
+            return -1;
+        }
+        if (holeLen == 0 || lpOff + len <= holeOff) {
+            return lpOff;
+        }
+        return lpOff >= holeOff + holeLen ? lpOff - holeLen : -1;
     }
 
     /**
@@ -462,20 +470,11 @@ public final class PageTracker implements java.io.Closeable {
             }
             w = pageBuffer.getInt(lpEnd - 4);
         }
-        int lpOff = w & 0x7FFF;
-        int flags = (w >>> 15) & 3;
-        int len = w >>> 17;
-        if (flags != 1 || len < HeapLayout.SIZEOF_HEAP_TUPLE_HEADER || lpOff + len > 8192) {
+        int at = tupleInImage(w, holeOff, holeLen);
+        if (at < 0) {
             return null;
         }
-        int at;
-        if (holeLen == 0 || lpOff + len <= holeOff) {
-            at = lpOff;
-        } else if (lpOff >= holeOff + holeLen) {
-            at = lpOff - holeLen;
-        } else {
-            return imageTuple(fetcher.fetch(p.imageLsn), p.imageBlock, offnum);
-        }
+        int len = w >>> 17;
         byte[] t = new byte[len];
         fetcher.read(p.imageLsn, p.imageAt + at, t, 0, len);
         int hoff = t[22] & 0xFF;
@@ -497,14 +496,12 @@ public final class PageTracker implements java.io.Closeable {
             return null;
         }
         int w = p.getInt(24 + 4 * (offnum - 1));
-        int lpOff = w & 0x7FFF;
-        int flags = (w >>> 15) & 3;
-        int len = w >>> 17;
-        if (flags != 1 || len < HeapLayout.SIZEOF_HEAP_TUPLE_HEADER || lpOff + len > 8192) {
+        int at = tupleInImage(w, 0, 0);
+        if (at < 0) {
             return null;
         }
-        byte[] t = new byte[len];
-        p.get(lpOff, t);
+        byte[] t = new byte[w >>> 17];
+        p.get(at, t);
         return t;
     }
 
