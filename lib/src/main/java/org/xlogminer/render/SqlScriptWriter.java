@@ -128,9 +128,12 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
                 flushPart();
             }
         } else {
-            text.setLength(0);
-            text.append(renderer.redo(c)).append('\n');
-            emit(text);
+            try {
+                out.write(renderer.redo(c)); // as it is: no copy into a builder and out of it again
+                out.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
