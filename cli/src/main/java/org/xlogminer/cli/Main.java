@@ -42,8 +42,22 @@ public final class Main implements Callable<Integer> {
         return EXIT_USAGE;
     }
 
+    /** The writer main() makes for stdout, and the byte stream beneath it. */
+    private static PrintWriter mainOut;
+    private static java.io.OutputStream mainOutBytes;
+
+    /** The byte stream beneath {@code out} when it is main()'s stdout writer, else null. */
+    static java.io.OutputStream bytesBeneath(PrintWriter out) {
+        return out == mainOut ? mainOutBytes : null;
+    }
+
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), false);
+        // stdout through one 64 kB buffer (System.out flushes every write); commands that write
+        // bytes they have already encoded (the UNDO script's reversal) can reach it beneath the writer
+        java.io.OutputStream stdout = new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), false);
+        mainOut = out;
+        mainOutBytes = stdout;
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
         int code = run(args, out, err);
         out.flush();

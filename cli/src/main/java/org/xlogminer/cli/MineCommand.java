@@ -57,7 +57,7 @@ final class MineCommand implements Callable<Integer> {
                 }
                 out.flush();
             } else {
-                try (SqlScriptWriter sql = new SqlScriptWriter(out, renderer, undo,
+                try (SqlScriptWriter sql = new SqlScriptWriter(out, Main.bytesBeneath(out), renderer, undo,
                     Path.of(System.getProperty("java.io.tmpdir")));
                      AsyncChangeHandler async = new AsyncChangeHandler(filter.filtering(sql))) {
                     miner.stream(async);

@@ -70,6 +70,12 @@ class LargeTransactionIT {
                 }
             }
             assertEquals(ROWS, statements);
+            // the script is whole: header, BEGIN, the statements, COMMIT (copied as bytes beneath the writer)
+            List<String> lines = Files.readAllLines(out);
+            assertTrue(lines.get(0).startsWith("-- xid ") && lines.get(0).endsWith("(undo)"), lines.get(0));
+            assertEquals("BEGIN;", lines.get(1));
+            assertEquals("COMMIT;", lines.get(lines.size() - 2));
+            assertEquals("", lines.get(lines.size() - 1));
             // newest first: the last row the UPDATE touched is undone first, the first one last
             List<String> order = server.queryRows("SELECT id FROM big ORDER BY ctid DESC LIMIT 1").get(0);
             assertTrue(firstUpdate.endsWith("WHERE id = " + order.get(0) + ";"), firstUpdate);

@@ -42,6 +42,7 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     private static final int OUT_CHUNK = 1 << 16;
 
     private final Writer out;
+    private final java.io.OutputStream outBytes;
     private final SqlRenderer renderer;
     private final boolean undo;
     private final StringBuilder text = new StringBuilder(4096);
@@ -76,6 +77,16 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     }
 
     public SqlScriptWriter(Writer out, SqlRenderer renderer, boolean undo, Path tmpDir) {
+        this(out, null, renderer, undo, tmpDir);
+    }
+
+    /**
+     * @param outBytes the UTF-8 byte stream {@code out} writes to, or null: given, the UNDO
+     *                 script's reversal copies its (UTF-8) bytes there directly, after flushing
+     *                 {@code out}, instead of decoding them to text for {@code out} to encode again
+     */
+    public SqlScriptWriter(Writer out, java.io.OutputStream outBytes, SqlRenderer renderer, boolean undo, Path tmpDir) {
+        this.outBytes = outBytes;
         this.out = out;
         this.renderer = renderer;
         this.undo = undo;
@@ -256,6 +267,9 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
         try {
             if (undo) {
                 writePending();
+                if (outBytes != null) {
+                    out.flush(); // what went through the writer comes first
+                }
                 long end = written;
                 byte[] window = new byte[PART_BYTES];
                 long windowStart = end;
@@ -283,6 +297,9 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
                     }
                     end = start;
                 }
+                if (outBytes != null) {
+                    outBytes.flush();
+                }
             }
             out.flush();
         } catch (IOException e) {
@@ -290,8 +307,12 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
         }
     }
 
-    /** Writes UTF-8 bytes to the writer a few kB of text at a time. */
+    /** Writes UTF-8 bytes to the byte stream, else to the writer a few kB of text at a time. */
     private void writeUtf8(byte[] b, int off, int len) throws IOException {
+        if (outBytes != null) {
+            outBytes.write(b, off, len);
+            return;
+        }
         while (len > 0) {
             int n = len <= OUT_CHUNK ? len : completeUtf8(b, off, OUT_CHUNK);
             out.write(new String(b, off, n, StandardCharsets.UTF_8));
