@@ -6,6 +6,12 @@ import java.io.IOException;
 /**
  * Where the reader gets segment bytes from: a pg_wal directory, an archive directory, a stream.
  * Implementations decide the timeline; the reader asks by segment number.
+ *
+ * <p>Reads are by position, and not only forward: the {@link org.xlogminer.mine.Miner} reads
+ * full-page images of earlier segments again ({@link RecordFetcher}) for old rows at
+ * wal_level=replica, so a source must keep every segment from the reading start on readable
+ * until mining ends. A segment gone meanwhile is reported as an error naming it, never guessed
+ * around.
  */
 public interface SegmentSource extends Closeable {
 
