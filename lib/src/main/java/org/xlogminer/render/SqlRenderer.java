@@ -82,6 +82,12 @@ public final class SqlRenderer {
     /** The statement that makes the change again. */
     public String redo(RowChange change) {
         StringBuilder sb = new StringBuilder(256);
+        redo(change, sb);
+        return sb.toString();
+    }
+
+    /** Appends the statement that makes the change again to {@code sb} (for a writer that reuses one). */
+    public void redo(RowChange change, StringBuilder sb) {
         Source s = change.source();
         String table = SqlText.qualifiedName(s.schema(), s.table());
         if (change instanceof RowChange.Insert ins) {
@@ -104,12 +110,17 @@ public final class SqlRenderer {
             }
             sb.append(';');
         }
-        return sb.toString();
     }
 
     /** The statement that undoes the change. */
     public String undo(RowChange change) {
         StringBuilder sb = new StringBuilder(256);
+        undo(change, sb);
+        return sb.toString();
+    }
+
+    /** Appends the statement that undoes the change to {@code sb} (for a writer that reuses one). */
+    public void undo(RowChange change, StringBuilder sb) {
         Source s = change.source();
         String table = SqlText.qualifiedName(s.schema(), s.table());
         if (change instanceof RowChange.Insert ins) {
@@ -125,7 +136,6 @@ public final class SqlRenderer {
                 .append("SELECT ").append(UNRECOVERABLE).append('(')
                 .append(SqlText.quoteLiteral("rows removed by TRUNCATE")).append(");");
         }
-        return sb.toString();
     }
 
     private void insert(StringBuilder sb, String table, Row row) {

@@ -46,6 +46,8 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     private final SqlRenderer renderer;
     private final boolean undo;
     private final StringBuilder text = new StringBuilder(4096);
+    private final StringBuilder statement = new StringBuilder(1024);
+    private char[] chars = new char[1024];
     /** The UNDO statements of the part being gathered, UTF-8, each ending in a newline, and where each starts. */
     private final Bytes part = new Bytes(1 << 16);
     private int[] statementStarts = new int[1024];
@@ -126,22 +128,29 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
 
     @Override
     public void change(TransactionInfo tx, RowChange c) {
+        // one builder and one char buffer for every statement: no String per statement
+        statement.setLength(0);
         if (undo) {
-            text.setLength(0);
-            text.append(renderer.undo(c)).append('\n');
-            byte[] b = text.toString().getBytes(StandardCharsets.UTF_8);
+            renderer.undo(c, statement);
+            statement.append('\n');
             if (statementCount == statementStarts.length) {
                 statementStarts = Arrays.copyOf(statementStarts, statementCount * 2);
             }
             statementStarts[statementCount++] = part.size;
-            part.add(b, 0, b.length);
+            appendUtf8(part, statement);
             if (part.size >= PART_BYTES) {
                 flushPart();
             }
         } else {
+            renderer.redo(c, statement);
+            statement.append('\n');
+            int n = statement.length();
+            if (chars.length < n) {
+                chars = new char[Math.max(n, chars.length * 2)];
+            }
+            statement.getChars(0, n, chars, 0);
             try {
-                out.write(renderer.redo(c)); // as it is: no copy into a builder and out of it again
-                out.write('\n');
+                out.write(chars, 0, n);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -201,6 +210,31 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
 
     private static StringBuilder two(StringBuilder out, int v) {
         return out.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
+    }
+
+    /** Appends the text as UTF-8: ASCII (most SQL) char by char, anything else through the encoder. */
+    private void appendUtf8(Bytes to, StringBuilder s) {
+        int n = s.length();
+        if (chars.length < n) {
+            chars = new char[Math.max(n, chars.length * 2)];
+        }
+        s.getChars(0, n, chars, 0);
+        int i = 0;
+        while (i < n && chars[i] < 0x80) {
+            i++;
+        }
+        if (i < n) {
+            byte[] b = s.toString().getBytes(StandardCharsets.UTF_8);
+            to.add(b, 0, b.length);
+            return;
+        }
+        if (to.size + n > to.data.length) {
+            to.data = Arrays.copyOf(to.data, Math.max(to.size + n, to.data.length * 2));
+        }
+        for (int k = 0; k < n; k++) {
+            to.data[to.size + k] = (byte) chars[k];
+        }
+        to.size += n;
     }
 
     /** Writes the gathered UNDO statements, newest first, as one unit. */
