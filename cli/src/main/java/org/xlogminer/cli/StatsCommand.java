@@ -80,33 +80,30 @@ final class StatsCommand implements Callable<Integer> {
             miner.stream(filter.filtering(new ChangeHandler() {
                 private Counts txc;
                 private List<TableName> names;
-                // the table of the last change: consecutive changes mostly share it (and its name Strings)
-                private String lastSchema;
-                private String lastTable;
-                private Counts lastCounts;
+                private final java.util.IdentityHashMap<String, Object[]> byName = new java.util.IdentityHashMap<>();
 
                 @Override
                 public void begin(TransactionInfo tx) {
                     txc = new Counts();
                     names = new ArrayList<>(4);
-                    lastSchema = null;
-                    lastTable = null;
                 }
 
                 @Override
                 public void change(TransactionInfo tx, RowChange c) {
                     String schema = c.source().schema();
                     String table = c.source().table();
-                    if (!schema.equals(lastSchema) || !table.equals(lastTable)) {
+                    // the names are the catalog's own Strings: found by identity, then by value
+                    Object[] known = byName.get(table);
+                    if (known == null || known[0] != schema) {
                         TableName t = new TableName(schema, table);
-                        lastCounts = perTable.computeIfAbsent(t, k -> new Counts());
-                        if (!names.contains(t)) {
-                            names.add(t);
-                        }
-                        lastSchema = schema;
-                        lastTable = table;
+                        known = new Object[] {schema, t, perTable.computeIfAbsent(t, k -> new Counts())};
+                        byName.put(table, known);
                     }
-                    lastCounts.add(c, tx);
+                    TableName t = (TableName) known[1];
+                    if (!names.contains(t)) {
+                        names.add(t);
+                    }
+                    ((Counts) known[2]).add(c, tx);
                     txc.add(c, tx);
                 }
 

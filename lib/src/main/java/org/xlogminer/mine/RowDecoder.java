@@ -64,7 +64,8 @@ final class RowDecoder {
     private final org.xlogminer.page.PageTracker pages;
     private final ValueFormatters formatters;
     private final Map<Long, TablePlan> plans = new HashMap<>();
-    private TablePlan lastPlan = new TablePlan(null, null, null);
+    private final TablePlan[] recentPlans = new TablePlan[8];
+    private int nextRecent;
     private final XLogRecordView view = new XLogRecordView();
     private final HeapRecordDecoder heap = new HeapRecordDecoder();
     private final DatumDecompressor decompressor = new DatumDecompressor();
@@ -262,8 +263,10 @@ final class RowDecoder {
     }
 
     private TablePlan plan(TableInfo table) {
-        if (table == lastPlan.table) {
-            return lastPlan; // consecutive records mostly share a table: no boxed map look-up
+        for (TablePlan r : recentPlans) {
+            if (r != null && r.table == table) {
+                return r; // a transaction touches a few tables: no boxed map look-up
+            }
         }
         TablePlan p = plans.get(table.oid());
         if (p == null) {
@@ -277,7 +280,8 @@ final class RowDecoder {
             p = new TablePlan(table, HeapTupleDeformer.forTable(table), f);
             plans.put(table.oid(), p);
         }
-        lastPlan = p;
+        recentPlans[nextRecent] = p;
+        nextRecent = (nextRecent + 1) % recentPlans.length;
         return p;
     }
 
