@@ -85,7 +85,12 @@ public final class SqlText {
     public static void appendLiteral(StringBuilder out, CharSequence text) {
         out.append('\'');
         int n = text.length();
-        for (int i = 0; i < n; i++) {
+        int plain = 0;
+        while (plain < n && text.charAt(plain) != '\'' && text.charAt(plain) != 0) {
+            plain++;
+        }
+        out.append(text, 0, plain); // most text has no quote: one copy, not a char at a time
+        for (int i = plain; i < n; i++) {
             char c = text.charAt(i);
             if (c == '\'') {
                 out.append('\'');

@@ -31,13 +31,7 @@ abstract class TypeFormatter implements ValueFormatter {
         if (!literalIsQuotedText) {
             return false;
         }
-        out.append('\'');
-        int start = out.length();
-        out.append(text);
-        if (outputMayContainQuote()) {
-            SqlText.escapeQuotesFrom(out, start);
-        }
-        out.append("'::").append(castType);
+        appendSqlLiteralOfText(out, text); // the same quoted cast, from the text
         return true;
     }
 
