@@ -286,9 +286,6 @@ final class RowDecoder {
     }
 
     private Row newRow(TablePlan plan, String what, TxAssembler.StoredRecord s) {
-        if (!values) {
-            return NO_VALUES;
-        }
         TupleRef t = heap.newTuple();
         boolean whole = t.present() && heap.prefixLength() + heap.suffixLength() == 0;
         if (whole) {
@@ -306,9 +303,6 @@ final class RowDecoder {
     }
 
     private Row oldRow(TablePlan plan, TxAssembler.StoredRecord s) {
-        if (!values) {
-            return NO_VALUES;
-        }
         TupleRef t = heap.oldTuple();
         if (s.pageOldTuple() != null && (!t.present() || heap.oldTupleIsKeyOnly())) {
             return wholeRow(plan, s.pageOldTuple());
@@ -322,22 +316,19 @@ final class RowDecoder {
 
     /** A whole on-page tuple (23-byte header, then bitmap, padding and data), as a page held it. */
     private Row wholeRow(TablePlan plan, byte[] tuple) {
-        if (!values) {
-            return NO_VALUES;
-        }
         ByteBuffer b = ByteBuffer.wrap(tuple).order(ByteOrder.LITTLE_ENDIAN);
         return row(plan, b, 23, tuple.length - 23, b.getShort(18) & 0xFFFF, b.getShort(20) & 0xFFFF,
             tuple[22] & 0xFF, false);
     }
 
     private Row row(TablePlan plan, TupleRef t, boolean keyOnly) {
-        if (!values) {
-            return NO_VALUES;
-        }
         return row(plan, t.buffer(), t.offset(), t.length(), t.infomask2(), t.infomask(), t.hoff(), keyOnly);
     }
 
     private Row row(TablePlan plan, ByteBuffer buf, int off, int len, int mask2, int mask, int hoff, boolean keyOnly) {
+        if (!values) {
+            return NO_VALUES; // rows without columns: see Miner.Builder.values (unknownRow too)
+        }
         DeformedTuple d;
         try {
             d = plan.deformer.deform(buf, off, len, mask2, mask, hoff);
