@@ -355,7 +355,7 @@ public final class PageTracker implements java.io.Closeable {
      * pages' images again): for the rare look-up that has no offset number to go by.
      */
     public void forEachTuple(long tablespace, long database, long relNumber, Consumer<byte[]> consumer) {
-        for (Page p : pages.values().toArray(new Page[0])) {
+        for (Page p : pages.values()) { // bringing overlays back spills others, but never adds or drops a page
             PageKey k = p.key;
             if (Integer.toUnsignedLong(k.relNumber()) != relNumber || Integer.toUnsignedLong(k.tablespace()) != tablespace
                 || Integer.toUnsignedLong(k.database()) != database) {

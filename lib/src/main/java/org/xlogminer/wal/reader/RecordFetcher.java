@@ -54,7 +54,7 @@ public final class RecordFetcher {
         if (buf.length < total) {
             buf = new byte[Math.max(total, buf.length * 2)];
         }
-        gather(lsn, 0, buf, 0, total);
+        gather(lsn, XLogRecordLayout.SIZE, buf, XLogRecordLayout.SIZE, total - XLogRecordLayout.SIZE);
         crc.reset();
         crc.update(buf, XLogRecordLayout.SIZE, total - XLogRecordLayout.SIZE);
         crc.update(buf, 0, XLogRecordLayout.CRC);

@@ -541,7 +541,7 @@ public final class XLogRecordView {
 
     private boolean anyImage() {
         for (int i = 0; i < blockCount; i++) {
-            if ((forkFlags[i] & BKPBLOCK_HAS_IMAGE) != 0) {
+            if (hasImage(i)) {
                 return true;
             }
         }
