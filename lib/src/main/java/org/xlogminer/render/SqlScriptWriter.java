@@ -69,12 +69,32 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
             data = new byte[capacity];
         }
 
-        void add(byte[] b, int off, int len) {
-            if (size + len > data.length) {
-                data = Arrays.copyOf(data, Math.max(size + len, data.length * 2));
+        private void ensure(int more) {
+            if (size + more > data.length) {
+                data = Arrays.copyOf(data, Math.max(size + more, data.length * 2));
             }
+        }
+
+        void add(byte[] b, int off, int len) {
+            ensure(len);
             System.arraycopy(b, off, data, size, len);
             size += len;
+        }
+
+        /** Appends the text as UTF-8: ASCII (most SQL) a byte per char, anything else through the encoder. */
+        void addUtf8(CharSequence s) {
+            int n = s.length();
+            ensure(n);
+            for (int k = 0; k < n; k++) {
+                char c = s.charAt(k);
+                if (c >= 0x80) {
+                    byte[] b = s.toString().getBytes(StandardCharsets.UTF_8);
+                    add(b, 0, b.length);
+                    return;
+                }
+                data[size + k] = (byte) c;
+            }
+            size += n;
         }
     }
 
@@ -137,7 +157,7 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
                 statementStarts = Arrays.copyOf(statementStarts, statementCount * 2);
             }
             statementStarts[statementCount++] = part.size;
-            appendUtf8(part, statement);
+            part.addUtf8(statement);
             if (part.size >= PART_BYTES) {
                 flushPart();
             }
@@ -212,31 +232,6 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
         return out.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 
-    /** Appends the text as UTF-8: ASCII (most SQL) char by char, anything else through the encoder. */
-    private void appendUtf8(Bytes to, StringBuilder s) {
-        int n = s.length();
-        if (chars.length < n) {
-            chars = new char[Math.max(n, chars.length * 2)];
-        }
-        s.getChars(0, n, chars, 0);
-        int i = 0;
-        while (i < n && chars[i] < 0x80) {
-            i++;
-        }
-        if (i < n) {
-            byte[] b = s.toString().getBytes(StandardCharsets.UTF_8);
-            to.add(b, 0, b.length);
-            return;
-        }
-        if (to.size + n > to.data.length) {
-            to.data = Arrays.copyOf(to.data, Math.max(to.size + n, to.data.length * 2));
-        }
-        for (int k = 0; k < n; k++) {
-            to.data[to.size + k] = (byte) chars[k];
-        }
-        to.size += n;
-    }
-
     /** Writes the gathered UNDO statements, newest first, as one unit. */
     private void flushPart() {
         if (statementCount == 0) {
@@ -256,8 +251,7 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
 
     private void unit(CharSequence s) {
         startUnit();
-        byte[] b = s.toString().getBytes(StandardCharsets.UTF_8);
-        pending.add(b, 0, b.length);
+        pending.addUtf8(s);
         writePendingIfLarge();
     }
 
