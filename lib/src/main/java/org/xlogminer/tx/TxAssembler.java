@@ -29,8 +29,8 @@ import org.xlogminer.wal.reader.XLogRecordView;
  *
  * <p>Records are kept as copies of their bytes without their full-page images
  * ({@link XLogRecordView#copyWithoutImages()}: what a page held is taken at read time), per xid
- * as logged ({@code xl_xid} is the subtransaction's own xid); a commit names its committed subtransactions, an abort its aborted
- * ones, so buffers are joined only when the transaction ends.
+ * as logged ({@code xl_xid} is the subtransaction's own xid); a commit names its committed
+ * subtransactions, an abort its aborted ones, so buffers are joined only when the transaction ends.
  *
  * <p>Memory is bounded: when the bytes kept in memory pass the budget, the largest transaction's
  * records move to a temporary file (and stream back from it at commit), so a 10-million-row UPDATE

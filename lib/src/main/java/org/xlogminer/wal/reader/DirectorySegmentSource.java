@@ -23,9 +23,9 @@ import org.xlogminer.wal.WalFormatException;
  * above the chosen one (by default the highest timeline in the directory). This is how a restore
  * reads WAL across a timeline switch, without consulting {@code .history} files.
  *
- * <p>Thread-safe. The channels of the last few segments read are kept open (a reader moves on
- * through the segments while records read earlier are fetched again, see {@link RecordFetcher})
- * and closed when they fall out of that set or on {@link #close()}.
+ * <p>Not thread-safe; one reader (with its {@link RecordFetcher}) at a time. The channels of the
+ * last few segments read are kept open (a reader moves on through the segments while records read
+ * earlier are fetched again) and closed when they fall out of that set or on {@link #close()}.
  */
 public final class DirectorySegmentSource implements SegmentSource {
 
@@ -173,7 +173,7 @@ public final class DirectorySegmentSource implements SegmentSource {
         return channel(segno).size();
     }
 
-    private synchronized FileChannel channel(long segno) throws IOException {
+    private FileChannel channel(long segno) throws IOException {
         FileChannel ch = open.get(segno);
         if (ch == null) {
             Path p = segments.get(segno);
@@ -192,7 +192,7 @@ public final class DirectorySegmentSource implements SegmentSource {
         return ch;
     }
 
-    private synchronized void closeChannels() {
+    private void closeChannels() {
         IOException failure = null;
         for (FileChannel ch : open.values()) {
             try {
