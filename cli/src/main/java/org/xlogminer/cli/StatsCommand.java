@@ -69,6 +69,10 @@ final class StatsCommand implements Callable<Integer> {
     record TxCounts(TransactionInfo tx, Counts counts, List<TableName> tables) {
     }
 
+    /** A table's name and counters, found by the catalog's own name Strings. */
+    private record Table(String schema, TableName name, Counts counts) {
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -80,7 +84,7 @@ final class StatsCommand implements Callable<Integer> {
             miner.stream(filter.filtering(new ChangeHandler() {
                 private Counts txc;
                 private List<TableName> names;
-                private final java.util.IdentityHashMap<String, Object[]> byName = new java.util.IdentityHashMap<>();
+                private final java.util.IdentityHashMap<String, Table> byName = new java.util.IdentityHashMap<>();
 
                 @Override
                 public void begin(TransactionInfo tx) {
@@ -93,17 +97,16 @@ final class StatsCommand implements Callable<Integer> {
                     String schema = c.source().schema();
                     String table = c.source().table();
                     // the names are the catalog's own Strings: found by identity, then by value
-                    Object[] known = byName.get(table);
-                    if (known == null || known[0] != schema) {
+                    Table known = byName.get(table);
+                    if (known == null || known.schema() != schema) {
                         TableName t = new TableName(schema, table);
-                        known = new Object[] {schema, t, perTable.computeIfAbsent(t, k -> new Counts())};
+                        known = new Table(schema, t, perTable.computeIfAbsent(t, k -> new Counts()));
                         byName.put(table, known);
                     }
-                    TableName t = (TableName) known[1];
-                    if (!names.contains(t)) {
-                        names.add(t);
+                    if (!names.contains(known.name())) {
+                        names.add(known.name());
                     }
-                    ((Counts) known[2]).add(c, tx);
+                    known.counts().add(c, tx);
                     txc.add(c, tx);
                 }
 
@@ -133,8 +136,9 @@ final class StatsCommand implements Callable<Integer> {
             }
             for (TxCounts t : list) {
                 Counts c = t.counts;
+                String tables = t.tables.stream().map(TableName::toString).collect(java.util.stream.Collectors.joining(","));
                 out.printf("%-12d %-12s %-30s %10d %10d %10d %9d  %s%s%n", t.tx.xid(), Lsn.format(t.tx.commitLsn()),
-                    t.tx.commitTime(), c.inserts, c.updates, c.deletes, c.truncates, t.tables.stream().map(TableName::toString).collect(java.util.stream.Collectors.joining(",")),
+                    t.tx.commitTime(), c.inserts, c.updates, c.deletes, c.truncates, tables,
                     t.tx.incomplete() ? " (incomplete)" : "");
             }
             out.flush();
