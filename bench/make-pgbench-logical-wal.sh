@@ -118,14 +118,7 @@ end=$(lsn_value "$end_lsn")
 # to the segment holding end_lsn, where a reader sees that the next record starts at or past it.
 first_seg=$(( redo / seg_bytes ))
 last_seg=$(( end / seg_bytes ))
-seg_name() { printf '%08X%08X%08X' "$timeline" $(( $1 / per_id )) $(( $1 % per_id )); }
-
-for (( s = first_seg; s <= last_seg; s++ )); do
-  file=$(seg_name "$s")
-  [ -f "$data/pg_wal/$file" ] || die "segment $file is not in pg_wal"
-  cp "$data/pg_wal/$file" "$staging/$file"
-done
-chmod 644 "$staging"/*
+copy_segments "$first_seg" "$last_seg"
 
 # run_start_lsn equals start_lsn: RecordReaderBenchmark's -p range=run reads the same range.
 cat >"$staging/range.txt" <<EOF

@@ -102,13 +102,7 @@ first_seg=$(( start / seg_bytes ))
 # record after the last one starts at or past the end LSN.
 last_seg=$(( end / seg_bytes ))
 
-mkdir -p "$staging"
-for (( s = first_seg; s <= last_seg; s++ )); do
-  file=$(printf '%08X%08X%08X' "$timeline" $(( s / per_id )) $(( s % per_id )))
-  [ -f "$data/pg_wal/$file" ] || die "segment $file is not in pg_wal"
-  cp "$data/pg_wal/$file" "$staging/$file"
-done
-chmod 644 "$staging"/*
+copy_segments "$first_seg" "$last_seg"
 
 cat >"$staging/range.txt" <<EOF
 start_lsn=$start_lsn
@@ -129,7 +123,7 @@ WAL of PostgreSQL $server_version made by bench/make-pgbench-wal.sh on $(date -u
   pgbench -n -c $clients -j 2 -t $tx
   end LSN   $end_lsn  (pg_current_wal_insert_lsn() after the last command)
 
-The files are the segments $(printf '%08X%08X%08X' "$timeline" $(( first_seg / per_id )) $(( first_seg % per_id ))) to $(printf '%08X%08X%08X' "$timeline" $(( last_seg / per_id )) $(( last_seg % per_id ))) (timeline $timeline, $segmb MB each),
+The files are the segments $(seg_name "$first_seg") to $(seg_name "$last_seg") (timeline $timeline, $segmb MB each),
 copied after a clean shutdown; the last one is filled only partly by this range (past the end
 LSN it holds the shutdown checkpoint, then zeros). The range holds $(( end - start )) bytes of WAL.
 range.txt has the LSNs as start_lsn=..., run_start_lsn=... and end_lsn=... lines: start..end is

@@ -1,7 +1,8 @@
 # Sourced by the bench/make-*.sh scripts: runs the server as postgres when we are root, makes the
 # work directory and a trap that always stops the server and removes the work directory.
 # Expects: tool (the script's name, for messages), cache, PG_BIN, die(); sets: as_pg, work,
-# staging, data, started; pg_start then sets port and sql()/pgbench() talk to the server.
+# staging, data, started; pg_start then sets port and sql()/pgbench() talk to the server;
+# copy_segments and seg_name copy and name segments once timeline and per_id are set.
 # As root the server runs as postgres (initdb refuses root); otherwise as the current user.
 if [ "$(id -u)" = 0 ]; then
   id postgres >/dev/null 2>&1 || die "running as root, but there is no 'postgres' user to run the server"
@@ -52,3 +53,18 @@ pg_start() {
 # SQL and pgbench against the started server.
 sql() { as_pg "$PG_BIN/psql" -X -q -A -t -h "$work" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "$1"; }
 pgbench() { as_pg "$PG_BIN/pgbench" -h "$work" -p "$port" -U postgres "$@" postgres; }
+
+# The file name of segment number $1 on $timeline (needs timeline and per_id, segments per xlogid).
+seg_name() { printf '%08X%08X%08X' "$timeline" $(( $1 / per_id )) $(( $1 % per_id )); }
+
+# Copies segments $1..$2 (numbers) from the cluster's pg_wal into $staging, read-only for all.
+copy_segments() {
+  local s file
+  mkdir -p "$staging"
+  for (( s = $1; s <= $2; s++ )); do
+    file=$(seg_name "$s")
+    [ -f "$data/pg_wal/$file" ] || die "segment $file is not in pg_wal"
+    cp "$data/pg_wal/$file" "$staging/$file"
+  done
+  chmod 644 "$staging"/*
+}
