@@ -469,7 +469,27 @@ final class RowDecoder {
         return new Source(lsn, commitLsn, xid, commitTime, t.schema(), t.name(), oldCtid, newCtid);
     }
 
-    private static String ctid(long block, int offnum) {
-        return offnum == 0 ? null : "(" + block + "," + offnum + ")";
+    /** "(block,offnum)", or null for offnum 0; written by hand: two per change, on the hot path. */
+    static String ctid(long block, int offnum) {
+        if (offnum == 0) {
+            return null;
+        }
+        byte[] b = new byte[24]; // "(" 10 digits "," 5 digits ")"
+        int p = b.length;
+        b[--p] = ')';
+        p = digits(b, p, offnum);
+        b[--p] = ',';
+        p = digits(b, p, block);
+        b[--p] = '(';
+        return new String(b, p, b.length - p, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** Writes v (>= 0) in decimal ending before {@code end}; returns where it starts. */
+    private static int digits(byte[] b, int end, long v) {
+        do {
+            b[--end] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        } while (v != 0);
+        return end;
     }
 }
