@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.event.RowChange;
 import org.xlogminer.event.TableName;
+import org.xlogminer.event.AsyncChangeHandler;
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.mine.Miner;
@@ -81,7 +82,8 @@ final class StatsCommand implements Callable<Integer> {
         Map<TableName, Counts> perTable = new LinkedHashMap<>();
         List<TxCounts> perTx = new ArrayList<>();
         try (Miner miner = options.miner(spec, catalog, false); Progress progress = Progress.of(miner, "mining")) {
-            miner.stream(filter.filtering(new ChangeHandler() {
+            // counting runs on a second core, beside the mining (as MineCommand's writing does)
+            ChangeHandler counting = filter.filtering(new ChangeHandler() {
                 private Counts txc;
                 private List<TableName> names;
                 private final java.util.IdentityHashMap<String, Table> byName = new java.util.IdentityHashMap<>();
@@ -114,7 +116,11 @@ final class StatsCommand implements Callable<Integer> {
                 public void end(TransactionInfo tx) {
                     perTx.add(new TxCounts(tx, txc, names));
                 }
-            }));
+            });
+            try (AsyncChangeHandler async = new AsyncChangeHandler(counting)) {
+                miner.stream(async);
+                async.finish();
+            }
             out.println("# per table");
             out.printf("%-40s %10s %10s %10s %9s  %-12s %-12s %s%n", "table", "inserts", "updates", "deletes", "truncates",
                 "first_lsn", "last_lsn", "first_commit .. last_commit");
