@@ -14,16 +14,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import org.xlogminer.wal.Lsn;
 
@@ -83,10 +79,11 @@ public final class CatalogJson {
     /** The format version this build writes and reads. */
     public static final int FORMAT_VERSION = 1;
 
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-        .addModule(new JavaTimeModule())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+    /**
+     * jackson-core only: no ObjectMapper, whose initialisation (date formats, modules) took longer
+     * than reading a whole catalog, at the start of every mining run.
+     */
+    static final JsonFactory JSON = JsonFactory.builder()
         .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
         .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
         .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
@@ -119,14 +116,14 @@ public final class CatalogJson {
 
     /** Writes the snapshot as UTF-8 JSON; the stream is flushed, not closed. */
     public static void write(CatalogSnapshot snapshot, OutputStream out) throws IOException {
-        try (JsonGenerator g = MAPPER.createGenerator(out).setPrettyPrinter(PRETTY.createInstance())) {
+        try (JsonGenerator g = JSON.createGenerator(out).setPrettyPrinter(PRETTY.createInstance())) {
             write(snapshot, g);
         }
     }
 
     /** Writes the snapshot as JSON text followed by a newline; the writer is flushed, not closed. */
     public static void write(CatalogSnapshot snapshot, Writer out) throws IOException {
-        try (JsonGenerator g = MAPPER.createGenerator(out).setPrettyPrinter(PRETTY.createInstance())) {
+        try (JsonGenerator g = JSON.createGenerator(out).setPrettyPrinter(PRETTY.createInstance())) {
             write(snapshot, g);
         }
         out.write('\n');
@@ -141,7 +138,7 @@ public final class CatalogJson {
      */
     public static CatalogSnapshot read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return CatalogJsonReader.read(MAPPER.readTree(in), file.toString());
+            return CatalogJsonReader.read(in, file.toString());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw CatalogJsonReader.notJson(file.toString(), e);
         }
@@ -150,7 +147,7 @@ public final class CatalogJson {
     /** Loads a snapshot from UTF-8 JSON; the stream is not closed. */
     public static CatalogSnapshot read(InputStream in) throws IOException {
         try {
-            return CatalogJsonReader.read(MAPPER.readTree(in), null);
+            return CatalogJsonReader.read(in, null);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw CatalogJsonReader.notJson(null, e);
         }
@@ -159,7 +156,7 @@ public final class CatalogJson {
     /** Loads a snapshot from JSON text; the reader is not closed. */
     public static CatalogSnapshot read(Reader in) throws IOException {
         try {
-            return CatalogJsonReader.read(MAPPER.readTree(in), null);
+            return CatalogJsonReader.read(in, null);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw CatalogJsonReader.notJson(null, e);
         }
@@ -177,8 +174,7 @@ public final class CatalogJson {
         g.writeNumberField("defaultTablespace", s.defaultTablespace());
         g.writeNumberField("timeline", s.timeline());
         g.writeStringField("captureLsn", Lsn.format(s.captureLsn()));
-        g.writeFieldName("capturedAt");
-        g.writeObject(s.capturedAt());
+        g.writeStringField("capturedAt", s.capturedAt().toString()); // ISO-8601, as Instant.parse reads it
         g.writeArrayFieldStart("tables");
         for (TableInfo t : s.tables()) {
             writeTable(t, g);
@@ -288,7 +284,7 @@ public final class CatalogJson {
     /** A value as compact JSON text, to be written raw into the pretty-printed document. */
     private static String compact(JsonWriting w) throws IOException {
         StringWriter text = new StringWriter(128);
-        try (JsonGenerator c = MAPPER.getFactory().createGenerator(text)) {
+        try (JsonGenerator c = JSON.createGenerator(text)) {
             w.write(c);
         }
         return text.toString();

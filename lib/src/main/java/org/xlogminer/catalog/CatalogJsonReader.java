@@ -1,22 +1,41 @@
 package org.xlogminer.catalog;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import org.xlogminer.wal.Lsn;
 
 /**
- * Maps the JSON tree of a catalog file (see {@link CatalogJson}) back to a {@link CatalogSnapshot},
- * checking every field's presence and type and naming its path when one is wrong.
+ * Reads a catalog file (see {@link CatalogJson}) into a {@link CatalogSnapshot}, checking every
+ * field's presence and type and naming its path when one is wrong.
+ *
+ * <p>The JSON is parsed with jackson-core's streaming parser into plain maps, lists, Strings,
+ * numbers and Booleans, without an {@code ObjectMapper}: initialising one (its date formats and
+ * modules) took longer than reading a whole catalog, and every mining run starts by reading one.
  */
 final class CatalogJsonReader {
+
+    /** JSON null, which differs from a missing field. */
+    private static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
 
     private final String file;
 
@@ -24,8 +43,78 @@ final class CatalogJsonReader {
         this.file = file;
     }
 
-    static CatalogSnapshot read(JsonNode root, String file) {
-        return new CatalogJsonReader(file).snapshot(root);
+    /** Reads one JSON document from the stream (UTF-8); the stream is not closed. */
+    static CatalogSnapshot read(InputStream in, String file) throws IOException {
+        try (JsonParser p = CatalogJson.JSON.createParser(in)) {
+            return new CatalogJsonReader(file).snapshot(tree(p));
+        }
+    }
+
+    /** Reads one JSON document from the text; the reader is not closed. */
+    static CatalogSnapshot read(Reader in, String file) throws IOException {
+        try (JsonParser p = CatalogJson.JSON.createParser(in)) {
+            return new CatalogJsonReader(file).snapshot(tree(p));
+        }
+    }
+
+    /**
+     * The document as maps (in field order; a repeated name keeps its last value), lists,
+     * Strings, Integer/Long/BigInteger, Double/BigDecimal, Booleans and {@link #NULL}.
+     */
+    private static Object tree(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new JsonParseException(p, "no content: the file is empty");
+        }
+        Object root = value(p, t);
+        if (p.nextToken() != null) {
+            throw new JsonParseException(p, "more content after the catalog's JSON object");
+        }
+        return root;
+    }
+
+    private static Object value(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case START_OBJECT: {
+                Map<String, Object> m = new LinkedHashMap<>();
+                String name;
+                while ((name = p.nextFieldName()) != null) {
+                    m.put(name, value(p, p.nextToken()));
+                }
+                return m;
+            }
+            case START_ARRAY: {
+                List<Object> a = new ArrayList<>();
+                JsonToken e;
+                while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                    a.add(value(p, e));
+                }
+                return a;
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT: // Integer, Long or BigInteger: the smallest that holds it
+            case VALUE_NUMBER_FLOAT:
+                return p.getNumberValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return NULL;
+            default:
+                throw new JsonParseException(p, "unexpected " + t);
+        }
+    }
+
+    /** A value as JSON writes it (objects and arrays only named), for messages. */
+    private static String show(Object v) {
+        if (v instanceof String s) {
+            StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+            JsonStringEncoder.getInstance().quoteAsString(s, b);
+            return b.append('"').toString();
+        }
+        return v instanceof Map ? "an object" : v instanceof List ? "an array" : String.valueOf(v);
     }
 
     static CatalogFormatException notJson(String file, JsonProcessingException e) {
@@ -42,20 +131,21 @@ final class CatalogJsonReader {
         return new CatalogFormatException(where(file) + problem + " at " + path);
     }
 
-    private CatalogSnapshot snapshot(JsonNode root) {
-        if (root == null || !root.isObject()) {
+    private CatalogSnapshot snapshot(Object tree) {
+        if (!(tree instanceof Map<?, ?> root)) {
             throw new CatalogFormatException(where(file) + "not an xlogminer catalog file: expected a JSON object");
         }
-        JsonNode format = root.get("format");
-        if (format == null || !CatalogJson.FORMAT.equals(format.asText(null))) {
+        Object format = root.get("format");
+        if (!CatalogJson.FORMAT.equals(format)) {
             throw new CatalogFormatException(where(file) + "not an xlogminer catalog file: \"format\" is "
-                + (format == null ? "missing" : format.toString()) + ", expected \"" + CatalogJson.FORMAT + "\"");
+                + (format == null ? "missing" : show(format)) + ", expected \"" + CatalogJson.FORMAT + "\"");
         }
-        JsonNode version = root.get("formatVersion");
-        if (version == null || !version.isInt() || version.intValue() != CatalogJson.FORMAT_VERSION) {
-            throw new CatalogFormatException(where(file) + "catalog format version " + version
+        Object version = root.get("formatVersion");
+        if (!(version instanceof Integer v) || v != CatalogJson.FORMAT_VERSION) {
+            throw new CatalogFormatException(where(file) + "catalog format version "
+                + (version == null ? "null" : show(version))
                 + " is not supported: this xlogminer reads version " + CatalogJson.FORMAT_VERSION
-                + (version != null && version.isInt() && version.intValue() > CatalogJson.FORMAT_VERSION
+                + (version instanceof Integer n && n > CatalogJson.FORMAT_VERSION
                     ? " (the file was written by a newer xlogminer)" : ""));
         }
         long sysid;
@@ -73,18 +163,19 @@ final class CatalogJsonReader {
             throw bad("captureLsn", e.getMessage());
         }
         Instant at;
+        Object atValue = field(root, "capturedAt", "");
         try {
-            at = CatalogJson.MAPPER.treeToValue(field(root, "capturedAt", ""), Instant.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw bad("capturedAt", "not an ISO-8601 instant: " + root.get("capturedAt"));
+            at = Instant.parse((String) atValue); // ISO-8601, as CatalogJson writes it
+        } catch (ClassCastException | DateTimeParseException e) {
+            throw bad("capturedAt", "not an ISO-8601 instant: " + show(atValue));
         }
         List<TableInfo> tables = new ArrayList<>();
-        JsonNode ts = array(root, "tables", "");
+        List<?> ts = array(root, "tables", "");
         for (int i = 0; i < ts.size(); i++) {
             tables.add(table(ts.get(i), "tables[" + i + "]"));
         }
         Map<Long, TypeInfo> types = new LinkedHashMap<>();
-        JsonNode ys = array(root, "types", "");
+        List<?> ys = array(root, "types", "");
         for (int i = 0; i < ys.size(); i++) {
             TypeInfo t = type(ys.get(i), "types[" + i + "]");
             if (types.put(t.oid(), t) != null) {
@@ -100,8 +191,8 @@ final class CatalogJsonReader {
         }
     }
 
-    private TableInfo table(JsonNode n, String path) {
-        object(n, path);
+    private TableInfo table(Object value, String path) {
+        Map<?, ?> n = object(value, path);
         try {
             return new TableInfo(oid(n, "oid", path), text(n, "schema", path), text(n, "name", path),
                 character(n, "relkind", path), oid(n, "relfilenode", path), oid(n, "tablespace", path),
@@ -112,14 +203,14 @@ final class CatalogJsonReader {
         }
     }
 
-    private TypeInfo type(JsonNode n, String path) {
-        object(n, path);
+    private TypeInfo type(Object value, String path) {
+        Map<?, ?> n = object(value, path);
         Map<Long, String> labels = new HashMap<>();
-        JsonNode ls = array(n, "enumLabels", path);
+        List<?> ls = array(n, "enumLabels", path);
         for (int i = 0; i < ls.size(); i++) {
             String p = path + ".enumLabels[" + i + "]";
-            object(ls.get(i), p);
-            labels.put(oid(ls.get(i), "oid", p), text(ls.get(i), "label", p));
+            Map<?, ?> l = object(ls.get(i), p);
+            labels.put(oid(l, "oid", p), text(l, "label", p));
         }
         try {
             return new TypeInfo(oid(n, "oid", path), text(n, "schema", path), text(n, "name", path),
@@ -132,22 +223,21 @@ final class CatalogJsonReader {
         }
     }
 
-    private List<ColumnInfo> columns(JsonNode parent, String name, String path) {
-        JsonNode cs = array(parent, name, path);
+    private List<ColumnInfo> columns(Map<?, ?> parent, String name, String path) {
+        List<?> cs = array(parent, name, path);
         List<ColumnInfo> columns = new ArrayList<>(cs.size());
         for (int i = 0; i < cs.size(); i++) {
-            JsonNode n = cs.get(i);
             String p = path + "." + name + "[" + i + "]";
-            object(n, p);
-            JsonNode missing = field(n, "missingValue", p);
-            if (!missing.isNull() && !missing.isTextual()) {
+            Map<?, ?> n = object(cs.get(i), p);
+            Object missing = field(n, "missingValue", p);
+            if (missing != NULL && !(missing instanceof String)) {
                 throw bad(p + ".missingValue", "expected a string or null");
             }
             try {
                 columns.add(new ColumnInfo(integer(n, "attnum", p), text(n, "name", p), oid(n, "typeOid", p),
                     integer(n, "typmod", p), integer(n, "len", p), bool(n, "byval", p), character(n, "align", p),
                     character(n, "storage", p), bool(n, "notNull", p), bool(n, "dropped", p),
-                    bool(n, "hasMissing", p), missing.isNull() ? null : missing.textValue(),
+                    bool(n, "hasMissing", p), missing == NULL ? null : (String) missing,
                     character(n, "generated", p), character(n, "identity", p)));
             } catch (IllegalArgumentException e) {
                 throw bad(p, e.getMessage());
@@ -156,37 +246,36 @@ final class CatalogJsonReader {
         return columns;
     }
 
-    private JsonNode field(JsonNode n, String name, String path) {
-        JsonNode v = n.get(name);
+    private Object field(Map<?, ?> n, String name, String path) {
+        Object v = n.get(name);
         if (v == null) {
             throw bad(join(path, name), "missing field");
         }
         return v;
     }
 
-    private void object(JsonNode n, String path) {
-        if (n == null || !n.isObject()) {
+    private Map<?, ?> object(Object n, String path) {
+        if (!(n instanceof Map<?, ?> m)) {
             throw bad(path, "expected an object");
         }
+        return m;
     }
 
-    private JsonNode array(JsonNode n, String name, String path) {
-        JsonNode v = field(n, name, path);
-        if (!v.isArray()) {
+    private List<?> array(Map<?, ?> n, String name, String path) {
+        if (!(field(n, name, path) instanceof List<?> a)) {
             throw bad(join(path, name), "expected an array");
         }
-        return v;
+        return a;
     }
 
-    private String text(JsonNode n, String name, String path) {
-        JsonNode v = field(n, name, path);
-        if (!v.isTextual()) {
+    private String text(Map<?, ?> n, String name, String path) {
+        if (!(field(n, name, path) instanceof String s)) {
             throw bad(join(path, name), "expected a string");
         }
-        return v.textValue();
+        return s;
     }
 
-    private char character(JsonNode n, String name, String path) {
+    private char character(Map<?, ?> n, String name, String path) {
         String s = text(n, name, path);
         if (s.length() > 1) {
             throw bad(join(path, name), "expected one character, not '" + s + "'");
@@ -194,39 +283,38 @@ final class CatalogJsonReader {
         return s.isEmpty() ? ColumnInfo.NONE : s.charAt(0);
     }
 
-    private int integer(JsonNode n, String name, String path) {
-        JsonNode v = field(n, name, path);
-        if (!v.isInt()) {
+    private int integer(Map<?, ?> n, String name, String path) {
+        if (!(field(n, name, path) instanceof Integer i)) {
             throw bad(join(path, name), "expected a 32-bit integer");
         }
-        return v.intValue();
+        return i;
     }
 
     /** OIDs and relfilenodes: unsigned 32-bit. */
-    private long oid(JsonNode n, String name, String path) {
-        JsonNode v = field(n, name, path);
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0 || v.longValue() > 0xFFFF_FFFFL) {
+    private long oid(Map<?, ?> n, String name, String path) {
+        Object v = field(n, name, path);
+        long l = v instanceof Integer i ? i : v instanceof Long x ? x : -1;
+        if (l < 0 || l > 0xFFFF_FFFFL) {
             throw bad(join(path, name), "expected an OID (0 to 4294967295)");
         }
-        return v.longValue();
+        return l;
     }
 
-    private boolean bool(JsonNode n, String name, String path) {
-        JsonNode v = field(n, name, path);
-        if (!v.isBoolean()) {
+    private boolean bool(Map<?, ?> n, String name, String path) {
+        if (!(field(n, name, path) instanceof Boolean b)) {
             throw bad(join(path, name), "expected true or false");
         }
-        return v.booleanValue();
+        return b;
     }
 
-    private List<Integer> ints(JsonNode n, String name, String path) {
-        JsonNode a = array(n, name, path);
+    private List<Integer> ints(Map<?, ?> n, String name, String path) {
+        List<?> a = array(n, name, path);
         List<Integer> values = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).isInt()) {
+            if (!(a.get(i) instanceof Integer v)) {
                 throw bad(join(path, name) + "[" + i + "]", "expected a 32-bit integer");
             }
-            values.add(a.get(i).intValue());
+            values.add(v);
         }
         return values;
     }
