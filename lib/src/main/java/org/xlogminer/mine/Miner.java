@@ -30,6 +30,7 @@ import org.xlogminer.tx.TxAssembler;
 import org.xlogminer.types.FormatWarnings;
 import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.reader.EndOfWal;
+import org.xlogminer.wal.reader.ReadAheadWithoutImages;
 import org.xlogminer.wal.reader.SegmentSource;
 import org.xlogminer.wal.reader.WalReader;
 import org.xlogminer.wal.reader.XLogRecordView;
@@ -69,6 +70,8 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private final boolean includeSystemCatalogs;
     private final boolean values;
     private final WalReader reader;
+    /** Without values, the reader runs on a thread of its own (see Builder.values); else null. */
+    private final ReadAheadWithoutImages ahead;
     private final TxAssembler assembler;
     private final FormatWarnings warnings = new FormatWarnings();
     private final ToastStore toast;
@@ -122,6 +125,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         }
         this.readStart = start;
         this.reader = WalReader.builder(source).startLsn(start).endLsn(toLsn).build();
+        this.ahead = values ? null : new ReadAheadWithoutImages(reader);
     }
 
     public static Builder builder(SegmentSource source, CatalogSnapshot catalog) {
@@ -161,7 +165,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         if (finished) {
             return false;
         }
-        XLogRecordView r = reader.next();
+        XLogRecordView r = ahead != null ? ahead.next() : reader.next();
         if (r == null) {
             finished = true;
             return false;
@@ -170,7 +174,8 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             position = r.lsn();
         }
         if (!clusterChecked) {
-            catalog.checkMatches(reader.systemIdentifier(), source.segmentName(r.lsn() / source.segmentSize()));
+            catalog.checkMatches(ahead != null ? ahead.systemIdentifier() : reader.systemIdentifier(),
+                source.segmentName(r.lsn() / source.segmentSize()));
             decoder = new RowDecoder(catalog, r.version(), toast, warnings, pages, values);
             clusterChecked = true;
         }
@@ -365,7 +370,8 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     public MiningSummary summary() {
         return new MiningSummary(recordsRead, transactionsReleased, rowChanges, readStart, Lsn.format(readStart),
             new TreeMap<>(unknownRelations), new TreeMap<>(otherDatabases), ownDatabaseRecords,
-            assembler.openXids().size(), reader.endOfWal(), warnings.messages(), assembler.spills(),
+            assembler.openXids().size(), ahead != null ? ahead.endOfWal() : reader.endOfWal(), warnings.messages(),
+            assembler.spills(),
             assembler.spilledBytes(), pages.trackedPages(), pages.spilledPages(), pages.imageReads());
     }
 
@@ -411,6 +417,9 @@ public final class Miner implements Closeable, Iterable<Transaction> {
 
     @Override
     public void close() {
+        if (ahead != null) {
+            ahead.close(); // before the reader's source is closed under it
+        }
         assembler.close();
         pages.close();
         try {
@@ -491,7 +500,9 @@ public final class Miner implements Closeable, Iterable<Transaction> {
          * Whether to decode the rows' values (default true). Without, every change still comes with
          * its table, operation, ctids, LSNs and transaction, but its rows have no columns: for
          * counting changes (as {@code xlogminer stats} does) it is several times faster, as no page
-         * is tracked and no tuple decoded.
+         * is tracked and no tuple decoded. The WAL is then also read (pages, CRCs, framing) on a
+         * second thread, with {@link ReadAheadWithoutImages}: the source is that thread's until
+         * {@link #close()}.
          */
         public Builder values(boolean decode) {
             this.values = decode;

@@ -63,8 +63,13 @@ public final class XLogRecordView {
      * @throws org.xlogminer.wal.WalFormatException when the bytes are not a well-formed record
      */
     public XLogRecordView wrapCopy(byte[] record, long recLsn, long recEndLsn, WalVersion walVersion) {
-        ByteBuffer b = buffer != null && buffer.array() == record ? buffer : littleEndian(record);
-        String problem = wrap(b, 0, recLsn, recEndLsn, walVersion);
+        return wrapCopy(record, 0, recLsn, recEndLsn, walVersion);
+    }
+
+    /** As {@link #wrapCopy(byte[], long, long, WalVersion)}, for a copy that starts at {@code off}. */
+    public XLogRecordView wrapCopy(byte[] bytes, int off, long recLsn, long recEndLsn, WalVersion walVersion) {
+        ByteBuffer b = buffer != null && buffer.hasArray() && buffer.array() == bytes ? buffer : littleEndian(bytes);
+        String problem = wrap(b, off, recLsn, recEndLsn, walVersion);
         if (problem != null) {
             throw new org.xlogminer.wal.WalFormatException(problem, null, recLsn);
         }
@@ -481,6 +486,16 @@ public final class XLogRecordView {
         if (!anyImage()) {
             return copyBytes();
         }
+        byte[] out = new byte[sizeWithoutImages()];
+        copyWithoutImagesInto(out, 0);
+        return out;
+    }
+
+    /** The length of {@link #copyWithoutImages()}'s copy. */
+    public int sizeWithoutImages() {
+        if (!anyImage()) {
+            return totalLength;
+        }
         int size = SIZE;
         for (int i = 0; i < blockCount; i++) {
             size += 4 + ((forkFlags[i] & BKPBLOCK_SAME_REL) == 0 ? 12 : 0) + 4 + dataLength[i];
@@ -488,11 +503,23 @@ public final class XLogRecordView {
         size += hasOrigin ? 3 : 0;
         size += toplevelXid != 0 && version.hasToplevelXidFragment() ? 5 : 0;
         size += mainDataLength == 0 ? 0 : (mainDataLength < 256 ? 2 : 5) + mainDataLength;
-        byte[] out = new byte[size];
+        return size;
+    }
+
+    /**
+     * Writes {@link #copyWithoutImages()}'s copy into {@code out} from {@code at} on, without
+     * allocating; {@link #sizeWithoutImages()} bytes must fit there.
+     */
+    public void copyWithoutImagesInto(byte[] out, int at) {
+        if (!anyImage()) {
+            buffer.get(offset, out, at, totalLength);
+            return;
+        }
+        int size = sizeWithoutImages();
         ByteBuffer o = littleEndian(out);
-        buffer.get(offset, out, 0, SIZE);
-        o.putInt(TOT_LEN, size);
-        int p = SIZE;
+        buffer.get(offset, out, at, SIZE);
+        o.putInt(at + TOT_LEN, size);
+        int p = at + SIZE;
         for (int i = 0; i < blockCount; i++) {
             int ff = forkFlags[i] & ~BKPBLOCK_HAS_IMAGE;
             out[p] = (byte) blockId[i];
@@ -536,7 +563,6 @@ public final class XLogRecordView {
         if (mainDataLength > 0) {
             buffer.get(mainDataOffset, out, p, mainDataLength);
         }
-        return out;
     }
 
     private boolean anyImage() {
