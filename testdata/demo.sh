@@ -6,7 +6,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 data="$here/pg15-accounts-update"
 from=$(awk '$1 == "start" {print $2}' "$data/range.txt")
 args=(--wal-dir "$data/pg_wal" --catalog "$data/catalog.json" --from-lsn "$from")
-echo "-- ==== REDO: what the transaction did ($*) ===="
+echo "-- ==== REDO: what the transaction did${*:+ ($*)} ===="
 "$here/../xlogminer" mine "${args[@]}" "$@"
 echo "-- ==== UNDO: what puts the rows back ===="
 "$here/../xlogminer" mine --undo "${args[@]}" "$@"
