@@ -232,7 +232,12 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         if (values) {
             keepWithPageTuples(r);
         } else {
-            assembler.add(r.xid(), r);
+            byte[] summary = RowDecoder.summary(r, heap);
+            if (summary != null) {
+                assembler.add(r.xid(), r.lsn(), r.endLsn(), summary);
+            } else {
+                assembler.add(r.xid(), r);
+            }
         }
     }
 

@@ -97,6 +97,10 @@ final class RowDecoder {
         ChangeSink out = new ChangeSink(sink);
         Map<String, RowChange.Insert> speculative = new HashMap<>();
         for (TxAssembler.StoredRecord s : records) {
+            if (isSummary(s.bytes())) {
+                fromSummary(out, speculative, s.bytes(), s.lsn(), xid, commitLsn, commitTime);
+                continue;
+            }
             XLogRecordView r = view.wrapCopy(s.bytes(), s.lsn(), s.endLsn(), version);
             if (!heap.wrap(r)) {
                 continue;
@@ -192,6 +196,98 @@ final class RowDecoder {
             }
         }
         return new Row(cols);
+    }
+
+    // ---- changes without values, from a summary of their record --------------------------------
+
+    private static final HeapRecordDecoder.Op[] OPS = HeapRecordDecoder.Op.values();
+    private static final int SPECULATIVE = 1;
+    private static final int SUPER_DELETE = 2;
+    private static final int SUMMARY_HEAD = 32;
+
+    /**
+     * What a change without values (Miner.Builder.values(false)) needs of its heap record, for the
+     * miner to keep in the record's place until the commit: the operation, the relation, the ctids
+     * and the speculative-insertion flags; {@link #decode} then makes the same changes as from the
+     * record, without parsing it again. A summary starts with an int 0 where a record starts with
+     * its length (at least 24). {@code heap} is wrapped on {@code r}; null for a TRUNCATE, which is
+     * kept whole. A MULTI_INSERT's tuples are not looked at, only its offsets.
+     */
+    static byte[] summary(XLogRecordView r, HeapRecordDecoder heap) {
+        HeapRecordDecoder.Op op = heap.op();
+        if (op == HeapRecordDecoder.Op.TRUNCATE) {
+            return null;
+        }
+        int n = op == HeapRecordDecoder.Op.MULTI_INSERT ? heap.count() : 0;
+        byte[] b = new byte[SUMMARY_HEAD + 2 * n];
+        ByteBuffer x = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int nb = heap.newBlockIndex();
+        boolean delete = op == HeapRecordDecoder.Op.DELETE;
+        x.putInt(0, 0);
+        b[4] = (byte) op.ordinal();
+        b[5] = (byte) ((heap.isSpeculative() ? SPECULATIVE : 0) | (delete && heap.isSuperDelete() ? SUPER_DELETE : 0));
+        x.putInt(6, r.tablespace(nb)).putInt(10, r.database(nb)).putInt(14, r.relNumber(nb));
+        x.putInt(18, (int) r.blockNumber(nb)).putShort(22, (short) heap.newOffnum());
+        // the old ctid as decode() makes it: a DELETE's tuple is in the new block
+        x.putInt(24, (int) r.blockNumber(delete ? nb : heap.oldBlockIndex())).putShort(28, (short) heap.oldOffnum());
+        x.putShort(30, (short) n);
+        for (int i = 0; i < n; i++) {
+            x.putShort(SUMMARY_HEAD + 2 * i, (short) heap.multiInsertOffnum(i));
+        }
+        return b;
+    }
+
+    private static boolean isSummary(byte[] b) {
+        return b.length >= SUMMARY_HEAD && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0;
+    }
+
+    private void fromSummary(ChangeSink out, Map<String, RowChange.Insert> speculative, byte[] b, long lsn, long xid,
+                             long commitLsn, Instant commitTime) {
+        ByteBuffer x = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        TableInfo table = catalog.tableByRelfilenode(Integer.toUnsignedLong(x.getInt(6)),
+            Integer.toUnsignedLong(x.getInt(10)), Integer.toUnsignedLong(x.getInt(14)));
+        if (table == null || table.relkind() == 't') {
+            return; // as decode(): dropped from the catalog meanwhile, or a TOAST table
+        }
+        long block = Integer.toUnsignedLong(x.getInt(18));
+        String newCtid = ctid(block, x.getShort(22) & 0xFFFF);
+        String oldCtid = ctid(Integer.toUnsignedLong(x.getInt(24)), x.getShort(28) & 0xFFFF);
+        int flags = b[5];
+        switch (OPS[b[4]]) {
+            case INSERT -> {
+                RowChange.Insert ins = new RowChange.Insert(source(lsn, commitLsn, xid, commitTime, table, null, newCtid),
+                    NO_VALUES);
+                if ((flags & SPECULATIVE) != 0) {
+                    speculative.put(newCtid, ins);
+                } else {
+                    out.add(ins);
+                }
+            }
+            case MULTI_INSERT -> {
+                int n = x.getShort(30) & 0xFFFF;
+                for (int i = 0; i < n; i++) {
+                    out.add(new RowChange.Insert(source(lsn, commitLsn, xid, commitTime, table, null,
+                        ctid(block, x.getShort(SUMMARY_HEAD + 2 * i) & 0xFFFF)), NO_VALUES));
+                }
+            }
+            case CONFIRM -> {
+                RowChange.Insert ins = speculative.remove(newCtid);
+                if (ins != null) {
+                    out.add(ins);
+                }
+            }
+            case UPDATE, HOT_UPDATE -> out.add(new RowChange.Update(source(lsn, commitLsn, xid, commitTime, table,
+                oldCtid, newCtid), NO_VALUES, NO_VALUES));
+            case DELETE -> {
+                if ((flags & SUPER_DELETE) != 0) {
+                    speculative.remove(oldCtid);
+                } else {
+                    out.add(new RowChange.Delete(source(lsn, commitLsn, xid, commitTime, table, oldCtid, null),
+                        NO_VALUES));
+                }
+            }
+            default -> { }
+        }
     }
 
     /** Adapts a consumer to the add() calls of the decoding loop. */
@@ -469,12 +565,20 @@ final class RowDecoder {
         return new Source(lsn, commitLsn, xid, commitTime, t.schema(), t.name(), oldCtid, newCtid);
     }
 
-    /** "(block,offnum)", or null for offnum 0; written by hand: two per change, on the hot path. */
-    static String ctid(long block, int offnum) {
+    private final byte[] ctidScratch = new byte[24];
+
+    private String ctid(long block, int offnum) {
+        return ctid(block, offnum, ctidScratch);
+    }
+
+    /**
+     * "(block,offnum)", or null for offnum 0; written by hand into {@code b} (24 bytes: "(" 10 digits
+     * "," 5 digits ")"): two per change, on the hot path.
+     */
+    static String ctid(long block, int offnum, byte[] b) {
         if (offnum == 0) {
             return null;
         }
-        byte[] b = new byte[24]; // "(" 10 digits "," 5 digits ")"
         int p = b.length;
         b[--p] = ')';
         p = digits(b, p, offnum);

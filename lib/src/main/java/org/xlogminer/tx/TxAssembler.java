@@ -90,12 +90,23 @@ public final class TxAssembler implements Closeable {
 
     /** Keeps a copy of the record with the tuples its pages held (see {@link StoredRecord}). */
     public void add(int xid, XLogRecordView record, byte[] pageOldTuple, byte[] pageNewTuple, byte[][] pageMultiTuples) {
+        keep(xid, new StoredRecord(record.lsn(), record.endLsn(), record.copyWithoutImages(), pageOldTuple,
+            pageNewTuple, pageMultiTuples));
+    }
+
+    /**
+     * Keeps bytes the caller made of the record at {@code lsn} (a summary of it, say) in its place:
+     * they come back as {@link StoredRecord#bytes()}, in WAL order with the xid's other records.
+     */
+    public void add(int xid, long lsn, long endLsn, byte[] bytes) {
+        keep(xid, new StoredRecord(lsn, endLsn, bytes));
+    }
+
+    private void keep(int xid, StoredRecord s) {
         TxBuffer b = open.computeIfAbsent(xid, TxBuffer::new);
         if (b.firstLsn == 0) {
-            b.firstLsn = record.lsn();
+            b.firstLsn = s.lsn();
         }
-        StoredRecord s = new StoredRecord(record.lsn(), record.endLsn(), record.copyWithoutImages(), pageOldTuple,
-            pageNewTuple, pageMultiTuples);
         b.memory.add(s);
         long size = s.size();
         b.memoryBytes += size;
