@@ -31,6 +31,7 @@ import org.xlogminer.types.FormatWarnings;
 import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.reader.EndOfWal;
 import org.xlogminer.wal.reader.ReadAheadWithoutImages;
+import org.xlogminer.wal.rmgr.RecordTypeNames;
 import org.xlogminer.wal.reader.SegmentSource;
 import org.xlogminer.wal.reader.WalReader;
 import org.xlogminer.wal.reader.XLogRecordView;
@@ -125,7 +126,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         }
         this.readStart = start;
         this.reader = WalReader.builder(source).startLsn(start).endLsn(toLsn).build();
-        this.ahead = values ? null : new ReadAheadWithoutImages(reader);
+        this.ahead = values ? null : new ReadAheadWithoutImages(reader, countingTriage());
     }
 
     public static Builder builder(SegmentSource source, CatalogSnapshot catalog) {
@@ -165,19 +166,44 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         if (finished) {
             return false;
         }
-        XLogRecordView r = ahead != null ? ahead.next() : reader.next();
-        if (r == null) {
-            finished = true;
-            return false;
+        XLogRecordView r;
+        byte[] summary = null;
+        long lsn;
+        long before = recordsRead;
+        if (ahead != null) {
+            boolean more = ahead.advance();
+            recordsRead += ahead.skipped(); // records the reading thread left out count as read
+            if (!more) {
+                finished = true;
+                return false;
+            }
+            summary = ahead.summary();
+            r = summary == null ? ahead.view() : null;
+            lsn = ahead.lsn();
+        } else {
+            r = reader.next();
+            if (r == null) {
+                finished = true;
+                return false;
+            }
+            lsn = r.lsn();
         }
-        if ((++recordsRead & 1023) == 0) {
-            position = r.lsn();
+        if ((++recordsRead >>> 10) != (before >>> 10)) {
+            position = lsn;
         }
         if (!clusterChecked) {
             catalog.checkMatches(ahead != null ? ahead.systemIdentifier() : reader.systemIdentifier(),
-                source.segmentName(r.lsn() / source.segmentSize()));
-            decoder = new RowDecoder(catalog, r.version(), toast, warnings, pages, values);
+                source.segmentName(lsn / source.segmentSize()));
+            decoder = new RowDecoder(catalog, ahead != null ? ahead.version() : r.version(), toast, warnings, pages,
+                values);
             clusterChecked = true;
+        }
+        if (summary != null) {
+            int[] rel = RowDecoder.summaryRelation(summary);
+            if (keptTable(lsn, rel[0], rel[1], rel[2]) != null) {
+                assembler.add(ahead.xid(), lsn, ahead.endLsn(), summary);
+            }
+            return true;
         }
         if (xact.wrap(r)) {
             transactionEnd(r);
@@ -206,27 +232,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             return;
         }
         int b = heap.newBlockIndex();
-        long db = Integer.toUnsignedLong(r.database(b));
-        boolean counted = Long.compareUnsigned(r.lsn(), fromLsn) >= 0; // counts speak of the range asked for
-        if (db != catalog.databaseOid()) {
-            if (db != 0 && counted) {
-                otherDatabases.merge(db, 1L, Long::sum);
-            }
-            return;
-        }
-        if (counted) {
-            ownDatabaseRecords++;
-        }
-        long spc = Integer.toUnsignedLong(r.tablespace(b));
-        long rel = Integer.toUnsignedLong(r.relNumber(b));
-        TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
-        if (t == null) {
-            if (counted) {
-                unknownRelations.merge(spc + "/" + db + "/" + rel, 1L, Long::sum);
-            }
-            return;
-        }
-        if (!includeSystemCatalogs && isSystemCatalog(t)) {
+        if (keptTable(r.lsn(), r.tablespace(b), r.database(b), r.relNumber(b)) == null) {
             return;
         }
         if (values) {
@@ -239,6 +245,58 @@ public final class Miner implements Closeable, Iterable<Transaction> {
                 assembler.add(r.xid(), r);
             }
         }
+    }
+
+    /**
+     * The table of a heap change that is kept: in the catalog's database, a table the catalog
+     * knows, not a system catalog unless asked for. Changes of other databases and of unknown
+     * relations are counted (within the range asked for) and not kept: null.
+     */
+    private TableInfo keptTable(long lsn, int spcId, int dbId, int relId) {
+        long db = Integer.toUnsignedLong(dbId);
+        boolean counted = Long.compareUnsigned(lsn, fromLsn) >= 0; // counts speak of the range asked for
+        if (db != catalog.databaseOid()) {
+            if (db != 0 && counted) {
+                otherDatabases.merge(db, 1L, Long::sum);
+            }
+            return null;
+        }
+        if (counted) {
+            ownDatabaseRecords++;
+        }
+        long spc = Integer.toUnsignedLong(spcId);
+        long rel = Integer.toUnsignedLong(relId);
+        TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
+        if (t == null) {
+            if (counted) {
+                unknownRelations.merge(spc + "/" + db + "/" + rel, 1L, Long::sum);
+            }
+            return null;
+        }
+        if (!includeSystemCatalogs && isSystemCatalog(t)) {
+            return null;
+        }
+        return t;
+    }
+
+    /**
+     * What the reading thread hands over when no values are decoded: a summary of each heap change
+     * (RowDecoder.summary) in its record's place, transaction and checkpoint records whole, nothing
+     * of the rest, which step() would pass by (no page is tracked). Runs on that thread, with a heap
+     * decoder of its own.
+     */
+    private static ReadAheadWithoutImages.Triage countingTriage() {
+        HeapRecordDecoder h = new HeapRecordDecoder();
+        return r -> {
+            int rmid = r.rmid();
+            if (rmid == RecordTypeNames.RM_XACT_ID || rmid == RecordTypeNames.RM_XLOG_ID) {
+                return null;
+            }
+            if ((rmid != RecordTypeNames.RM_HEAP_ID && rmid != RecordTypeNames.RM_HEAP2_ID) || !h.wrap(r)) {
+                return ReadAheadWithoutImages.SKIP;
+            }
+            return RowDecoder.summary(r, h); // null for a TRUNCATE: the record itself
+        };
     }
 
     /**

@@ -237,6 +237,12 @@ final class RowDecoder {
         return b;
     }
 
+    /** The tablespace, database and relfilenode a summary names (as signed ints, as records hold them). */
+    static int[] summaryRelation(byte[] b) {
+        ByteBuffer x = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        return new int[] {x.getInt(6), x.getInt(10), x.getInt(14)};
+    }
+
     private static boolean isSummary(byte[] b) {
         return b.length >= SUMMARY_HEAD && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0;
     }

@@ -20,6 +20,10 @@ import org.xlogminer.wal.WalVersion;
  * after every record read before it. The copies' CRC is not checked again (the reader checked
  * the records).
  *
+ * <p>A {@link Triage} run on the reading thread may leave records out, or hand over bytes of its
+ * own (a summary) in a record's place: then read with {@link #advance()}, {@link #view()} and
+ * {@link #summary()}.
+ *
  * <p>The reader and its {@link SegmentSource} belong to the reading thread until {@link #close()},
  * which stops it and waits for it: nothing else may use them meanwhile. One consumer thread.
  */
@@ -27,6 +31,20 @@ public final class ReadAheadWithoutImages implements Closeable {
 
     private static final int QUEUED = 2;
     static final int DEFAULT_BATCH_BYTES = 1 << 20;
+    /** Entries per batch at most (summaries take no room in the batch's bytes). */
+    private static final int MAX_ENTRIES = 8192;
+
+    /** What the reading thread hands over of each record; it runs there, and may keep state. */
+    public interface Triage {
+        /**
+         * Null to hand the record over (as an image-less copy), {@link #SKIP} to leave it out, or
+         * bytes to hand over in its place ({@link #summary()}), which the triage gives up.
+         */
+        byte[] summarize(XLogRecordView r);
+    }
+
+    /** What {@link Triage#summarize} returns for a record left out. */
+    public static final byte[] SKIP = new byte[0];
 
     /** Copied records, back to back, with where each starts and its LSNs. */
     private static final class Batch {
@@ -36,6 +54,12 @@ public final class ReadAheadWithoutImages implements Closeable {
         int[] offset = new int[1024];
         long[] lsn = new long[1024];
         long[] endLsn = new long[1024];
+        int[] xid = new int[1024];
+        /** Records left out just before each entry, and after the last one (at the end). */
+        int[] skippedBefore = new int[1024];
+        int skipped;
+        /** A summary in the record's place, or null for a copied record. */
+        byte[][] summary = new byte[1024][];
         WalVersion version;
         long systemIdentifier;
         /** Set on the batch that ends the stream: why reading ended, or what it threw. */
@@ -48,33 +72,46 @@ public final class ReadAheadWithoutImages implements Closeable {
         }
 
         boolean fits(int size) {
-            return count == 0 || used + size <= data.length;
+            return count == 0 || used + size <= data.length && count < MAX_ENTRIES;
         }
 
-        void add(XLogRecordView r, int size) {
+        void add(XLogRecordView r, int size, byte[] summarized) {
             if (used + size > data.length) {
                 data = Arrays.copyOf(data, used + size); // a record larger than a batch
             }
             if (count == offset.length) {
-                offset = Arrays.copyOf(offset, count * 2);
-                lsn = Arrays.copyOf(lsn, count * 2);
-                endLsn = Arrays.copyOf(endLsn, count * 2);
+                int n = count * 2;
+                offset = Arrays.copyOf(offset, n);
+                lsn = Arrays.copyOf(lsn, n);
+                endLsn = Arrays.copyOf(endLsn, n);
+                xid = Arrays.copyOf(xid, n);
+                skippedBefore = Arrays.copyOf(skippedBefore, n);
+                summary = Arrays.copyOf(summary, n);
             }
-            r.copyWithoutImagesInto(data, used);
+            if (summarized == null) {
+                r.copyWithoutImagesInto(data, used);
+            }
             offset[count] = used;
             lsn[count] = r.lsn();
             endLsn[count] = r.endLsn();
+            xid[count] = r.xid();
+            skippedBefore[count] = skipped;
+            summary[count] = summarized;
+            skipped = 0;
             count++;
             used += size;
         }
 
         void clear() {
+            Arrays.fill(summary, 0, count, null);
             used = 0;
             count = 0;
+            skipped = 0;
         }
     }
 
     private final WalReader reader;
+    private final Triage triage;
     private final int batchBytes;
     private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(QUEUED);
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(QUEUED + 2);
@@ -84,25 +121,49 @@ public final class ReadAheadWithoutImages implements Closeable {
 
     private Batch current;
     private int index;
+    private boolean viewWrapped;
+    private int skipped;
     private EndOfWal end;
     private long systemIdentifier;
     private WalVersion version;
 
     public ReadAheadWithoutImages(WalReader reader) {
-        this(reader, DEFAULT_BATCH_BYTES);
+        this(reader, null, DEFAULT_BATCH_BYTES);
     }
 
-    ReadAheadWithoutImages(WalReader reader, int batchBytes) {
+    /** With a triage run on the reading thread (null: every record, copied). */
+    public ReadAheadWithoutImages(WalReader reader, Triage triage) {
+        this(reader, triage, DEFAULT_BATCH_BYTES);
+    }
+
+    ReadAheadWithoutImages(WalReader reader, Triage triage, int batchBytes) {
         this.reader = reader;
+        this.triage = triage;
         this.batchBytes = batchBytes;
     }
 
     /**
-     * The next record (without its images), or null at the end.
+     * The next record (without its images), or null at the end; without a triage that summarises.
      *
      * @throws org.xlogminer.wal.WalException when the WAL read is corrupt, has a gap or mixes clusters
      */
     public XLogRecordView next() {
+        if (!advance()) {
+            return null;
+        }
+        if (view() == null) {
+            throw new IllegalStateException("a summary, not a record: read with advance()");
+        }
+        return view();
+    }
+
+    /**
+     * Moves to the next record handed over, a copy ({@link #view()}) or a summary
+     * ({@link #summary()}); false at the end.
+     *
+     * @throws org.xlogminer.wal.WalException when the WAL read is corrupt, has a gap or mixes clusters
+     */
+    public boolean advance() {
         if (thread == null) {
             start();
         }
@@ -116,8 +177,11 @@ public final class ReadAheadWithoutImages implements Closeable {
                     }
                     throw (Error) f;
                 }
-                end = current.end;
-                return null;
+                if (end == null) {
+                    end = current.end;
+                    skipped = current.skipped;
+                }
+                return false;
             }
             if (current != null) {
                 current.clear();
@@ -129,7 +193,52 @@ public final class ReadAheadWithoutImages implements Closeable {
             systemIdentifier = current.systemIdentifier;
         }
         int i = index++;
-        return view.wrapCopy(current.data, current.offset[i], current.lsn[i], current.endLsn[i], version);
+        skipped = current.skippedBefore[i];
+        viewWrapped = false;
+        return true;
+    }
+
+    /** The current record, an image-less copy; null when a summary stands in its place. */
+    public XLogRecordView view() {
+        int i = index - 1;
+        if (current.summary[i] != null) {
+            return null;
+        }
+        if (!viewWrapped) {
+            view.wrapCopy(current.data, current.offset[i], current.lsn[i], current.endLsn[i], version);
+            viewWrapped = true;
+        }
+        return view;
+    }
+
+    /** The triage's summary of the current record, or null when the record itself was handed over. */
+    public byte[] summary() {
+        return current.summary[index - 1];
+    }
+
+    /** The current record's LSN. */
+    public long lsn() {
+        return current.lsn[index - 1];
+    }
+
+    /** Where the current record ends. */
+    public long endLsn() {
+        return current.endLsn[index - 1];
+    }
+
+    /** The current record's xid. */
+    public int xid() {
+        return current.xid[index - 1];
+    }
+
+    /** The WAL's version (known with the first record). */
+    public WalVersion version() {
+        return version;
+    }
+
+    /** Records the triage left out just before the current one; at the end, those after the last. */
+    public int skipped() {
+        return skipped;
     }
 
     /** Why reading ended, once {@link #next()} has returned null; null before that. */
@@ -189,12 +298,20 @@ public final class ReadAheadWithoutImages implements Closeable {
             try {
                 XLogRecordView r;
                 while (!closing && (r = reader.next()) != null) {
-                    int size = r.sizeWithoutImages();
+                    byte[] summarized = triage == null ? null : triage.summarize(r);
+                    if (summarized == SKIP) {
+                        b.skipped++;
+                        continue;
+                    }
+                    int size = summarized == null ? r.sizeWithoutImages() : 0;
                     if (!b.fits(size)) {
+                        int carried = b.skipped;
+                        b.skipped = 0;
                         publish(b);
                         b = free.take();
+                        b.skipped = carried;
                     }
-                    b.add(r, size);
+                    b.add(r, size, summarized);
                 }
                 b.end = reader.endOfWal();
             } catch (RuntimeException | Error e) {

@@ -63,7 +63,7 @@ class ReadAheadWithoutImagesTest {
         for (int batch : new int[] {64, 8192, ReadAheadWithoutImages.DEFAULT_BATCH_BYTES}) {
             List<String> got = new ArrayList<>();
             WalReader reader = WalReader.builder(DirectorySegmentSource.open(dir)).build();
-            try (reader; ReadAheadWithoutImages ahead = new ReadAheadWithoutImages(reader, batch)) {
+            try (reader; ReadAheadWithoutImages ahead = new ReadAheadWithoutImages(reader, null, batch)) {
                 XLogRecordView v;
                 while ((v = ahead.next()) != null) {
                     for (int i = 0; i < v.blockCount(); i++) {
@@ -76,6 +76,57 @@ class ReadAheadWithoutImagesTest {
                 assertNull(ahead.next(), "stays at the end");
             }
             assertEquals(expected, got, "batch of " + batch + " bytes");
+        }
+    }
+
+    @Test
+    void triageLeavesOutAndSummarisesOnTheReadingThread() throws IOException {
+        Path dir = TestData.accountsUpdateWal();
+        List<String> expected = new ArrayList<>();
+        long total = 0;
+        try (WalReader r = WalReader.builder(DirectorySegmentSource.open(dir)).build()) {
+            XLogRecordView v;
+            int skipped = 0;
+            while ((v = r.next()) != null) {
+                total++;
+                if (v.rmid() % 3 == 0) {
+                    skipped++;
+                    continue;
+                }
+                String what = v.rmid() % 3 == 1 ? "summary " + v.lsn() + "/" + v.xid() : describe(v).replace(" true ", " false ");
+                expected.add(skipped + " " + what);
+                skipped = 0;
+            }
+            expected.add("end, then " + skipped + " left out");
+        }
+        Thread caller = Thread.currentThread();
+        ReadAheadWithoutImages.Triage triage = v -> {
+            assertFalse(Thread.currentThread() == caller, "the triage runs on the reading thread");
+            return v.rmid() % 3 == 0 ? ReadAheadWithoutImages.SKIP
+                : v.rmid() % 3 == 1 ? ("summary " + v.lsn() + "/" + v.xid()).getBytes() : null;
+        };
+        for (int batch : new int[] {64, ReadAheadWithoutImages.DEFAULT_BATCH_BYTES}) {
+            List<String> got = new ArrayList<>();
+            long seen = 0;
+            WalReader reader = WalReader.builder(DirectorySegmentSource.open(dir)).build();
+            try (reader; ReadAheadWithoutImages ahead = new ReadAheadWithoutImages(reader, triage, batch)) {
+                while (ahead.advance()) {
+                    seen += 1 + ahead.skipped();
+                    byte[] s = ahead.summary();
+                    if (s != null) {
+                        assertNull(ahead.view());
+                        assertEquals(new String(s), "summary " + ahead.lsn() + "/" + ahead.xid());
+                        got.add(ahead.skipped() + " " + new String(s));
+                    } else {
+                        assertEquals(ahead.lsn(), ahead.view().lsn());
+                        got.add(ahead.skipped() + " " + describe(ahead.view()));
+                    }
+                }
+                seen += ahead.skipped();
+                got.add("end, then " + ahead.skipped() + " left out");
+            }
+            assertEquals(expected, got, "batch of " + batch + " bytes");
+            assertEquals(total, seen, "every record read is handed over or counted as left out");
         }
     }
 
@@ -100,7 +151,7 @@ class ReadAheadWithoutImagesTest {
 
         long[] read = {0};
         WalReader reader = WalReader.builder(DirectorySegmentSource.open(dir)).build();
-        try (reader; ReadAheadWithoutImages ahead = new ReadAheadWithoutImages(reader, 256)) {
+        try (reader; ReadAheadWithoutImages ahead = new ReadAheadWithoutImages(reader, null, 256)) {
             WalException e = assertThrows(WalException.class, () -> {
                 while (ahead.next() != null) {
                     read[0]++;
@@ -114,7 +165,7 @@ class ReadAheadWithoutImagesTest {
     @Test
     void closingMidwayStopsTheThread() throws IOException {
         WalReader reader = WalReader.builder(DirectorySegmentSource.open(TestData.accountsUpdateWal())).build();
-        ReadAheadWithoutImages ahead = new ReadAheadWithoutImages(reader, 64);
+        ReadAheadWithoutImages ahead = new ReadAheadWithoutImages(reader, null, 64);
         try (reader) {
             assertNotNull(ahead.next());
             ahead.close();
