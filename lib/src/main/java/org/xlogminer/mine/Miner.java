@@ -199,8 +199,8 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             clusterChecked = true;
         }
         if (summary != null) {
-            int[] rel = RowDecoder.summaryRelation(summary);
-            if (keptTable(lsn, rel[0], rel[1], rel[2]) != null) {
+            if (keptTable(lsn, RowDecoder.summaryTablespace(summary), RowDecoder.summaryDatabase(summary),
+                RowDecoder.summaryRelNumber(summary)) != null) {
                 assembler.add(ahead.xid(), lsn, ahead.endLsn(), summary);
             }
             return true;

@@ -237,10 +237,28 @@ final class RowDecoder {
         return b;
     }
 
-    /** The tablespace, database and relfilenode a summary names (as signed ints, as records hold them). */
-    static int[] summaryRelation(byte[] b) {
-        ByteBuffer x = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        return new int[] {x.getInt(6), x.getInt(10), x.getInt(14)};
+    private static final java.lang.invoke.VarHandle INT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+        int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle SHORT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+        short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** A summary's tablespace OID (as a record holds it: a signed int). */
+    static int summaryTablespace(byte[] b) {
+        return (int) INT.get(b, 6);
+    }
+
+    /** A summary's database OID. */
+    static int summaryDatabase(byte[] b) {
+        return (int) INT.get(b, 10);
+    }
+
+    /** A summary's relfilenode. */
+    static int summaryRelNumber(byte[] b) {
+        return (int) INT.get(b, 14);
+    }
+
+    private static int summaryShort(byte[] b, int at) {
+        return (short) SHORT.get(b, at) & 0xFFFF;
     }
 
     private static boolean isSummary(byte[] b) {
@@ -249,15 +267,14 @@ final class RowDecoder {
 
     private void fromSummary(ChangeSink out, Map<String, RowChange.Insert> speculative, byte[] b, long lsn, long xid,
                              long commitLsn, Instant commitTime) {
-        ByteBuffer x = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        TableInfo table = catalog.tableByRelfilenode(Integer.toUnsignedLong(x.getInt(6)),
-            Integer.toUnsignedLong(x.getInt(10)), Integer.toUnsignedLong(x.getInt(14)));
+        TableInfo table = catalog.tableByRelfilenode(Integer.toUnsignedLong(summaryTablespace(b)),
+            Integer.toUnsignedLong(summaryDatabase(b)), Integer.toUnsignedLong(summaryRelNumber(b)));
         if (table == null || table.relkind() == 't') {
             return; // as decode(): dropped from the catalog meanwhile, or a TOAST table
         }
-        long block = Integer.toUnsignedLong(x.getInt(18));
-        String newCtid = ctid(block, x.getShort(22) & 0xFFFF);
-        String oldCtid = ctid(Integer.toUnsignedLong(x.getInt(24)), x.getShort(28) & 0xFFFF);
+        long block = Integer.toUnsignedLong((int) INT.get(b, 18));
+        String newCtid = ctid(block, summaryShort(b, 22));
+        String oldCtid = ctid(Integer.toUnsignedLong((int) INT.get(b, 24)), summaryShort(b, 28));
         int flags = b[5];
         switch (OPS[b[4]]) {
             case INSERT -> {
@@ -270,10 +287,10 @@ final class RowDecoder {
                 }
             }
             case MULTI_INSERT -> {
-                int n = x.getShort(30) & 0xFFFF;
+                int n = summaryShort(b, 30);
                 for (int i = 0; i < n; i++) {
                     out.add(new RowChange.Insert(source(lsn, commitLsn, xid, commitTime, table, null,
-                        ctid(block, x.getShort(SUMMARY_HEAD + 2 * i) & 0xFFFF)), NO_VALUES));
+                        ctid(block, summaryShort(b, SUMMARY_HEAD + 2 * i))), NO_VALUES));
                 }
             }
             case CONFIRM -> {
