@@ -67,7 +67,49 @@ final class StatsCommand implements Callable<Integer> {
         }
     }
 
-    record TxCounts(TransactionInfo tx, Counts counts, List<TableName> tables) {
+    /** A transaction's counts; {@code seq} is its place in commit order. */
+    record TxCounts(long seq, TransactionInfo tx, Counts counts, List<TableName> tables) {
+    }
+
+    /**
+     * The transactions to list: all of them in commit order (top 0), or the {@code top} largest,
+     * the earlier first among equals, kept in a bounded heap as they come, so that a long WAL does
+     * not hold every transaction's counts in memory (they were most of what the collector copied).
+     */
+    static final class Listed {
+        /** The heap's head is the one to drop first: the smallest, the later among equals. */
+        private static final java.util.Comparator<TxCounts> WORST_FIRST = java.util.Comparator
+            .comparingLong((TxCounts t) -> t.counts().total()).thenComparing(TxCounts::seq, java.util.Comparator.reverseOrder());
+
+        private final int top;
+        private final List<TxCounts> all = new ArrayList<>();
+        private final java.util.PriorityQueue<TxCounts> largest;
+
+        Listed(int top) {
+            this.top = top;
+            this.largest = new java.util.PriorityQueue<>(Math.max(1, top), WORST_FIRST);
+        }
+
+        void add(TxCounts t) {
+            if (top <= 0) {
+                all.add(t);
+            } else if (largest.size() < top) {
+                largest.add(t);
+            } else if (WORST_FIRST.compare(t, largest.peek()) > 0) {
+                largest.poll();
+                largest.add(t);
+            }
+        }
+
+        /** Commit order for top 0, else the largest first (the earlier first among equals). */
+        List<TxCounts> list() {
+            if (top <= 0) {
+                return all;
+            }
+            List<TxCounts> l = new ArrayList<>(largest);
+            l.sort(WORST_FIRST.reversed());
+            return l;
+        }
     }
 
     /** A table's name and counters, found by the catalog's own name Strings. */
@@ -80,11 +122,12 @@ final class StatsCommand implements Callable<Integer> {
         CatalogSnapshot catalog = options.catalog(spec);
         ChangeFilter filter = options.filter(spec);
         Map<TableName, Counts> perTable = new LinkedHashMap<>();
-        List<TxCounts> perTx = new ArrayList<>();
+        Listed perTx = new Listed(top);
         try (Miner miner = options.miner(spec, catalog, false); Progress progress = Progress.of(miner, "mining")) {
             // counting runs on a second core, beside the mining (as MineCommand's writing does)
             ChangeHandler counting = filter.filtering(new ChangeHandler() {
                 private Counts txc;
+                private long seq;
                 private List<TableName> names;
                 private final java.util.IdentityHashMap<String, Table> byName = new java.util.IdentityHashMap<>();
 
@@ -114,7 +157,7 @@ final class StatsCommand implements Callable<Integer> {
 
                 @Override
                 public void end(TransactionInfo tx) {
-                    perTx.add(new TxCounts(tx, txc, names));
+                    perTx.add(new TxCounts(seq++, tx, txc, names));
                 }
             });
             try (AsyncChangeHandler async = new AsyncChangeHandler(counting)) {
@@ -135,11 +178,7 @@ final class StatsCommand implements Callable<Integer> {
             out.println("# per transaction" + (top > 0 ? " (the " + top + " largest)" : ""));
             out.printf("%-12s %-12s %-30s %10s %10s %10s %9s  %s%n", "xid", "commit_lsn", "commit_time", "inserts",
                 "updates", "deletes", "truncates", "tables");
-            List<TxCounts> list = new ArrayList<>(perTx);
-            if (top > 0) {
-                list.sort((a, b) -> Long.compare(b.counts.total(), a.counts.total()));
-                list = list.subList(0, Math.min(top, list.size()));
-            }
+            List<TxCounts> list = perTx.list();
             for (TxCounts t : list) {
                 Counts c = t.counts;
                 String tables = t.tables.stream().map(TableName::toString).collect(java.util.stream.Collectors.joining(","));
