@@ -560,6 +560,10 @@ final class RowDecoder {
         text.setLength(0);
         literal.setLength(0);
         f.appendText(text, b, off, len);
+        if (f.literalIsItsText()) {
+            String t = text.toString();
+            return new Value.Known(t, t);
+        }
         if (!f.appendSqlLiteralOfItsText(literal, text)) {
             f.appendSqlLiteral(literal, b, off, len);
         }

@@ -79,6 +79,16 @@ final class DateTimeFormatter extends TypeFormatter {
         super.appendSqlLiteral(out, buf, off, len);
     }
 
+    /** The quoted cast, from the text; not for intervals, whose literal may not be their text. */
+    @Override
+    public boolean appendSqlLiteralOfItsText(StringBuilder out, CharSequence text) {
+        if (kind == Kind.INTERVAL) {
+            return false;
+        }
+        appendSqlLiteralOfText(out, text);
+        return true;
+    }
+
     @Override
     boolean outputMayContainQuote() {
         return false;

@@ -62,6 +62,21 @@ final class IntegerFormatter extends TypeFormatter {
     }
 
     @Override
+    public boolean appendSqlLiteralOfItsText(StringBuilder out, CharSequence text) {
+        if (bare) {
+            out.append(text);
+        } else {
+            appendSqlLiteralOfText(out, text); // the quoted cast appendSqlLiteral makes
+        }
+        return true;
+    }
+
+    @Override
+    public boolean literalIsItsText() {
+        return bare;
+    }
+
+    @Override
     boolean outputMayContainQuote() {
         return false;
     }

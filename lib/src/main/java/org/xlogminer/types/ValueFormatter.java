@@ -53,6 +53,14 @@ public interface ValueFormatter {
         return false;
     }
 
+    /**
+     * Whether the SQL literal is the text {@link #appendText} makes, as is (bare numbers): then a
+     * value needs only one of them.
+     */
+    default boolean literalIsItsText() {
+        return false;
+    }
+
     /** The type name this formatter casts literals to, e.g. {@code integer}, {@code public.mood[]}. */
     String sqlType();
 

@@ -364,6 +364,10 @@ class ValueFormatIT {
                             failures.add(where + ": literal from the text " + show(fromText.toString()) + " but from the bytes "
                                 + show(literal));
                         }
+                        if (formatters[i].literalIsItsText() && !ours.equals(literal)) {
+                            failures.add(where + ": literal said to be the text " + show(ours) + " but from the bytes "
+                                + show(literal));
+                        }
                         break;
                     }
                     default:
