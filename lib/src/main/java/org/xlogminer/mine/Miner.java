@@ -235,16 +235,8 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         if (keptTable(r.lsn(), r.tablespace(b), r.database(b), r.relNumber(b)) == null) {
             return;
         }
-        if (values) {
-            keepWithPageTuples(r);
-        } else {
-            byte[] summary = RowDecoder.summary(r, heap);
-            if (summary != null) {
-                assembler.add(r.xid(), r.lsn(), r.endLsn(), summary);
-            } else {
-                assembler.add(r.xid(), r);
-            }
-        }
+        // Without values, heap changes come summarised from the reading thread (countingTriage), in step()
+        keepWithPageTuples(r);
     }
 
     /**
