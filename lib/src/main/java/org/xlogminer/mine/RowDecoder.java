@@ -95,10 +95,9 @@ final class RowDecoder {
     void decode(TxAssembler.Ended records, long xid, long commitLsn, Instant commitTime,
                 java.util.function.Consumer<RowChange> sink) {
         ChangeSink out = new ChangeSink(sink);
-        Map<String, RowChange.Insert> speculative = new HashMap<>();
         for (TxAssembler.StoredRecord s : records) {
             if (isSummary(s.bytes())) {
-                fromSummary(out, speculative, s.bytes(), s.lsn(), xid, commitLsn, commitTime);
+                fromSummary(out, s.bytes(), s.lsn(), xid, commitLsn, commitTime);
                 continue;
             }
             XLogRecordView r = view.wrapCopy(s.bytes(), s.lsn(), s.endLsn(), version);
@@ -127,12 +126,7 @@ final class RowDecoder {
             switch (heap.op()) {
                 case INSERT -> {
                     Source src = source(s.lsn(), commitLsn, xid, commitTime, table, null, newCtid);
-                    RowChange.Insert ins = new RowChange.Insert(src, newRow(plan, "inserted", s));
-                    if (heap.isSpeculative()) {
-                        speculative.put(newCtid, ins);
-                    } else {
-                        out.add(ins);
-                    }
+                    out.insert(new RowChange.Insert(src, newRow(plan, "inserted", s)), heap.isSpeculative());
                 }
                 case MULTI_INSERT -> {
                     if (!heap.multiInsertHasTuples()) {
@@ -149,12 +143,7 @@ final class RowDecoder {
                             ctid(r.blockNumber(nb), heap.newOffnum())), row(plan, heap.newTuple(), false)));
                     }
                 }
-                case CONFIRM -> {
-                    RowChange.Insert ins = speculative.remove(newCtid);
-                    if (ins != null) {
-                        out.add(ins);
-                    }
-                }
+                case CONFIRM -> out.confirm(newCtid);
                 case UPDATE, HOT_UPDATE -> {
                     Row before = oldRow(plan, s);
                     Row after = unchangedToastFromOld(newRow(plan, "updated", s), before);
@@ -163,7 +152,7 @@ final class RowDecoder {
                 }
                 case DELETE -> {
                     if (heap.isSuperDelete()) {
-                        speculative.remove(oldCtidOfDelete(r));
+                        out.superDelete(oldCtidOfDelete(r));
                         continue;
                     }
                     out.add(new RowChange.Delete(source(s.lsn(), commitLsn, xid, commitTime, table,
@@ -203,7 +192,26 @@ final class RowDecoder {
     private static final HeapRecordDecoder.Op[] OPS = HeapRecordDecoder.Op.values();
     private static final int SPECULATIVE = 1;
     private static final int SUPER_DELETE = 2;
+    /**
+     * A summary's layout (little-endian): int 0, byte op, byte flags, int tablespace, int database,
+     * int relfilenode, int new block, short new offnum, int old block, short old offnum, short n,
+     * then a MULTI_INSERT's n offnums.
+     */
+    private static final int AT_OP = 4;
+    private static final int AT_FLAGS = 5;
+    private static final int AT_TABLESPACE = 6;
+    private static final int AT_DATABASE = 10;
+    private static final int AT_REL = 14;
+    private static final int AT_NEW_BLOCK = 18;
+    private static final int AT_NEW_OFFNUM = 22;
+    private static final int AT_OLD_BLOCK = 24;
+    private static final int AT_OLD_OFFNUM = 28;
+    private static final int AT_COUNT = 30;
     private static final int SUMMARY_HEAD = 32;
+    private static final java.lang.invoke.VarHandle INT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+        int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle SHORT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+        short[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * What a change without values (Miner.Builder.values(false)) needs of its heap record, for the
@@ -219,42 +227,43 @@ final class RowDecoder {
             return null;
         }
         int n = op == HeapRecordDecoder.Op.MULTI_INSERT ? heap.count() : 0;
-        byte[] b = new byte[SUMMARY_HEAD + 2 * n];
-        ByteBuffer x = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] b = new byte[SUMMARY_HEAD + 2 * n]; // starts with the int 0
         int nb = heap.newBlockIndex();
         boolean delete = op == HeapRecordDecoder.Op.DELETE;
-        x.putInt(0, 0);
-        b[4] = (byte) op.ordinal();
-        b[5] = (byte) ((heap.isSpeculative() ? SPECULATIVE : 0) | (delete && heap.isSuperDelete() ? SUPER_DELETE : 0));
-        x.putInt(6, r.tablespace(nb)).putInt(10, r.database(nb)).putInt(14, r.relNumber(nb));
-        x.putInt(18, (int) r.blockNumber(nb)).putShort(22, (short) heap.newOffnum());
+        b[AT_OP] = (byte) op.ordinal();
+        b[AT_FLAGS] = (byte) ((heap.isSpeculative() ? SPECULATIVE : 0) | (delete && heap.isSuperDelete() ? SUPER_DELETE : 0));
+        INT.set(b, AT_TABLESPACE, r.tablespace(nb));
+        INT.set(b, AT_DATABASE, r.database(nb));
+        INT.set(b, AT_REL, r.relNumber(nb));
+        INT.set(b, AT_NEW_BLOCK, (int) r.blockNumber(nb));
+        SHORT.set(b, AT_NEW_OFFNUM, (short) heap.newOffnum());
         // the old ctid as decode() makes it: a DELETE's tuple is in the new block
-        x.putInt(24, (int) r.blockNumber(delete ? nb : heap.oldBlockIndex())).putShort(28, (short) heap.oldOffnum());
-        x.putShort(30, (short) n);
+        INT.set(b, AT_OLD_BLOCK, (int) r.blockNumber(delete ? nb : heap.oldBlockIndex()));
+        SHORT.set(b, AT_OLD_OFFNUM, (short) heap.oldOffnum());
+        SHORT.set(b, AT_COUNT, (short) n);
         for (int i = 0; i < n; i++) {
-            x.putShort(SUMMARY_HEAD + 2 * i, (short) heap.multiInsertOffnum(i));
+            SHORT.set(b, SUMMARY_HEAD + 2 * i, (short) heap.multiInsertOffnum(i));
         }
         return b;
     }
 
-    private static final java.lang.invoke.VarHandle INT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-        int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final java.lang.invoke.VarHandle SHORT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-        short[].class, ByteOrder.LITTLE_ENDIAN);
-
     /** A summary's tablespace OID (as a record holds it: a signed int). */
     static int summaryTablespace(byte[] b) {
-        return (int) INT.get(b, 6);
+        return (int) INT.get(b, AT_TABLESPACE);
     }
 
     /** A summary's database OID. */
     static int summaryDatabase(byte[] b) {
-        return (int) INT.get(b, 10);
+        return (int) INT.get(b, AT_DATABASE);
     }
 
     /** A summary's relfilenode. */
     static int summaryRelNumber(byte[] b) {
-        return (int) INT.get(b, 14);
+        return (int) INT.get(b, AT_REL);
+    }
+
+    private static long summaryBlock(byte[] b, int at) {
+        return Integer.toUnsignedLong((int) INT.get(b, at));
     }
 
     private static int summaryShort(byte[] b, int at) {
@@ -262,48 +271,35 @@ final class RowDecoder {
     }
 
     private static boolean isSummary(byte[] b) {
-        return b.length >= SUMMARY_HEAD && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0;
+        return b.length >= SUMMARY_HEAD && (int) INT.get(b, 0) == 0;
     }
 
-    private void fromSummary(ChangeSink out, Map<String, RowChange.Insert> speculative, byte[] b, long lsn, long xid,
-                             long commitLsn, Instant commitTime) {
+    private void fromSummary(ChangeSink out, byte[] b, long lsn, long xid, long commitLsn, Instant commitTime) {
         TableInfo table = catalog.tableByRelfilenode(Integer.toUnsignedLong(summaryTablespace(b)),
             Integer.toUnsignedLong(summaryDatabase(b)), Integer.toUnsignedLong(summaryRelNumber(b)));
         if (table == null || table.relkind() == 't') {
             return; // as decode(): dropped from the catalog meanwhile, or a TOAST table
         }
-        long block = Integer.toUnsignedLong((int) INT.get(b, 18));
-        String newCtid = ctid(block, summaryShort(b, 22));
-        String oldCtid = ctid(Integer.toUnsignedLong((int) INT.get(b, 24)), summaryShort(b, 28));
-        int flags = b[5];
-        switch (OPS[b[4]]) {
-            case INSERT -> {
-                RowChange.Insert ins = new RowChange.Insert(source(lsn, commitLsn, xid, commitTime, table, null, newCtid),
-                    NO_VALUES);
-                if ((flags & SPECULATIVE) != 0) {
-                    speculative.put(newCtid, ins);
-                } else {
-                    out.add(ins);
-                }
-            }
+        long block = summaryBlock(b, AT_NEW_BLOCK);
+        String newCtid = ctid(block, summaryShort(b, AT_NEW_OFFNUM));
+        String oldCtid = ctid(summaryBlock(b, AT_OLD_BLOCK), summaryShort(b, AT_OLD_OFFNUM));
+        int flags = b[AT_FLAGS];
+        switch (OPS[b[AT_OP]]) {
+            case INSERT -> out.insert(new RowChange.Insert(source(lsn, commitLsn, xid, commitTime, table, null, newCtid),
+                NO_VALUES), (flags & SPECULATIVE) != 0);
             case MULTI_INSERT -> {
-                int n = summaryShort(b, 30);
+                int n = summaryShort(b, AT_COUNT);
                 for (int i = 0; i < n; i++) {
                     out.add(new RowChange.Insert(source(lsn, commitLsn, xid, commitTime, table, null,
                         ctid(block, summaryShort(b, SUMMARY_HEAD + 2 * i))), NO_VALUES));
                 }
             }
-            case CONFIRM -> {
-                RowChange.Insert ins = speculative.remove(newCtid);
-                if (ins != null) {
-                    out.add(ins);
-                }
-            }
+            case CONFIRM -> out.confirm(newCtid);
             case UPDATE, HOT_UPDATE -> out.add(new RowChange.Update(source(lsn, commitLsn, xid, commitTime, table,
                 oldCtid, newCtid), NO_VALUES, NO_VALUES));
             case DELETE -> {
                 if ((flags & SUPER_DELETE) != 0) {
-                    speculative.remove(oldCtid);
+                    out.superDelete(oldCtid);
                 } else {
                     out.add(new RowChange.Delete(source(lsn, commitLsn, xid, commitTime, table, oldCtid, null),
                         NO_VALUES));
@@ -313,9 +309,13 @@ final class RowDecoder {
         }
     }
 
-    /** Adapts a consumer to the add() calls of the decoding loop. */
+    /**
+     * Adapts a consumer to the decoding loop, and holds a transaction's speculative insertions
+     * (INSERT ... ON CONFLICT) by ctid until their CONFIRM hands them on or a super-delete drops them.
+     */
     private static final class ChangeSink {
         private final java.util.function.Consumer<RowChange> sink;
+        private Map<String, RowChange.Insert> speculative;
 
         ChangeSink(java.util.function.Consumer<RowChange> sink) {
             this.sink = sink;
@@ -323,6 +323,33 @@ final class RowDecoder {
 
         void add(RowChange c) {
             sink.accept(c);
+        }
+
+        /** An insert: handed on, or held under its new ctid when speculative. */
+        void insert(RowChange.Insert ins, boolean isSpeculative) {
+            if (!isSpeculative) {
+                add(ins);
+                return;
+            }
+            if (speculative == null) {
+                speculative = new HashMap<>();
+            }
+            speculative.put(ins.source().newCtid(), ins);
+        }
+
+        /** The speculative insert at this ctid is confirmed: handed on. */
+        void confirm(String ctid) {
+            RowChange.Insert ins = speculative == null ? null : speculative.remove(ctid);
+            if (ins != null) {
+                add(ins);
+            }
+        }
+
+        /** The speculative insert at this ctid lost its conflict: dropped. */
+        void superDelete(String ctid) {
+            if (speculative != null) {
+                speculative.remove(ctid);
+            }
         }
     }
 
