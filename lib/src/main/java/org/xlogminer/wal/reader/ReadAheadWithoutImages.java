@@ -55,9 +55,10 @@ public final class ReadAheadWithoutImages implements Closeable {
         long[] lsn = new long[1024];
         long[] endLsn = new long[1024];
         int[] xid = new int[1024];
-        /** Records left out just before each entry, and after the last one (at the end). */
+        /** Records left out just before each entry. */
         int[] skippedBefore = new int[1024];
-        int skipped;
+        /** On the last batch: records left out after its last entry. */
+        int skippedAfter;
         /** A summary in the record's place, or null for a copied record. */
         byte[][] summary = new byte[1024][];
         WalVersion version;
@@ -75,7 +76,7 @@ public final class ReadAheadWithoutImages implements Closeable {
             return count == 0 || used + size <= data.length && count < MAX_ENTRIES;
         }
 
-        void add(XLogRecordView r, int size, byte[] summarized) {
+        void add(XLogRecordView r, int size, byte[] summarized, int skipped) {
             if (used + size > data.length) {
                 data = Arrays.copyOf(data, used + size); // a record larger than a batch
             }
@@ -97,7 +98,6 @@ public final class ReadAheadWithoutImages implements Closeable {
             xid[count] = r.xid();
             skippedBefore[count] = skipped;
             summary[count] = summarized;
-            skipped = 0;
             count++;
             used += size;
         }
@@ -106,7 +106,6 @@ public final class ReadAheadWithoutImages implements Closeable {
             Arrays.fill(summary, 0, count, null);
             used = 0;
             count = 0;
-            skipped = 0;
         }
     }
 
@@ -151,10 +150,11 @@ public final class ReadAheadWithoutImages implements Closeable {
         if (!advance()) {
             return null;
         }
-        if (view() == null) {
+        XLogRecordView v = view();
+        if (v == null) {
             throw new IllegalStateException("a summary, not a record: read with advance()");
         }
-        return view();
+        return v;
     }
 
     /**
@@ -177,10 +177,8 @@ public final class ReadAheadWithoutImages implements Closeable {
                     }
                     throw (Error) f;
                 }
-                if (end == null) {
-                    end = current.end;
-                    skipped = current.skipped;
-                }
+                skipped = end == null ? current.skippedAfter : 0; // counted once, at the first false
+                end = current.end;
                 return false;
             }
             if (current != null) {
@@ -236,7 +234,10 @@ public final class ReadAheadWithoutImages implements Closeable {
         return version;
     }
 
-    /** Records the triage left out just before the current one; at the end, those after the last. */
+    /**
+     * Records the triage left out just before the current one; when {@link #advance()} first returns
+     * false, those after the last one (then 0), so that adding it after each call counts each once.
+     */
     public int skipped() {
         return skipped;
     }
@@ -297,22 +298,22 @@ public final class ReadAheadWithoutImages implements Closeable {
             Batch b = free.take();
             try {
                 XLogRecordView r;
+                int skipped = 0;
                 while (!closing && (r = reader.next()) != null) {
                     byte[] summarized = triage == null ? null : triage.summarize(r);
                     if (summarized == SKIP) {
-                        b.skipped++;
+                        skipped++;
                         continue;
                     }
                     int size = summarized == null ? r.sizeWithoutImages() : 0;
                     if (!b.fits(size)) {
-                        int carried = b.skipped;
-                        b.skipped = 0;
                         publish(b);
                         b = free.take();
-                        b.skipped = carried;
                     }
-                    b.add(r, size, summarized);
+                    b.add(r, size, summarized, skipped);
+                    skipped = 0;
                 }
+                b.skippedAfter = skipped;
                 b.end = reader.endOfWal();
             } catch (RuntimeException | Error e) {
                 if (closing) {
