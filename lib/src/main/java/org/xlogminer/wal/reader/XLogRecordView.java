@@ -483,9 +483,6 @@ public final class XLogRecordView {
      * read back with {@link #wrapCopy}, which does not check it.
      */
     public byte[] copyWithoutImages() {
-        if (!anyImage()) {
-            return copyBytes();
-        }
         byte[] out = new byte[sizeWithoutImages()];
         copyWithoutImagesInto(out, 0);
         return out;
@@ -515,10 +512,8 @@ public final class XLogRecordView {
             buffer.get(offset, out, at, totalLength);
             return;
         }
-        int size = sizeWithoutImages();
         ByteBuffer o = littleEndian(out);
         buffer.get(offset, out, at, SIZE);
-        o.putInt(at + TOT_LEN, size);
         int p = at + SIZE;
         for (int i = 0; i < blockCount; i++) {
             int ff = forkFlags[i] & ~BKPBLOCK_HAS_IMAGE;
@@ -562,7 +557,9 @@ public final class XLogRecordView {
         }
         if (mainDataLength > 0) {
             buffer.get(mainDataOffset, out, p, mainDataLength);
+            p += mainDataLength;
         }
+        o.putInt(at + TOT_LEN, p - at); // the copy's own length, as sizeWithoutImages() counts it
     }
 
     private boolean anyImage() {
