@@ -138,28 +138,18 @@ public final class CatalogJson {
      */
     public static CatalogSnapshot read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return CatalogJsonReader.read(in, file.toString());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw CatalogJsonReader.notJson(file.toString(), e);
+            return CatalogJsonReader.read(() -> JSON.createParser(in), file.toString());
         }
     }
 
     /** Loads a snapshot from UTF-8 JSON; the stream is not closed. */
     public static CatalogSnapshot read(InputStream in) throws IOException {
-        try {
-            return CatalogJsonReader.read(in, null);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw CatalogJsonReader.notJson(null, e);
-        }
+        return CatalogJsonReader.read(() -> JSON.createParser(in), null);
     }
 
     /** Loads a snapshot from JSON text; the reader is not closed. */
     public static CatalogSnapshot read(Reader in) throws IOException {
-        try {
-            return CatalogJsonReader.read(in, null);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw CatalogJsonReader.notJson(null, e);
-        }
+        return CatalogJsonReader.read(() -> JSON.createParser(in), null);
     }
 
     private static void write(CatalogSnapshot s, JsonGenerator g) throws IOException {

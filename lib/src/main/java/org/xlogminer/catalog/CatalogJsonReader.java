@@ -1,8 +1,6 @@
 package org.xlogminer.catalog;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -43,17 +41,22 @@ final class CatalogJsonReader {
         this.file = file;
     }
 
-    /** Reads one JSON document from the stream (UTF-8); the stream is not closed. */
-    static CatalogSnapshot read(InputStream in, String file) throws IOException {
-        try (JsonParser p = CatalogJson.JSON.createParser(in)) {
-            return new CatalogJsonReader(file).snapshot(tree(p));
-        }
+    /** How a caller opens its parser (over a stream or a reader, which the parser does not close). */
+    interface ParserSource {
+        JsonParser open() throws IOException;
     }
 
-    /** Reads one JSON document from the text; the reader is not closed. */
-    static CatalogSnapshot read(Reader in, String file) throws IOException {
-        try (JsonParser p = CatalogJson.JSON.createParser(in)) {
+    /**
+     * Reads one JSON document through the parser and checks it as a catalog.
+     *
+     * @param file named in messages; null when not read from a file
+     * @throws CatalogFormatException when it is not JSON, or not a catalog this build reads
+     */
+    static CatalogSnapshot read(ParserSource source, String file) throws IOException {
+        try (JsonParser p = source.open()) {
             return new CatalogJsonReader(file).snapshot(tree(p));
+        } catch (JsonProcessingException e) {
+            throw notJson(file, e);
         }
     }
 
@@ -117,7 +120,7 @@ final class CatalogJsonReader {
         return v instanceof Map ? "an object" : v instanceof List ? "an array" : String.valueOf(v);
     }
 
-    static CatalogFormatException notJson(String file, JsonProcessingException e) {
+    private static CatalogFormatException notJson(String file, JsonProcessingException e) {
         return new CatalogFormatException(where(file) + "not a JSON catalog file: " + e.getOriginalMessage()
             + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
                 + e.getLocation().getColumnNr() + ")" : ""), e);
