@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.xlogminer.catalog.CatalogSnapshot;
-import org.xlogminer.event.AsyncChangeHandler;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
 import org.xlogminer.render.JsonLinesWriter;
@@ -51,17 +50,12 @@ final class MineCommand implements Callable<Integer> {
         try (Miner miner = options.miner(spec, catalog); Progress progress = Progress.of(miner, "mining")) {
             // mining on this thread, rendering and writing on another: two cores
             if (format == Format.json) {
-                try (AsyncChangeHandler async = new AsyncChangeHandler(filter.filtering(new JsonLinesWriter(out, renderer)))) {
-                    miner.stream(async);
-                    async.finish();
-                }
+                MiningOptions.streamBeside(miner, filter.filtering(new JsonLinesWriter(out, renderer)));
                 out.flush();
             } else {
                 try (SqlScriptWriter sql = new SqlScriptWriter(out, Main.bytesBeneath(out), renderer, undo,
-                    Path.of(System.getProperty("java.io.tmpdir")));
-                     AsyncChangeHandler async = new AsyncChangeHandler(filter.filtering(sql))) {
-                    miner.stream(async);
-                    async.finish();
+                    Path.of(System.getProperty("java.io.tmpdir")))) {
+                    MiningOptions.streamBeside(miner, filter.filtering(sql));
                     sql.finish();
                 }
             }

@@ -15,6 +15,8 @@ import java.util.Set;
 
 import org.xlogminer.catalog.CatalogJson;
 import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.event.AsyncChangeHandler;
+import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.TableName;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
@@ -77,6 +79,17 @@ final class MiningOptions {
             throw new ParameterException(spec.commandLine(), "--catalog " + catalogFile + " is not a file");
         }
         return CatalogJson.read(catalogFile);
+    }
+
+    /**
+     * Mines on this thread and hands the changes to the handler on a second one (two cores), then
+     * waits until the handler has had them all; a failure of either is thrown here.
+     */
+    static void streamBeside(Miner miner, ChangeHandler handler) {
+        try (AsyncChangeHandler async = new AsyncChangeHandler(handler)) {
+            miner.stream(async);
+            async.finish();
+        }
     }
 
     Miner miner(CommandSpec spec, CatalogSnapshot catalog) throws java.io.IOException {

@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.event.RowChange;
 import org.xlogminer.event.TableName;
-import org.xlogminer.event.AsyncChangeHandler;
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.mine.Miner;
@@ -160,10 +159,7 @@ final class StatsCommand implements Callable<Integer> {
                     perTx.add(new TxCounts(seq++, tx, txc, names));
                 }
             });
-            try (AsyncChangeHandler async = new AsyncChangeHandler(counting)) {
-                miner.stream(async);
-                async.finish();
-            }
+            MiningOptions.streamBeside(miner, counting);
             out.println("# per table");
             out.printf("%-40s %10s %10s %10s %9s  %-12s %-12s %s%n", "table", "inserts", "updates", "deletes", "truncates",
                 "first_lsn", "last_lsn", "first_commit .. last_commit");
