@@ -50,11 +50,22 @@ final class RowDecoder {
         final TableInfo table;
         final HeapTupleDeformer deformer;
         final ValueFormatter[] formatters;
+        /** The columns of rows made from bytes (the dropped left out). */
+        final Row.Layout layout;
 
         TablePlan(TableInfo table, HeapTupleDeformer deformer, ValueFormatter[] formatters) {
             this.table = table;
             this.deformer = deformer;
             this.formatters = formatters;
+            List<String> names = new ArrayList<>();
+            List<ValueFormatter> kept = new ArrayList<>();
+            for (int i = 0; i < formatters.length; i++) {
+                if (formatters[i] != null) {
+                    names.add(table.columns().get(i).name());
+                    kept.add(formatters[i]);
+                }
+            }
+            this.layout = new Row.Layout(names, kept);
         }
     }
 
@@ -74,7 +85,6 @@ final class RowDecoder {
     /** Output positions of the last decoded row whose TOAST chunks were not found. */
     private final java.util.BitSet missingToast = new java.util.BitSet();
     private Value missingToastValue;
-    private final StringBuilder text = new StringBuilder(256);
     private final StringBuilder literal = new StringBuilder(256);
 
     /** Rows without columns, for counting: see {@link Miner.Builder#values(boolean)}. */
@@ -464,14 +474,21 @@ final class RowDecoder {
     private Row wholeRow(TablePlan plan, byte[] tuple) {
         ByteBuffer b = ByteBuffer.wrap(tuple).order(ByteOrder.LITTLE_ENDIAN);
         return row(plan, b, 23, tuple.length - 23, b.getShort(18) & 0xFFFF, b.getShort(20) & 0xFFFF,
-            tuple[22] & 0xFF, false);
+            tuple[22] & 0xFF, false, true);
     }
 
     private Row row(TablePlan plan, TupleRef t, boolean keyOnly) {
-        return row(plan, t.buffer(), t.offset(), t.length(), t.infomask2(), t.infomask(), t.hoff(), keyOnly);
+        return row(plan, t.buffer(), t.offset(), t.length(), t.infomask2(), t.infomask(), t.hoff(), keyOnly, false);
     }
 
-    private Row row(TablePlan plan, ByteBuffer buf, int off, int len, int mask2, int mask, int hoff, boolean keyOnly) {
+    /**
+     * The row of a deformed tuple: made from its bytes, each value formatted when the consumer asks
+     * for it (on its own thread), except the values that need this thread's state (TOAST, compressed,
+     * a formatter that is not thread-safe), which are made here. {@code owned}: {@code buf} is the
+     * tuple's own array, which nothing changes, so the row may keep it instead of a copy.
+     */
+    private Row row(TablePlan plan, ByteBuffer buf, int off, int len, int mask2, int mask, int hoff, boolean keyOnly,
+                    boolean owned) {
         if (!values) {
             return NO_VALUES; // rows without columns: see Miner.Builder.values (unknownRow too)
         }
@@ -482,6 +499,54 @@ final class RowDecoder {
             throw new WalFormatException("cannot deform a row of " + plan.table.qualifiedName() + ": " + e.getMessage(),
                 null, heap.record().lsn(), e);
         }
+        if (keyOnly) {
+            return keyOnlyRow(plan, d);
+        }
+        ByteBuffer data = buf;
+        int shift = 0;
+        if (!owned) {
+            byte[] copy = new byte[len];
+            buf.get(off, copy);
+            data = ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
+            shift = off;
+        }
+        List<ColumnInfo> cols = plan.table.columns();
+        int n = plan.layout.size();
+        byte[] kinds = new byte[n];
+        int[] spans = new int[2 * n];
+        Value[] made = null;
+        missingToast.clear();
+        int o = 0;
+        for (int i = 0; i < cols.size(); i++) {
+            if (plan.formatters[i] == null) {
+                continue; // dropped
+            }
+            AttributeState st = d.state(i);
+            if (st == AttributeState.NULL || st == AttributeState.DROPPED) {
+                kinds[o] = Row.NULL;
+            } else if (st == AttributeState.PRESENT && d.isInlineUncompressed(i) && plan.formatters[i].threadSafe()) {
+                kinds[o] = Row.BYTES;
+                spans[2 * o] = d.payloadOffset(i) - shift;
+                spans[2 * o + 1] = d.payloadLength(i);
+            } else {
+                Value v = value(d, i, cols.get(i), plan.formatters[i], plan.table);
+                if (v == MISSING_TOAST) {
+                    missingToast.set(o);
+                    v = missingToastValue;
+                }
+                if (made == null) {
+                    made = new Value[n];
+                }
+                kinds[o] = Row.VALUE;
+                made[o] = v;
+            }
+            o++;
+        }
+        return Row.fromBytes(plan.layout, data, kinds, spans, made);
+    }
+
+    /** The row of an old tuple that holds only the replica-identity key: the other values are unknown. */
+    private Row keyOnlyRow(TablePlan plan, DeformedTuple d) {
         List<ColumnInfo> cols = plan.table.columns();
         List<Column> out = new ArrayList<>(cols.size());
         missingToast.clear();
@@ -492,7 +557,7 @@ final class RowDecoder {
             }
             ValueFormatter f = plan.formatters[i];
             Value v;
-            if (keyOnly && !plan.table.identityKey().contains(c.attnum())) {
+            if (!plan.table.identityKey().contains(c.attnum())) {
                 v = new Value.Unknown("not logged: only the replica-identity key of the old row is");
             } else {
                 v = value(d, i, c, f, plan.table);
@@ -583,20 +648,8 @@ final class RowDecoder {
         return found[0];
     }
 
-    private Value known(ValueFormatter f, ByteBuffer b, int off, int len) {
-        text.setLength(0);
-        literal.setLength(0);
-        f.appendText(text, b, off, len);
-        if (f.literalIsItsText()) {
-            String t = text.toString();
-            return new Value.Known(t, t);
-        }
-        if (!f.appendSqlLiteralOfItsText(literal, text)) {
-            f.appendSqlLiteral(literal, b, off, len);
-        }
-        String t = text.toString();
-        // numbers and booleans are their own literal: keep one String
-        return new Value.Known(t, literal.length() == t.length() && t.contentEquals(literal) ? t : literal.toString());
+    private static Value known(ValueFormatter f, ByteBuffer b, int off, int len) {
+        return Row.format(f, b, off, len);
     }
 
     private Row unknownRow(TablePlan plan, String why) {

@@ -139,16 +139,21 @@ public final class SqlRenderer {
     }
 
     private void insert(StringBuilder sb, String table, Row row) {
-        comments(sb, row.columns(), "INSERT");
+        int n = row.size();
+        comments(sb, row, null, n, "INSERT");
         sb.append("INSERT INTO ").append(table).append(" (");
-        List<Column> cols = row.columns();
-        for (int i = 0; i < cols.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(SqlText.quoteIdentifier(cols.get(i).name()));
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            SqlText.appendIdentifier(sb, row.name(i));
         }
         sb.append(") VALUES (");
-        for (int i = 0; i < cols.size(); i++) {
-            sb.append(i == 0 ? "" : ", ");
-            literal(sb, cols.get(i).value());
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            literal(sb, row, i);
         }
         sb.append(");");
     }
@@ -158,43 +163,43 @@ public final class SqlRenderer {
      * row's other version, to tell changed columns.
      */
     private void update(StringBuilder sb, String table, Source s, Row target, Row other, Row match, String ctid) {
-        List<Column> set = new ArrayList<>();
-        List<Column> targetCols = target.columns();
-        List<Column> otherCols = other.columns();
-        for (int i = 0; i < targetCols.size(); i++) {
-            Column c = targetCols.get(i);
-            // both versions come from one table's plan, in the same order: look at the same place first
-            Column o = i < otherCols.size() && otherCols.get(i).name().equals(c.name()) ? otherCols.get(i)
-                : other.column(c.name());
-            boolean changed = o == null || !sameValue(c.value(), o.value());
-            if (c.value() instanceof Value.Unknown) {
-                if (o != null && c.value().equals(o.value())) {
-                    continue; // the same TOAST pointer on both sides: unchanged
-                }
-                if (!changed) {
-                    continue;
-                }
-            }
-            if (changedColumnsOnly && !changed) {
+        int n = target.size();
+        int[] set = new int[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            boolean unknown = target.isUnknown(i);
+            if (!unknown && !changedColumnsOnly) {
+                set[count++] = i; // every known value is set: no need to compare
                 continue;
             }
-            set.add(c);
+            // both versions come from one table's plan, in the same order: look at the same place first
+            String name = target.name(i);
+            int o = i < other.size() && other.name(i).equals(name) ? i : other.indexOf(name);
+            boolean changed = o < 0 || !target.sameValue(i, other, o);
+            if (!changed) {
+                continue; // unchanged: left out when asked, and an unknown one (the same TOAST pointer) always
+            }
+            set[count++] = i;
         }
-        if (set.isEmpty()) {
+        if (count == 0) {
             // Nothing to set (e.g. only unchanged values): keep a statement that touches the row.
-            for (Column c : target.columns()) {
-                if (!(c.value() instanceof Value.Unknown)) {
-                    set.add(c);
+            for (int i = 0; i < n; i++) {
+                if (!target.isUnknown(i)) {
+                    set[count++] = i;
                     break;
                 }
             }
         }
-        comments(sb, set, "UPDATE");
+        comments(sb, target, set, count, "UPDATE");
         sb.append("UPDATE ").append(table).append(" SET ");
-        for (int i = 0; i < set.size(); i++) {
-            Column c = set.get(i);
-            sb.append(i == 0 ? "" : ", ").append(SqlText.quoteIdentifier(c.name())).append(" = ");
-            literal(sb, c.value());
+        for (int k = 0; k < count; k++) {
+            int i = set[k];
+            if (k > 0) {
+                sb.append(", ");
+            }
+            SqlText.appendIdentifier(sb, target.name(i));
+            sb.append(" = ");
+            literal(sb, target, i);
         }
         where(sb, table, s, match, ctid);
         sb.append(';');
@@ -208,50 +213,57 @@ public final class SqlRenderer {
 
     private void where(StringBuilder sb, String table, Source s, Row match, String ctid) {
         List<String> key = keyColumns.apply(s.schema(), s.table());
-        List<Column> cond = new ArrayList<>();
         if (!key.isEmpty()) {
-            for (String k : key) {
-                Column c = match.column(k);
-                if (c == null) {
-                    throw new IllegalStateException("key column " + k + " missing from a row of " + table);
+            int[] cond = new int[key.size()];
+            for (int k = 0; k < cond.length; k++) {
+                String name = key.get(k);
+                cond[k] = match.indexOf(name);
+                if (cond[k] < 0) {
+                    throw new IllegalStateException("key column " + name + " missing from a row of " + table);
                 }
-                cond.add(c);
             }
             sb.append(" WHERE ");
-            conditions(sb, cond);
+            conditions(sb, match, cond, cond.length);
             return;
         }
-        for (Column c : match.columns()) {
-            cond.add(c);
+        int n = match.size();
+        int[] cond = new int[n];
+        for (int i = 0; i < n; i++) {
+            cond[i] = i;
         }
         sb.append(" WHERE ctid = COALESCE(");
         if (ctid != null) {
-            sb.append("(SELECT ctid FROM ").append(table).append(" WHERE ctid = ")
-                .append(SqlText.quoteLiteral(ctid)).append("::tid AND ");
-            conditions(sb, cond);
+            sb.append("(SELECT ctid FROM ").append(table).append(" WHERE ctid = ");
+            SqlText.appendLiteral(sb, ctid);
+            sb.append("::tid AND ");
+            conditions(sb, match, cond, n);
             sb.append("), ");
         }
         sb.append("(SELECT ctid FROM ").append(table).append(" WHERE ");
-        conditions(sb, cond);
+        conditions(sb, match, cond, n);
         sb.append(" LIMIT 1))");
     }
 
-    private static void conditions(StringBuilder sb, List<Column> cols) {
-        for (int i = 0; i < cols.size(); i++) {
-            Column c = cols.get(i);
-            if (i > 0) {
+    private static void conditions(StringBuilder sb, Row row, int[] cols, int count) {
+        for (int k = 0; k < count; k++) {
+            int i = cols[k];
+            if (k > 0) {
                 sb.append(" AND ");
             }
-            String name = SqlText.quoteIdentifier(c.name());
-            Value v = c.value();
-            if (v instanceof Value.Null) {
-                sb.append(name).append(" IS NULL");
-            } else if (v instanceof Value.Known k && !hasEquality(c.type())) {
+            SqlText.appendIdentifier(sb, row.name(i));
+            if (row.isNull(i)) {
+                sb.append(" IS NULL");
+            } else if (!row.isUnknown(i) && !hasEquality(row.type(i))) {
                 // json, xml, point and friends have no = operator: compare their text
-                sb.append(name).append("::text = ").append(SqlText.quoteLiteral(k.text()));
+                sb.append("::text = ");
+                int at = sb.length();
+                sb.append('\'');
+                row.appendText(i, sb);
+                SqlText.escapeQuotesFrom(sb, at + 1);
+                sb.append('\'');
             } else {
-                sb.append(name).append(" = ");
-                literal(sb, v);
+                sb.append(" = ");
+                literal(sb, row, i);
             }
         }
     }
@@ -267,29 +279,26 @@ public final class SqlRenderer {
         }
     }
 
-    private static void literal(StringBuilder sb, Value v) {
-        if (v instanceof Value.Null) {
+    private static void literal(StringBuilder sb, Row row, int i) {
+        if (row.isNull(i)) {
             sb.append("NULL");
-        } else if (v instanceof Value.Known k) {
-            sb.append(k.sqlLiteral());
+        } else if (row.isUnknown(i)) {
+            sb.append(UNRECOVERABLE).append('(');
+            SqlText.appendLiteral(sb, ((Value.Unknown) row.value(i)).reason());
+            sb.append(')');
         } else {
-            sb.append(UNRECOVERABLE).append('(').append(SqlText.quoteLiteral(((Value.Unknown) v).reason())).append(')');
+            row.appendSqlLiteral(i, sb);
         }
     }
 
-    private static boolean sameValue(Value a, Value b) {
-        if (a instanceof Value.Known ka && b instanceof Value.Known kb) {
-            return ka.text().equals(kb.text());
-        }
-        return a.equals(b);
-    }
-
-    /** A comment line per value the statement cannot know. */
-    private static void comments(StringBuilder sb, List<Column> cols, String what) {
-        for (Column c : cols) {
-            if (c.value() instanceof Value.Unknown u) {
-                sb.append("-- xlogminer: ").append(what).append(" needs column ").append(c.name())
-                    .append(", which cannot be recovered: ").append(u.reason().replace('\n', ' ')).append('\n');
+    /** A comment line per value the statement cannot know, of the columns {@code cols} (null: all). */
+    private static void comments(StringBuilder sb, Row row, int[] cols, int count, String what) {
+        for (int k = 0; k < count; k++) {
+            int i = cols == null ? k : cols[k];
+            if (row.isUnknown(i)) {
+                sb.append("-- xlogminer: ").append(what).append(" needs column ").append(row.name(i))
+                    .append(", which cannot be recovered: ")
+                    .append(((Value.Unknown) row.value(i)).reason().replace('\n', ' ')).append('\n');
             }
         }
     }

@@ -48,6 +48,11 @@ final class ArrayFormatter extends TypeFormatter {
     }
 
     @Override
+    public boolean threadSafe() {
+        return element.threadSafe();
+    }
+
+    @Override
     public void appendText(StringBuilder out, ByteBuffer buf, int off, int len) {
         int base = off - 4;
         int end = off + len;

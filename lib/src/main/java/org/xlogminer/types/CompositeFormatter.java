@@ -41,6 +41,11 @@ final class CompositeFormatter extends TypeFormatter {
     }
 
     @Override
+    public boolean threadSafe() {
+        return false; // the deformer and the decompressor are scratch
+    }
+
+    @Override
     public void appendText(StringBuilder out, ByteBuffer buf, int off, int len) {
         int base = off - 4;
         if (len + 4 < HeapTupleHeaderLayout.SIZE) {

@@ -16,6 +16,11 @@ final class DomainFormatter extends TypeFormatter {
     }
 
     @Override
+    public boolean threadSafe() {
+        return base.threadSafe();
+    }
+
+    @Override
     public void appendText(StringBuilder out, ByteBuffer buf, int off, int len) {
         base.appendText(out, buf, off, len);
     }

@@ -39,6 +39,11 @@ final class RangeFormatter extends TypeFormatter {
     }
 
     @Override
+    public boolean threadSafe() {
+        return subtype.threadSafe();
+    }
+
+    @Override
     public void appendText(StringBuilder out, ByteBuffer buf, int off, int len) {
         if (len < 5) {
             throw new TupleFormatException("range value of " + len + " bytes offset=" + off);

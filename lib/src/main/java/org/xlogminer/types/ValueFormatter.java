@@ -28,7 +28,8 @@ import java.nio.ByteBuffer;
  * A formatter for a type xlogminer cannot decode ({@link #isDecodable()} false) writes a marker that
  * cannot pass for a value and an SQL expression that fails when executed; see docs/types.md.
  *
- * <p>Implementations may keep scratch state (for nested composite values): use one formatter per thread.
+ * <p>Implementations may keep scratch state (for nested composite values): use one formatter per
+ * thread unless {@link #threadSafe()} says otherwise.
  */
 public interface ValueFormatter {
 
@@ -59,6 +60,14 @@ public interface ValueFormatter {
      */
     default boolean literalIsItsText() {
         return false;
+    }
+
+    /**
+     * Whether this formatter keeps no scratch state, so that several threads may use it at once (a
+     * composite type's formatter holds a deformer and is not).
+     */
+    default boolean threadSafe() {
+        return true;
     }
 
     /** The type name this formatter casts literals to, e.g. {@code integer}, {@code public.mood[]}. */
