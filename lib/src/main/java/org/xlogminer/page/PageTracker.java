@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -54,47 +53,95 @@ public final class PageTracker implements java.io.Closeable {
     /** Heap bytes a kept tuple costs beyond its data: array header and its slot. */
     private static final int TUPLE_OVERHEAD = 24;
 
-    /** The key of a page: relation and block (main fork only). A class, not a record: record equals is slower. */
-    private static final class PageKey {
-        final int tablespace;
-        final int database;
-        final int relNumber;
-        final long block;
+    /**
+     * Tracked pages by relation and block (main fork only): open addressing over the pages' own key
+     * fields, so that a look-up allocates no key object (there are a few per record).
+     */
+    static final class PageMap {
+        private Page[] slots = new Page[1 << 12];
+        private int size;
 
-        PageKey(int tablespace, int database, int relNumber, long block) {
-            this.tablespace = tablespace;
-            this.database = database;
-            this.relNumber = relNumber;
-            this.block = block;
+        static int hash(int tablespace, int database, int relNumber, long block) {
+            long h = block * 0x9E3779B97F4A7C15L + relNumber * 0xC2B2AE3D27D4EB4FL + (database * 31L + tablespace);
+            h ^= h >>> 32;
+            h *= 0xFF51AFD7ED558CCDL;
+            return (int) (h ^ h >>> 29);
         }
 
-        int tablespace() {
-            return tablespace;
+        Page get(int tablespace, int database, int relNumber, long block) {
+            int mask = slots.length - 1;
+            for (int i = hash(tablespace, database, relNumber, block) & mask; ; i = (i + 1) & mask) {
+                Page p = slots[i];
+                if (p == null || p.block == block && p.relNumber == relNumber && p.database == database
+                    && p.tablespace == tablespace) {
+                    return p;
+                }
+            }
         }
 
-        int database() {
-            return database;
+        /** Adds a page whose key is not in the map yet. */
+        void add(Page p) {
+            if (2 * (size + 1) > slots.length) {
+                Page[] old = slots;
+                slots = new Page[old.length * 2];
+                for (Page q : old) {
+                    if (q != null) {
+                        slots[free(q)] = q;
+                    }
+                }
+            }
+            slots[free(p)] = p;
+            size++;
         }
 
-        int relNumber() {
-            return relNumber;
+        private int free(Page p) {
+            int mask = slots.length - 1;
+            int i = hash(p.tablespace, p.database, p.relNumber, p.block) & mask;
+            while (slots[i] != null) {
+                i = (i + 1) & mask;
+            }
+            return i;
         }
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof PageKey k && k.block == block && k.relNumber == relNumber && k.database == database
-                && k.tablespace == tablespace;
+        void remove(Page p) {
+            int mask = slots.length - 1;
+            int i = hash(p.tablespace, p.database, p.relNumber, p.block) & mask;
+            while (slots[i] != p) {
+                if (slots[i] == null) {
+                    return;
+                }
+                i = (i + 1) & mask;
+            }
+            slots[i] = null;
+            size--;
+            // shift back the pages of the run after i that could sit in the freed slot
+            for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
+                Page q = slots[j];
+                int home = hash(q.tablespace, q.database, q.relNumber, q.block) & mask;
+                if ((j - home & mask) >= (j - i & mask)) {
+                    slots[i] = q;
+                    slots[j] = null;
+                    i = j;
+                }
+            }
         }
 
-        @Override
-        public int hashCode() {
-            return (int) (block * 0x9E3779B97F4A7C15L >>> 32) ^ relNumber * 31 ^ database * 17 ^ tablespace;
+        int size() {
+            return size;
+        }
+
+        /** The pages, in no order; the array may hold nulls. Valid while no page is added or removed. */
+        Page[] slots() {
+            return slots;
         }
     }
 
     /** A tracked page: where its image is, and the tuples put on it since. */
-    private static final class Page {
-        final PageKey key;
+    static final class Page {
+        final int tablespace;
+        final int database;
+        final int relNumber;
+        final long block;
         /** LSN of the record whose image the page starts from; 0 when it started empty (initialised). */
         long imageLsn;
         int imageBlock;
@@ -116,8 +163,11 @@ public final class PageTracker implements java.io.Closeable {
         Page prev;
         Page next;
 
-        Page(PageKey key) {
-            this.key = key;
+        Page(int tablespace, int database, int relNumber, long block) {
+            this.tablespace = tablespace;
+            this.database = database;
+            this.relNumber = relNumber;
+            this.block = block;
         }
     }
 
@@ -165,7 +215,7 @@ public final class PageTracker implements java.io.Closeable {
     private final long budget;
     private final Relations relations;
     private final SegmentSource source;
-    private final HashMap<PageKey, Page> pages = new HashMap<>(1 << 12);
+    private final PageMap pages = new PageMap();
     private final BlockImages images = new BlockImages();
     private final byte[] page = new byte[8192];
     private final ByteBuffer pageBuffer = ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN);
@@ -232,7 +282,7 @@ public final class PageTracker implements java.io.Closeable {
         }
         for (int i = 0; i < r.blockCount(); i++) {
             if (r.forkNumber(i) == 0 && r.hasImage(i) && r.applyImage(i) && isTracked(r, i)) {
-                Page p = reset(key(r, i));
+                Page p = reset(r, i);
                 p.imageLsn = r.lsn();
                 p.imageBlock = i;
                 p.imageAt = r.imageCompression(i) == ImageCompression.NONE ? r.imageOffset(i) - r.offset() : -1;
@@ -283,7 +333,7 @@ public final class PageTracker implements java.io.Closeable {
 
     /** The whole on-page tuple at (block of index i, offnum), or null when not known. */
     public byte[] tuple(XLogRecordView r, int blockIndex, int offnum) {
-        Page p = pages.get(key(r, blockIndex));
+        Page p = page(r, blockIndex);
         if (p == null || offnum <= 0) {
             return null;
         }
@@ -355,10 +405,9 @@ public final class PageTracker implements java.io.Closeable {
      * pages' images again): for the rare look-up that has no offset number to go by.
      */
     public void forEachTuple(long tablespace, long database, long relNumber, Consumer<byte[]> consumer) {
-        for (Page p : pages.values()) { // bringing overlays back spills others, but never adds or drops a page
-            PageKey k = p.key;
-            if (Integer.toUnsignedLong(k.relNumber()) != relNumber || Integer.toUnsignedLong(k.tablespace()) != tablespace
-                || Integer.toUnsignedLong(k.database()) != database) {
+        for (Page p : pages.slots()) { // bringing overlays back spills others, but never adds or drops a page
+            if (p == null || Integer.toUnsignedLong(p.relNumber) != relNumber
+                || Integer.toUnsignedLong(p.tablespace) != tablespace || Integer.toUnsignedLong(p.database) != database) {
                 continue;
             }
             Overlay o = overlay(p);
@@ -526,7 +575,7 @@ public final class PageTracker implements java.io.Closeable {
             if (!isTracked(r, i)) {
                 return null;
             }
-            Page p = reset(key(r, i));
+            Page p = reset(r, i);
             p.imageLsn = 0;
             p.recentSlot = -1;
             return p;
@@ -534,15 +583,15 @@ public final class PageTracker implements java.io.Closeable {
         if (r.hasImage(i)) {
             return null; // already the page after the change
         }
-        return pages.get(key(r, i));
+        return page(r, i);
     }
 
     /** The page, tracked from now on with no tuples put on it. */
-    private Page reset(PageKey k) {
-        Page p = pages.get(k);
+    private Page reset(XLogRecordView r, int i) {
+        Page p = page(r, i);
         if (p == null) {
-            p = new Page(k);
-            pages.put(k, p);
+            p = new Page(r.tablespace(i), r.database(i), r.relNumber(i), r.blockNumber(i));
+            pages.add(p);
         } else {
             dropOverlay(p);
             dropLinePointers(p);
@@ -553,7 +602,7 @@ public final class PageTracker implements java.io.Closeable {
     private void forget(Page p) {
         dropOverlay(p);
         dropLinePointers(p);
-        pages.remove(p.key);
+        pages.remove(p);
     }
 
     private void dropLinePointers(Page p) {
@@ -738,9 +787,10 @@ public final class PageTracker implements java.io.Closeable {
         int bitmapLen = hoff - HeapLayout.SIZEOF_HEAP_TUPLE_HEADER;
         int len = HeapLayout.SIZEOF_HEAP_TUPLE_HEADER + t.length() + prefix + suffix;
         byte[] out = new byte[len];
-        ByteBuffer o = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-        o.putShort(18, (short) t.infomask2());
-        o.putShort(20, (short) t.infomask());
+        out[18] = (byte) t.infomask2();
+        out[19] = (byte) (t.infomask2() >>> 8);
+        out[20] = (byte) t.infomask();
+        out[21] = (byte) (t.infomask() >>> 8);
         out[22] = (byte) hoff;
         if (prefix == 0) {
             b.get(t.offset(), out, HeapLayout.SIZEOF_HEAP_TUPLE_HEADER, t.length());
@@ -757,7 +807,7 @@ public final class PageTracker implements java.io.Closeable {
         return out;
     }
 
-    private static PageKey key(XLogRecordView r, int i) {
-        return new PageKey(r.tablespace(i), r.database(i), r.relNumber(i), r.blockNumber(i));
+    private Page page(XLogRecordView r, int i) {
+        return pages.get(r.tablespace(i), r.database(i), r.relNumber(i), r.blockNumber(i));
     }
 }
