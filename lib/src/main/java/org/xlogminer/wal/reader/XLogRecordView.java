@@ -512,30 +512,31 @@ public final class XLogRecordView {
             buffer.get(offset, out, at, totalLength);
             return;
         }
-        ByteBuffer o = littleEndian(out);
         buffer.get(offset, out, at, SIZE);
         int p = at + SIZE;
         for (int i = 0; i < blockCount; i++) {
             int ff = forkFlags[i] & ~BKPBLOCK_HAS_IMAGE;
             out[p] = (byte) blockId[i];
             out[p + 1] = (byte) ff;
-            o.putShort(p + 2, (short) dataLength[i]);
+            LE_SHORT.set(out, p + 2, (short) dataLength[i]);
             p += 4;
             if ((ff & BKPBLOCK_SAME_REL) == 0) {
-                o.putInt(p, tablespace[i]).putInt(p + 4, database[i]).putInt(p + 8, relNumber[i]);
+                LE_INT.set(out, p, tablespace[i]);
+                LE_INT.set(out, p + 4, database[i]);
+                LE_INT.set(out, p + 8, relNumber[i]);
                 p += 12;
             }
-            o.putInt(p, blockNumber[i]);
+            LE_INT.set(out, p, blockNumber[i]);
             p += 4;
         }
         if (hasOrigin) {
             out[p] = (byte) XLR_BLOCK_ID_ORIGIN;
-            o.putShort(p + 1, (short) origin);
+            LE_SHORT.set(out, p + 1, (short) origin);
             p += 3;
         }
         if (toplevelXid != 0 && version.hasToplevelXidFragment()) {
             out[p] = (byte) XLR_BLOCK_ID_TOPLEVEL_XID;
-            o.putInt(p + 1, toplevelXid);
+            LE_INT.set(out, p + 1, toplevelXid);
             p += 5;
         }
         if (mainDataLength > 0) {
@@ -545,7 +546,7 @@ public final class XLogRecordView {
                 p += 2;
             } else {
                 out[p] = (byte) XLR_BLOCK_ID_DATA_LONG;
-                o.putInt(p + 1, mainDataLength);
+                LE_INT.set(out, p + 1, mainDataLength);
                 p += 5;
             }
         }
@@ -559,7 +560,7 @@ public final class XLogRecordView {
             buffer.get(mainDataOffset, out, p, mainDataLength);
             p += mainDataLength;
         }
-        o.putInt(at + TOT_LEN, p - at); // the copy's own length, as sizeWithoutImages() counts it
+        LE_INT.set(out, at + TOT_LEN, p - at); // the copy's own length, as sizeWithoutImages() counts it
     }
 
     private boolean anyImage() {
@@ -570,6 +571,12 @@ public final class XLogRecordView {
         }
         return false;
     }
+
+    /** Little-endian views of byte arrays, for writing a copy without a ByteBuffer per record. */
+    private static final java.lang.invoke.VarHandle LE_INT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+        int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LE_SHORT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+        short[].class, ByteOrder.LITTLE_ENDIAN);
 
     static ByteBuffer littleEndian(byte[] array) {
         return ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN);
