@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BiFunction;
 
 import org.xlogminer.catalog.CatalogSnapshot;
@@ -34,7 +35,7 @@ import org.xlogminer.sql.SqlText;
  *     not change (a TOAST value logged only as the same pointer).</li>
  * </ul>
  *
- * <p>Thread-safe: holds only the key lookup.
+ * <p>Thread-safe: holds the key lookup and immutable per-table details.
  */
 public final class SqlRenderer {
 
@@ -74,6 +75,90 @@ public final class SqlRenderer {
         return new SqlRenderer((s, n) -> keys.getOrDefault(new TableName(s, n), List.of()), changedColumnsOnly);
     }
 
+    /**
+     * What the statements of one table share: its qualified name, its key, and its columns' names as
+     * SQL writes them (from the first row seen; a row with other names has them quoted one by one).
+     * Immutable.
+     */
+    private static final class TableSql {
+        final String schema;
+        final String name;
+        final String qualified;
+        final List<String> key;
+        final String[] names;
+        final String[] quoted;
+        /** Where the key's columns are in rows with {@link #names}. */
+        final int[] keyIndexes;
+
+        TableSql(String schema, String name, List<String> key, Row row) {
+            this.schema = schema;
+            this.name = name;
+            this.qualified = SqlText.qualifiedName(schema, name);
+            this.key = key;
+            names = new String[row.size()];
+            quoted = new String[names.length];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = row.name(i);
+                quoted[i] = SqlText.quoteIdentifier(names[i]);
+            }
+            int[] k = new int[key.size()];
+            for (int i = 0; i < k.length; i++) {
+                k[i] = row.indexOf(key.get(i));
+            }
+            keyIndexes = k;
+        }
+
+        boolean is(String schema, String name) {
+            return this.name.equals(name) && Objects.equals(this.schema, schema);
+        }
+
+        void appendName(StringBuilder sb, Row row, int i) {
+            String n = row.name(i);
+            if (i < names.length && names[i].equals(n)) {
+                sb.append(quoted[i]);
+            } else {
+                SqlText.appendIdentifier(sb, n);
+            }
+        }
+
+        /** Where the key's columns are in {@code row}. */
+        int[] keyIndexes(Row row) {
+            int[] k = keyIndexes;
+            for (int i = 0; i < k.length; i++) {
+                if (k[i] < 0 || k[i] >= row.size() || !row.name(k[i]).equals(key.get(i))) {
+                    return keyIndexesOf(row);
+                }
+            }
+            return k;
+        }
+
+        private int[] keyIndexesOf(Row row) {
+            int[] k = new int[key.size()];
+            for (int i = 0; i < k.length; i++) {
+                k[i] = row.indexOf(key.get(i));
+                if (k[i] < 0) {
+                    throw new IllegalStateException("key column " + key.get(i) + " missing from a row of " + qualified);
+                }
+            }
+            return k;
+        }
+    }
+
+    /** Recently rendered tables, by hash: a few per transaction, looked up per statement. */
+    private final AtomicReferenceArray<TableSql> tables = new AtomicReferenceArray<>(64);
+
+    private TableSql table(Source s, Row row) {
+        String schema = s.schema();
+        String name = s.table();
+        int slot = (name.hashCode() * 31 + Objects.hashCode(schema)) & (tables.length() - 1);
+        TableSql t = tables.get(slot);
+        if (t == null || !t.is(schema, name)) {
+            t = new TableSql(schema, name, keyColumns.apply(schema, name), row);
+            tables.set(slot, t);
+        }
+        return t;
+    }
+
     /** The columns rows of this table are found by (empty: matched on all old values and the ctid). */
     public List<String> keyColumns(String schema, String table) {
         return keyColumns.apply(schema, table);
@@ -89,13 +174,12 @@ public final class SqlRenderer {
     /** Appends the statement that makes the change again to {@code sb} (for a writer that reuses one). */
     public void redo(RowChange change, StringBuilder sb) {
         Source s = change.source();
-        String table = SqlText.qualifiedName(s.schema(), s.table());
         if (change instanceof RowChange.Insert ins) {
-            insert(sb, table, ins.after());
+            insert(sb, table(s, ins.after()), ins.after());
         } else if (change instanceof RowChange.Update up) {
-            update(sb, table, s, up.after(), up.before(), up.before(), s.oldCtid());
+            update(sb, table(s, up.after()), up.after(), up.before(), up.before(), s.oldCtid());
         } else if (change instanceof RowChange.Delete del) {
-            delete(sb, table, s, del.before(), s.oldCtid());
+            delete(sb, table(s, del.before()), del.before(), s.oldCtid());
         } else if (change instanceof RowChange.Truncate tr) {
             sb.append("TRUNCATE ");
             for (int i = 0; i < tr.tables().size(); i++) {
@@ -122,13 +206,12 @@ public final class SqlRenderer {
     /** Appends the statement that undoes the change to {@code sb} (for a writer that reuses one). */
     public void undo(RowChange change, StringBuilder sb) {
         Source s = change.source();
-        String table = SqlText.qualifiedName(s.schema(), s.table());
         if (change instanceof RowChange.Insert ins) {
-            delete(sb, table, s, ins.after(), s.newCtid());
+            delete(sb, table(s, ins.after()), ins.after(), s.newCtid());
         } else if (change instanceof RowChange.Update up) {
-            update(sb, table, s, up.before(), up.after(), up.after(), s.newCtid());
+            update(sb, table(s, up.before()), up.before(), up.after(), up.after(), s.newCtid());
         } else if (change instanceof RowChange.Delete del) {
-            insert(sb, table, del.before());
+            insert(sb, table(s, del.before()), del.before());
         } else if (change instanceof RowChange.Truncate tr) {
             sb.append("-- xlogminer: a TRUNCATE cannot be undone from WAL: the rows it removed are not logged (")
                 .append(tr.tables().stream().map(TableName::toString).collect(java.util.stream.Collectors.joining(", ")))
@@ -138,15 +221,15 @@ public final class SqlRenderer {
         }
     }
 
-    private void insert(StringBuilder sb, String table, Row row) {
+    private void insert(StringBuilder sb, TableSql table, Row row) {
         int n = row.size();
         comments(sb, row, null, n, "INSERT");
-        sb.append("INSERT INTO ").append(table).append(" (");
+        sb.append("INSERT INTO ").append(table.qualified).append(" (");
         for (int i = 0; i < n; i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            SqlText.appendIdentifier(sb, row.name(i));
+            table.appendName(sb, row, i);
         }
         sb.append(") VALUES (");
         for (int i = 0; i < n; i++) {
@@ -162,7 +245,7 @@ public final class SqlRenderer {
      * UPDATE table SET (target values) WHERE (row found by {@code match}); {@code other} is the
      * row's other version, to tell changed columns.
      */
-    private void update(StringBuilder sb, String table, Source s, Row target, Row other, Row match, String ctid) {
+    private void update(StringBuilder sb, TableSql table, Row target, Row other, Row match, String ctid) {
         int n = target.size();
         int[] set = new int[n];
         int count = 0;
@@ -191,39 +274,31 @@ public final class SqlRenderer {
             }
         }
         comments(sb, target, set, count, "UPDATE");
-        sb.append("UPDATE ").append(table).append(" SET ");
+        sb.append("UPDATE ").append(table.qualified).append(" SET ");
         for (int k = 0; k < count; k++) {
             int i = set[k];
             if (k > 0) {
                 sb.append(", ");
             }
-            SqlText.appendIdentifier(sb, target.name(i));
+            table.appendName(sb, target, i);
             sb.append(" = ");
             literal(sb, target, i);
         }
-        where(sb, table, s, match, ctid);
+        where(sb, table, match, ctid);
         sb.append(';');
     }
 
-    private void delete(StringBuilder sb, String table, Source s, Row match, String ctid) {
-        sb.append("DELETE FROM ").append(table);
-        where(sb, table, s, match, ctid);
+    private void delete(StringBuilder sb, TableSql table, Row match, String ctid) {
+        sb.append("DELETE FROM ").append(table.qualified);
+        where(sb, table, match, ctid);
         sb.append(';');
     }
 
-    private void where(StringBuilder sb, String table, Source s, Row match, String ctid) {
-        List<String> key = keyColumns.apply(s.schema(), s.table());
-        if (!key.isEmpty()) {
-            int[] cond = new int[key.size()];
-            for (int k = 0; k < cond.length; k++) {
-                String name = key.get(k);
-                cond[k] = match.indexOf(name);
-                if (cond[k] < 0) {
-                    throw new IllegalStateException("key column " + name + " missing from a row of " + table);
-                }
-            }
+    private void where(StringBuilder sb, TableSql table, Row match, String ctid) {
+        if (!table.key.isEmpty()) {
+            int[] cond = table.keyIndexes(match);
             sb.append(" WHERE ");
-            conditions(sb, match, cond, cond.length);
+            conditions(sb, table, match, cond, cond.length);
             return;
         }
         int n = match.size();
@@ -233,24 +308,24 @@ public final class SqlRenderer {
         }
         sb.append(" WHERE ctid = COALESCE(");
         if (ctid != null) {
-            sb.append("(SELECT ctid FROM ").append(table).append(" WHERE ctid = ");
+            sb.append("(SELECT ctid FROM ").append(table.qualified).append(" WHERE ctid = ");
             SqlText.appendLiteral(sb, ctid);
             sb.append("::tid AND ");
-            conditions(sb, match, cond, n);
+            conditions(sb, table, match, cond, n);
             sb.append("), ");
         }
-        sb.append("(SELECT ctid FROM ").append(table).append(" WHERE ");
-        conditions(sb, match, cond, n);
+        sb.append("(SELECT ctid FROM ").append(table.qualified).append(" WHERE ");
+        conditions(sb, table, match, cond, n);
         sb.append(" LIMIT 1))");
     }
 
-    private static void conditions(StringBuilder sb, Row row, int[] cols, int count) {
+    private static void conditions(StringBuilder sb, TableSql table, Row row, int[] cols, int count) {
         for (int k = 0; k < count; k++) {
             int i = cols[k];
             if (k > 0) {
                 sb.append(" AND ");
             }
-            SqlText.appendIdentifier(sb, row.name(i));
+            table.appendName(sb, row, i);
             if (row.isNull(i)) {
                 sb.append(" IS NULL");
             } else if (!row.isUnknown(i) && !hasEquality(row.type(i))) {
