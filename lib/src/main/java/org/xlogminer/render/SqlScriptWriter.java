@@ -52,6 +52,8 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     private final Bytes part = new Bytes(1 << 16);
     private int[] statementStarts = new int[1024];
     private int statementCount;
+    /** REDO statements, as UTF-8, not yet written to {@link #outBytes} (when given). */
+    private final Bytes redo = new Bytes(OUT_CHUNK + 4096);
     /** Units not yet written to the file: they go in one write per few MB. */
     private final Bytes pending = new Bytes(1 << 16);
     private long written;
@@ -103,9 +105,10 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     }
 
     /**
-     * @param outBytes the UTF-8 byte stream {@code out} writes to, or null: given, the UNDO
-     *                 script's reversal copies its (UTF-8) bytes there directly, after flushing
-     *                 {@code out}, instead of decoding them to text for {@code out} to encode again
+     * @param outBytes the UTF-8 byte stream {@code out} writes to, or null: given, the script goes
+     *                 there as UTF-8 bytes made here (REDO a chunk at a time, UNDO by copying its
+     *                 reversal), after flushing {@code out}, instead of through {@code out}'s
+     *                 encoder; nothing else may write to {@code out} until {@link #finish()}
      */
     public SqlScriptWriter(Writer out, java.io.OutputStream outBytes, SqlRenderer renderer, boolean undo, Path tmpDir) {
         this.outBytes = outBytes;
@@ -164,6 +167,10 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
         } else {
             renderer.redo(c, statement);
             statement.append('\n');
+            if (outBytes != null) {
+                redoBytes(statement);
+                return;
+            }
             int n = statement.length();
             if (chars.length < n) {
                 chars = new char[Math.max(n, chars.length * 2)];
@@ -280,8 +287,33 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     }
 
     private void emit(CharSequence s) {
+        if (outBytes != null) {
+            redoBytes(s);
+            return;
+        }
         try {
             out.append(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Gathers REDO text as UTF-8 for the byte stream, written a chunk at a time: no encoder, no chars. */
+    private void redoBytes(CharSequence s) {
+        redo.addUtf8(s);
+        if (redo.size >= OUT_CHUNK) {
+            writeRedo();
+        }
+    }
+
+    private void writeRedo() {
+        if (redo.size == 0) {
+            return;
+        }
+        try {
+            out.flush(); // what went through the writer comes first
+            outBytes.write(redo.data, 0, redo.size);
+            redo.size = 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -293,6 +325,10 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
      */
     public void finish() {
         try {
+            if (!undo && outBytes != null) {
+                writeRedo();
+                outBytes.flush();
+            }
             if (undo) {
                 writePending();
                 if (outBytes != null) {
