@@ -1,7 +1,9 @@
 package org.xlogminer.event;
 
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
 
 /**
  * Hands changes to another handler on a thread of its own, so that mining (reading, page tracking,
@@ -25,12 +27,15 @@ public final class AsyncChangeHandler implements ChangeHandler, AutoCloseable {
     private static final byte BEGIN = 0;
     private static final byte CHANGE = 1;
     private static final byte END = 2;
+    private static final byte TASK = 3;
 
     /** A run of calls: what each was, with its transaction and change. */
     private static final class Batch {
         final byte[] kind = new byte[BATCH];
         final TransactionInfo[] tx = new TransactionInfo[BATCH];
         final RowChange[] change = new RowChange[BATCH];
+        @SuppressWarnings("unchecked")
+        final Consumer<ChangeHandler>[] task = new Consumer[BATCH];
         int size;
         boolean last;
     }
@@ -71,6 +76,17 @@ public final class AsyncChangeHandler implements ChangeHandler, AutoCloseable {
     @Override
     public void end(TransactionInfo tx) {
         add(END, tx, null);
+    }
+
+    /**
+     * Runs {@code task} on the delegate's thread, in its place among the calls, with the delegate:
+     * for a producer that hands over the work of making some calls (decoding a transaction, say)
+     * instead of the calls. What the task needs must be its own, or no longer changed by the
+     * producer. A failure of the task is the delegate's.
+     */
+    public void later(Consumer<ChangeHandler> task) {
+        current.task[current.size] = Objects.requireNonNull(task);
+        add(TASK, null, null);
     }
 
     private void add(byte kind, TransactionInfo tx, RowChange change) {
@@ -130,7 +146,8 @@ public final class AsyncChangeHandler implements ChangeHandler, AutoCloseable {
                             switch (b.kind[i]) {
                                 case BEGIN -> delegate.begin(b.tx[i]);
                                 case CHANGE -> delegate.change(b.tx[i], b.change[i]);
-                                default -> delegate.end(b.tx[i]);
+                                case END -> delegate.end(b.tx[i]);
+                                default -> b.task[i].accept(delegate);
                             }
                         }
                     } catch (Throwable t) {
@@ -151,6 +168,7 @@ public final class AsyncChangeHandler implements ChangeHandler, AutoCloseable {
         boolean last = b.last;
         java.util.Arrays.fill(b.tx, 0, b.size, null);
         java.util.Arrays.fill(b.change, 0, b.size, null);
+        java.util.Arrays.fill(b.task, 0, b.size, null);
         b.size = 0;
         b.last = false;
         free.put(b);

@@ -21,6 +21,7 @@ import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.decode.XactRecordDecoder;
+import org.xlogminer.event.AsyncChangeHandler;
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.RowChange;
 import org.xlogminer.event.TransactionInfo;
@@ -91,8 +92,10 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private boolean finished;
     private long recordsRead;
     private volatile long position;
-    private long transactionsReleased;
-    private long rowChanges;
+    /** Counted where transactions are decoded: here, or on an AsyncChangeHandler's thread. */
+    private final java.util.concurrent.atomic.AtomicLong transactionsReleased = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong rowChanges = new java.util.concurrent.atomic.AtomicLong();
+    private RowDecoder besideDecoder;
     private int[] subxids = new int[64];
     private final Collector collector = new Collector();
     private ChangeHandler handler = collector;
@@ -232,11 +235,12 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             return;
         }
         int b = heap.newBlockIndex();
-        if (keptTable(r.lsn(), r.tablespace(b), r.database(b), r.relNumber(b)) == null) {
+        TableInfo table = keptTable(r.lsn(), r.tablespace(b), r.database(b), r.relNumber(b));
+        if (table == null) {
             return;
         }
         // Without values, heap changes come summarised from the reading thread (countingTriage), in step()
-        keepWithPageTuples(r);
+        keepWithPageTuples(r, table);
     }
 
     /**
@@ -296,7 +300,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
      * UPDATE or DELETE (read before the record changes the page, else from its image), the new row of
      * an INSERT or UPDATE logged as an image or as a difference, MULTI_INSERT tuples an image replaced.
      */
-    private void keepWithPageTuples(XLogRecordView r) {
+    private void keepWithPageTuples(XLogRecordView r, TableInfo table) {
         HeapRecordDecoder.Op op = heap.op();
         boolean update = op == HeapRecordDecoder.Op.UPDATE || op == HeapRecordDecoder.Op.HOT_UPDATE;
         boolean wantOld = (update || op == HeapRecordDecoder.Op.DELETE)
@@ -317,6 +321,9 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             }
         }
         assembler.add(r.xid(), r, oldT, newT, multi);
+        if (RowDecoder.needsMinerState(table, heap, oldT, newT, multi)) {
+            assembler.mark(r.xid());
+        }
     }
 
     /** pg_catalog and information_schema tables: DDL's own row changes, noise when mining data. */
@@ -351,13 +358,40 @@ public final class Miner implements Closeable, Iterable<Transaction> {
             boolean incomplete = !startKnown || Integer.compareUnsigned(xid, nextXidAtStart) < 0;
             TransactionInfo info = new TransactionInfo(Integer.toUnsignedLong(xid), r.lsn(), xact.xactTime(), committed,
                 incomplete);
-            Delivery d = new Delivery(handler, info);
-            decoder.decode(ended, info.xid(), info.commitLsn(), info.commitTime(), d);
-            if (d.count > 0) {
-                handler.end(info);
-                transactionsReleased++;
-                rowChanges += d.count;
+            List<TxAssembler.StoredRecord> records = values && handler instanceof AsyncChangeHandler && !ended.marked()
+                ? ended.inMemory(HANDED_OVER_BYTES) : null;
+            if (records != null) {
+                // decoded on the handler's thread: it needs neither TOAST chunks nor pages, which change here
+                RowDecoder beside = besideDecoder();
+                ((AsyncChangeHandler) handler).later(h -> deliver(beside, records, info, h));
+            } else {
+                deliver(decoder, ended, info, handler);
             }
+        }
+    }
+
+    /**
+     * Transactions of at most this many bytes of records, which need nothing of this thread's state,
+     * are decoded on the thread of an AsyncChangeHandler; a few thousand of them are in flight.
+     */
+    private static final long HANDED_OVER_BYTES = 16 << 10;
+
+    /** The decoder of the AsyncChangeHandler's thread (no TOAST store, no pages), made here. */
+    private RowDecoder besideDecoder() {
+        if (besideDecoder == null) {
+            besideDecoder = new RowDecoder(catalog, decoder.version(), null, warnings, null, true);
+        }
+        return besideDecoder;
+    }
+
+    private void deliver(RowDecoder with, Iterable<TxAssembler.StoredRecord> records, TransactionInfo info,
+                         ChangeHandler to) {
+        Delivery d = new Delivery(to, info);
+        with.decode(records, info.xid(), info.commitLsn(), info.commitTime(), d);
+        if (d.count > 0) {
+            to.end(info);
+            transactionsReleased.incrementAndGet();
+            rowChanges.addAndGet(d.count);
         }
     }
 
@@ -423,7 +457,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
 
     /** What the mining saw so far: counts, relations not in the catalog, how the WAL ended. */
     public MiningSummary summary() {
-        return new MiningSummary(recordsRead, transactionsReleased, rowChanges, readStart, Lsn.format(readStart),
+        return new MiningSummary(recordsRead, transactionsReleased.get(), rowChanges.get(), readStart, Lsn.format(readStart),
             new TreeMap<>(unknownRelations), new TreeMap<>(otherDatabases), ownDatabaseRecords,
             assembler.openXids().size(), ahead != null ? ahead.endOfWal() : reader.endOfWal(), warnings.messages(),
             assembler.spills(),

@@ -41,7 +41,8 @@ import org.xlogminer.wal.reader.XLogRecordView;
  *
  * <p>Per table, the deformer and one formatter per column are made once and reused.
  *
- * <p>Not thread-safe.
+ * <p>Not thread-safe. A decoder made without a TOAST store and pages decodes only transactions
+ * with no TOAST-table record and no tuple flagged HEAP_HASEXTERNAL (see {@link #needsMinerState}).
  */
 final class RowDecoder {
 
@@ -101,8 +102,13 @@ final class RowDecoder {
         this.formatters = new ValueFormatters(catalog.types(), catalog.major(), warnings);
     }
 
+    /** The WAL version it decodes. */
+    WalVersion version() {
+        return version;
+    }
+
     /** Hands each row change of a transaction's records to the sink, in WAL order, as it is decoded. */
-    void decode(TxAssembler.Ended records, long xid, long commitLsn, Instant commitTime,
+    void decode(Iterable<TxAssembler.StoredRecord> records, long xid, long commitLsn, Instant commitTime,
                 java.util.function.Consumer<RowChange> sink) {
         ChangeSink out = new ChangeSink(sink);
         for (TxAssembler.StoredRecord s : records) {
@@ -171,6 +177,30 @@ final class RowDecoder {
                 default -> { }
             }
         }
+    }
+
+    /** t_infomask's HEAP_HASEXTERNAL: the tuple holds a TOAST pointer. */
+    private static final int HEAP_HASEXTERNAL = 0x0004;
+
+    /**
+     * Whether decoding a heap change of {@code table} (its decoder wrapped on the record, with the
+     * tuples its pages gave) needs the miner's TOAST store or pages: a TOAST table's chunk, a tuple
+     * with a TOAST pointer, a MULTI_INSERT (whose tuples are not looked at here).
+     */
+    static boolean needsMinerState(TableInfo table, HeapRecordDecoder heap, byte[] pageOld, byte[] pageNew,
+                                   byte[][] pageMulti) {
+        if (table.relkind() == 't' || heap.op() == HeapRecordDecoder.Op.MULTI_INSERT || pageMulti != null) {
+            return true;
+        }
+        return external(heap.newTuple()) || external(heap.oldTuple()) || external(pageOld) || external(pageNew);
+    }
+
+    private static boolean external(TupleRef t) {
+        return t.present() && (t.infomask() & HEAP_HASEXTERNAL) != 0;
+    }
+
+    private static boolean external(byte[] wholeTuple) {
+        return wholeTuple != null && (wholeTuple[20] & HEAP_HASEXTERNAL) != 0;
     }
 
     /**
@@ -597,6 +627,11 @@ final class RowDecoder {
             return known(f, decompressor.outputBuffer(), 0, n);
         }
         if (kind == VarlenaKind.EXTERNAL_ONDISK) {
+            if (toast == null) {
+                // a decoder without the miner's state (Miner.transactionEnd) gets only tuples without the flag
+                return new Value.Unknown("a TOAST pointer in a tuple not flagged HEAP_HASEXTERNAL, of "
+                    + table.qualifiedName());
+            }
             long toastRelid = d.externalToastRelid(i);
             long valueId = d.externalValueId(i);
             byte[] stored = toast.assemble(toastRelid, valueId, d.externalExtSize(i));

@@ -117,6 +117,17 @@ public final class TxAssembler implements Closeable {
         }
     }
 
+    /**
+     * Marks the open transaction of this xid (one with a record kept): a caller's note, read back
+     * with {@link Ended#marked()} (the miner marks transactions whose decoding needs its own state).
+     */
+    public void mark(int xid) {
+        TxBuffer b = open.get(xid);
+        if (b != null) {
+            b.marked = true;
+        }
+    }
+
     /** Whether any record of this xid is kept. */
     public boolean isOpen(int xid) {
         return open.containsKey(xid);
@@ -254,6 +265,7 @@ public final class TxAssembler implements Closeable {
         long memoryBytes;
         long count;
         long firstLsn;
+        boolean marked;
         Path spillFile;
         long spilled;
 
@@ -344,6 +356,29 @@ public final class TxAssembler implements Closeable {
 
         public boolean isEmpty() {
             return count == 0;
+        }
+
+        /** Whether the transaction or one of its subtransactions was {@linkplain TxAssembler#mark marked}. */
+        public boolean marked() {
+            for (TxBuffer b : parts) {
+                if (b.marked) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The records, when they are all in memory, under one xid (no subtransaction kept any), and
+         * take at most {@code maxBytes}: a list nothing changes any more, which may go to another
+         * thread and outlive {@link #close()}. Else null.
+         */
+        public List<StoredRecord> inMemory(long maxBytes) {
+            if (parts.size() != 1) {
+                return null;
+            }
+            TxBuffer b = parts.get(0);
+            return b.spillFile == null && b.memoryBytes <= maxBytes ? Collections.unmodifiableList(b.memory) : null;
         }
 
         @Override

@@ -20,7 +20,7 @@ class AsyncChangeHandlerTest {
     }
 
     @Test
-    void theDelegateSeesEveryCallInOrderOnOneOtherThread() {
+    void theDelegateSeesEveryCallAndTaskInOrderOnOneOtherThread() {
         List<String> seen = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         ChangeHandler recorder = new ChangeHandler() {
@@ -45,8 +45,26 @@ class AsyncChangeHandlerTest {
             long lsn = 0;
             for (int x = 1; x <= 3000; x++) { // many batches, some transactions across batch boundaries
                 TransactionInfo tx = new TransactionInfo(x, x, Instant.EPOCH, true, false);
-                async.begin(tx);
                 expected.add("begin " + x);
+                if (x % 3 == 0) {
+                    // every third transaction handed over as a task that makes its calls there
+                    long first = lsn + 1;
+                    int n = x % 7;
+                    async.later(h -> {
+                        threads.add(Thread.currentThread());
+                        h.begin(tx);
+                        for (int i = 0; i < n; i++) {
+                            h.change(tx, insert(first + i));
+                        }
+                        h.end(tx);
+                    });
+                    for (int i = 0; i < n; i++) {
+                        expected.add("change " + x + " " + ++lsn);
+                    }
+                    expected.add("end " + x);
+                    continue;
+                }
+                async.begin(tx);
                 for (int i = 0; i < x % 7; i++) {
                     async.change(tx, insert(++lsn));
                     expected.add("change " + x + " " + lsn);
@@ -86,6 +104,30 @@ class AsyncChangeHandlerTest {
                 async.finish();
             });
             assertSame(boom, thrown);
+        }
+    }
+
+    @Test
+    void aFailingTaskReachesTheProducer() {
+        IllegalStateException boom = new IllegalStateException("cannot deform a row");
+        ChangeHandler quiet = new ChangeHandler() {
+            @Override
+            public void begin(TransactionInfo tx) {
+            }
+
+            @Override
+            public void change(TransactionInfo tx, RowChange change) {
+            }
+
+            @Override
+            public void end(TransactionInfo tx) {
+            }
+        };
+        try (AsyncChangeHandler async = new AsyncChangeHandler(quiet)) {
+            async.later(h -> {
+                throw boom;
+            });
+            assertSame(boom, assertThrows(IllegalStateException.class, async::finish));
         }
     }
 }
