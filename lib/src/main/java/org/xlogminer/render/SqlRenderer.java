@@ -307,15 +307,23 @@ public final class SqlRenderer {
             cond[i] = i;
         }
         sb.append(" WHERE ctid = COALESCE(");
+        int from = -1;
+        int to = -1;
         if (ctid != null) {
             sb.append("(SELECT ctid FROM ").append(table.qualified).append(" WHERE ctid = ");
             SqlText.appendLiteral(sb, ctid);
             sb.append("::tid AND ");
+            from = sb.length();
             conditions(sb, table, match, cond, n);
+            to = sb.length();
             sb.append("), ");
         }
         sb.append("(SELECT ctid FROM ").append(table.qualified).append(" WHERE ");
-        conditions(sb, table, match, cond, n);
+        if (from >= 0) {
+            sb.append(sb, from, to); // the same conditions again: copied, not formatted twice
+        } else {
+            conditions(sb, table, match, cond, n);
+        }
         sb.append(" LIMIT 1))");
     }
 
