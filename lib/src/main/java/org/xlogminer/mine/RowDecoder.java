@@ -502,43 +502,58 @@ final class RowDecoder {
 
     /** A whole on-page tuple (23-byte header, then bitmap, padding and data), as a page held it. */
     private Row wholeRow(TablePlan plan, byte[] tuple) {
-        ByteBuffer b = ByteBuffer.wrap(tuple).order(ByteOrder.LITTLE_ENDIAN);
-        return row(plan, b, 23, tuple.length - 23, b.getShort(18) & 0xFFFF, b.getShort(20) & 0xFFFF,
-            tuple[22] & 0xFF, false, true);
+        return row(plan, null, tuple, 23, tuple.length - 23, (tuple[18] & 0xFF) | (tuple[19] & 0xFF) << 8,
+            (tuple[20] & 0xFF) | (tuple[21] & 0xFF) << 8, tuple[22] & 0xFF, false);
     }
 
     private Row row(TablePlan plan, TupleRef t, boolean keyOnly) {
-        return row(plan, t.buffer(), t.offset(), t.length(), t.infomask2(), t.infomask(), t.hoff(), keyOnly, false);
+        return row(plan, t.buffer(), null, t.offset(), t.length(), t.infomask2(), t.infomask(), t.hoff(), keyOnly);
+    }
+
+    /** Rows' tuple bytes, copied one after another: one buffer (and array) for many rows. */
+    private static final int ARENA_BYTES = 1 << 16;
+    private byte[] arena;
+    private ByteBuffer arenaBuffer;
+    private int arenaAt;
+
+    /** Room for {@code len} more bytes in the arena: a new one when the last is full (rows keep theirs). */
+    private void arenaRoom(int len) {
+        if (arena == null || arenaAt + len > arena.length) {
+            arena = new byte[Math.max(ARENA_BYTES, len)];
+            arenaBuffer = ByteBuffer.wrap(arena).order(ByteOrder.LITTLE_ENDIAN);
+            arenaAt = 0;
+        }
     }
 
     /**
-     * The row of a deformed tuple: made from its bytes, each value formatted when the consumer asks
-     * for it (on its own thread), except the values that need this thread's state (TOAST, compressed,
-     * a formatter that is not thread-safe), which are made here. {@code owned}: {@code buf} is the
-     * tuple's own array, which nothing changes, so the row may keep it instead of a copy.
+     * The row of a tuple ({@code len} bytes from its bitmap, or padding, at {@code off} of {@code buf}
+     * or of {@code array}): made from its bytes, copied into the arena, each value formatted when the
+     * consumer asks for it (on its own thread), except the values that need this thread's state
+     * (TOAST, compressed, a formatter that is not thread-safe), which are made here.
      */
-    private Row row(TablePlan plan, ByteBuffer buf, int off, int len, int mask2, int mask, int hoff, boolean keyOnly,
-                    boolean owned) {
+    private Row row(TablePlan plan, ByteBuffer buf, byte[] array, int off, int len, int mask2, int mask, int hoff,
+                    boolean keyOnly) {
         if (!values) {
             return NO_VALUES; // rows without columns: see Miner.Builder.values (unknownRow too)
         }
+        arenaRoom(len);
+        int at = arenaAt;
+        if (array != null) {
+            System.arraycopy(array, off, arena, at, len);
+        } else {
+            buf.get(off, arena, at, len);
+        }
+        arenaAt += len;
+        ByteBuffer data = arenaBuffer;
         DeformedTuple d;
         try {
-            d = plan.deformer.deform(buf, off, len, mask2, mask, hoff);
+            d = plan.deformer.deform(data, at, len, mask2, mask, hoff);
         } catch (TupleFormatException e) {
             throw new WalFormatException("cannot deform a row of " + plan.table.qualifiedName() + ": " + e.getMessage(),
                 null, heap.record().lsn(), e);
         }
         if (keyOnly) {
             return keyOnlyRow(plan, d);
-        }
-        ByteBuffer data = buf;
-        int shift = 0;
-        if (!owned) {
-            byte[] copy = new byte[len];
-            buf.get(off, copy);
-            data = ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
-            shift = off;
         }
         List<ColumnInfo> cols = plan.table.columns();
         int n = plan.layout.size();
@@ -556,7 +571,7 @@ final class RowDecoder {
                 kinds[o] = Row.NULL;
             } else if (st == AttributeState.PRESENT && d.isInlineUncompressed(i) && plan.formatters[i].threadSafe()) {
                 kinds[o] = Row.BYTES;
-                spans[2 * o] = d.payloadOffset(i) - shift;
+                spans[2 * o] = d.payloadOffset(i);
                 spans[2 * o + 1] = d.payloadLength(i);
             } else {
                 Value v = value(d, i, cols.get(i), plan.formatters[i], plan.table);
