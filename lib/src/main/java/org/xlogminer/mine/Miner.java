@@ -154,6 +154,12 @@ public final class Miner implements Closeable, Iterable<Transaction> {
      * Reads the WAL to its end (or the end LSN), handing every change to the handler as it is
      * decoded: memory stays bounded whatever the size of a transaction. Returns the summary.
      *
+     * <p>Given an {@link AsyncChangeHandler}, the miner hands it small transactions that need none
+     * of its own state (no TOAST, no MULTI_INSERT; see {@link AsyncChangeHandler#later}) to decode on
+     * its thread, where they are then handled, in their place among the others: the two threads
+     * share the decoding. The summary's counts of transactions and changes are then complete once
+     * the handler has {@linkplain AsyncChangeHandler#finish() finished} (ask {@link #summary()} again).
+     *
      * @throws org.xlogminer.wal.WalException on corrupt WAL, a gap, or a catalog of another cluster
      */
     public MiningSummary stream(ChangeHandler h) {
@@ -372,9 +378,10 @@ public final class Miner implements Closeable, Iterable<Transaction> {
 
     /**
      * Transactions of at most this many bytes of records, which need nothing of this thread's state,
-     * are decoded on the thread of an AsyncChangeHandler; a few thousand of them are in flight.
+     * are decoded on the thread of an AsyncChangeHandler. At most 4,096 of them are in flight (its
+     * queue): 32 MB at the most.
      */
-    private static final long HANDED_OVER_BYTES = 16 << 10;
+    private static final long HANDED_OVER_BYTES = 8 << 10;
 
     /** The decoder of the AsyncChangeHandler's thread (no TOAST store, no pages), made here. */
     private RowDecoder besideDecoder() {
