@@ -24,6 +24,8 @@ public final class AsyncChangeHandler implements ChangeHandler, AutoCloseable {
     /** Calls per batch, and batches queued: at most (QUEUED_BATCHES + 2) * BATCH changes in flight. */
     private static final int BATCH = 1024;
     private static final int QUEUED_BATCHES = 2;
+    /** The most calls (and {@linkplain #later tasks}) in flight at once: handed over, not yet handled. */
+    public static final int IN_FLIGHT = (QUEUED_BATCHES + 2) * BATCH;
     private static final byte BEGIN = 0;
     private static final byte CHANGE = 1;
     private static final byte END = 2;

@@ -378,10 +378,12 @@ public final class Miner implements Closeable, Iterable<Transaction> {
 
     /**
      * Transactions of at most this many bytes of records, which need nothing of this thread's state,
-     * are decoded on the thread of an AsyncChangeHandler. At most 4,096 of them are in flight (its
-     * queue): 32 MB at the most.
+     * are decoded on the thread of an AsyncChangeHandler. At most {@link AsyncChangeHandler#IN_FLIGHT}
+     * of them wait in its queue: together a 32nd of the heap at the most (5 kB each at the CLI's
+     * 640 MB, enough for pgbench's; between 1 and 16 kB whatever the heap).
      */
-    private static final long HANDED_OVER_BYTES = 8 << 10;
+    private static final long HANDED_OVER_BYTES = Math.max(1 << 10,
+        Math.min(16 << 10, Runtime.getRuntime().maxMemory() / 32 / AsyncChangeHandler.IN_FLIGHT));
 
     /** The decoder of the AsyncChangeHandler's thread (no TOAST store, no pages), made here. */
     private RowDecoder besideDecoder() {
