@@ -13,10 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 
@@ -70,7 +68,7 @@ public final class TxAssembler implements Closeable {
 
     private final long budget;
     private final Path spillDir;
-    private final Map<Integer, TxBuffer> open = new HashMap<>();
+    private final XidMap open = new XidMap();
     private long inMemory;
     private long spilledBytes;
     private int spills;
@@ -103,7 +101,11 @@ public final class TxAssembler implements Closeable {
     }
 
     private void keep(int xid, StoredRecord s) {
-        TxBuffer b = open.computeIfAbsent(xid, TxBuffer::new);
+        TxBuffer b = open.get(xid);
+        if (b == null) {
+            b = new TxBuffer(xid);
+            open.add(b);
+        }
         if (b.firstLsn == 0) {
             b.firstLsn = s.lsn();
         }
@@ -130,7 +132,7 @@ public final class TxAssembler implements Closeable {
 
     /** Whether any record of this xid is kept. */
     public boolean isOpen(int xid) {
-        return open.containsKey(xid);
+        return open.get(xid) != null;
     }
 
     /** LSN of the first kept record of this xid, 0 if none. */
@@ -170,7 +172,10 @@ public final class TxAssembler implements Closeable {
 
     /** xids with records still kept (transactions that had not ended in the WAL read). */
     public List<Integer> openXids() {
-        List<Integer> l = new ArrayList<>(open.keySet());
+        List<Integer> l = new ArrayList<>();
+        for (TxBuffer b : open.values()) {
+            l.add(b.xid);
+        }
         Collections.sort(l, Integer::compareUnsigned);
         return l;
     }
@@ -259,7 +264,94 @@ public final class TxAssembler implements Closeable {
     }
 
     /** The records one transaction kept per xid. */
-    private static final class TxBuffer {
+    /**
+     * Open transactions by xid: open addressing over the buffers' own xids, so that a record's
+     * look-up boxes no Integer and makes no map node. Not thread-safe.
+     */
+    static final class XidMap {
+        private TxBuffer[] slots = new TxBuffer[256];
+        private int size;
+
+        private static int slot(int xid, int mask) {
+            return (xid * 0x9E3779B9 >>> 7) & mask;
+        }
+
+        TxBuffer get(int xid) {
+            int mask = slots.length - 1;
+            for (int i = slot(xid, mask); ; i = (i + 1) & mask) {
+                TxBuffer b = slots[i];
+                if (b == null || b.xid == xid) {
+                    return b;
+                }
+            }
+        }
+
+        /** Adds a buffer whose xid is not in the map. */
+        void add(TxBuffer b) {
+            if (2 * (size + 1) > slots.length) {
+                TxBuffer[] old = slots;
+                slots = new TxBuffer[old.length * 2];
+                for (TxBuffer o : old) {
+                    if (o != null) {
+                        place(o);
+                    }
+                }
+            }
+            place(b);
+            size++;
+        }
+
+        private void place(TxBuffer b) {
+            int mask = slots.length - 1;
+            int i = slot(b.xid, mask);
+            while (slots[i] != null) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = b;
+        }
+
+        TxBuffer remove(int xid) {
+            int mask = slots.length - 1;
+            int i = slot(xid, mask);
+            while (slots[i] != null && slots[i].xid != xid) {
+                i = (i + 1) & mask;
+            }
+            TxBuffer found = slots[i];
+            if (found == null) {
+                return null;
+            }
+            slots[i] = null;
+            size--;
+            // shift back the buffers of the run after i that could sit in the freed slot
+            for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
+                int home = slot(slots[j].xid, mask);
+                if ((j - home & mask) >= (j - i & mask)) {
+                    slots[i] = slots[j];
+                    slots[j] = null;
+                    i = j;
+                }
+            }
+            return found;
+        }
+
+        /** The buffers, in no order (a copy: the map may change while it is used). */
+        List<TxBuffer> values() {
+            List<TxBuffer> l = new ArrayList<>(size);
+            for (TxBuffer b : slots) {
+                if (b != null) {
+                    l.add(b);
+                }
+            }
+            return l;
+        }
+
+        void clear() {
+            java.util.Arrays.fill(slots, null);
+            size = 0;
+        }
+    }
+
+    static final class TxBuffer {
         final int xid;
         final List<StoredRecord> memory = new ArrayList<>();
         long memoryBytes;
