@@ -214,19 +214,8 @@ public final class Row {
             out.append(known(i).sqlLiteral());
             return;
         }
-        ValueFormatter f = layout.formatters[i];
-        int off = spans[2 * i];
-        int len = spans[2 * i + 1];
-        if (f.literalIsItsText()) {
-            f.appendText(out, data, off, len);
-            return;
-        }
-        StringBuilder text = SCRATCH.get()[0];
-        text.setLength(0);
-        f.appendText(text, data, off, len);
-        if (!f.appendSqlLiteralOfItsText(out, text)) {
-            f.appendSqlLiteral(out, data, off, len);
-        }
+        // straight from the bytes: the same literal as from the text (ValueFormatIT checks), made once
+        layout.formatters[i].appendSqlLiteral(out, data, spans[2 * i], spans[2 * i + 1]);
     }
 
     /** Appends the text of column i, a {@link Value.Known}; see {@link Value.Known#text()}. */
