@@ -19,7 +19,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Reads PostgreSQL 13-18 WAL segments and turns them into records, REDO and UNDO SQL.",
-    subcommands = {MineCommand.class, StatsCommand.class, RecordsCommand.class, CatalogCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -32,6 +31,10 @@ public final class Main implements Callable<Integer> {
     public static final int EXIT_RUNTIME = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_BAD_WAL = 3;
+
+    /** The subcommands, in the order the usage lists them. */
+    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(MineCommand.class, StatsCommand.class,
+        RecordsCommand.class, CatalogCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -67,8 +70,8 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line with the given writers; returns the exit code. For tests and embedding. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = commandLine(out, err);
-        return cl.execute(withDefaultSubcommand(args));
+        String[] a = withDefaultSubcommand(args);
+        return commandLine(out, err, a.length > 0 ? a[0] : null).execute(a);
     }
 
     /** {@code xlogminer --wal-dir ...} means {@code xlogminer mine --wal-dir ...}. */
@@ -88,7 +91,25 @@ public final class Main implements Callable<Integer> {
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, null);
+    }
+
+    /**
+     * The command line; with only the subcommand {@code first} names when it names one: picocli
+     * builds each command's model by reflection, about a tenth of a short run (help, usage and
+     * mistyped names get them all, so that they list them).
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String first) {
         CommandLine cl = new CommandLine(new Main());
+        boolean named = false;
+        for (Class<?> c : SUBCOMMANDS) {
+            named |= c.getAnnotation(Command.class).name().equals(first);
+        }
+        for (Class<?> c : SUBCOMMANDS) {
+            if (!named || c.getAnnotation(Command.class).name().equals(first)) {
+                cl.addSubcommand(c);
+            }
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.registerConverter(org.xlogminer.wal.Lsn.class, org.xlogminer.wal.Lsn::parse);

@@ -17,6 +17,20 @@ class MainTest {
     Path tmp;
 
     @Test
+    void aRunBuildsOnlyTheSubcommandItNamesAndHelpListsThemAll() {
+        java.io.PrintWriter w = new java.io.PrintWriter(java.io.Writer.nullWriter());
+        assertEquals(java.util.Set.of("stats"), Main.commandLine(w, w, "stats").getSubcommands().keySet());
+        assertEquals(java.util.Set.of("mine", "stats", "records", "catalog"),
+            Main.commandLine(w, w, "--help").getSubcommands().keySet());
+        assertEquals(4, Main.commandLine(w, w, "nope").getSubcommands().size());
+        CliRun help = CliRun.of("--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.stdout().contains("records") && help.stdout().contains("catalog"), help.stdout());
+        CliRun typo = CliRun.of("stat");
+        assertEquals(2, typo.exitCode());
+    }
+
+    @Test
     void noSubcommandPrintsUsageAndExits2() {
         CliRun run = CliRun.of();
         assertEquals(2, run.exitCode());
