@@ -4,21 +4,163 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Where a row change comes from.
+ * Where a row change comes from. Immutable; equal when all its parts are.
  *
- * @param lsn        LSN of the record that made the change
- * @param commitLsn  LSN of its transaction's commit record
- * @param xid        top-level transaction id
- * @param commitTime commit time from the commit record
- * @param schema     the table's schema
- * @param table      the table's name
- * @param oldCtid    where the old row version was, "(block,offset)", or null
- * @param newCtid    where the new row version went, "(block,offset)", or null
+ * <p>The miner makes it {@linkplain #of(long, long, long, Instant, String, String, long, long) with
+ * its ctids as block and offset number}, and their text is written only when asked for: most
+ * consumers never look at it.
  */
-public record Source(long lsn, long commitLsn, long xid, Instant commitTime, String schema, String table,
-                     String oldCtid, String newCtid) {
-    public Source {
-        Objects.requireNonNull(schema, "schema");
-        Objects.requireNonNull(table, "table");
+public final class Source {
+
+    private final long lsn;
+    private final long commitLsn;
+    private final long xid;
+    private final Instant commitTime;
+    private final String schema;
+    private final String table;
+    /** The ctids as {@link #tid} packs them, or {@link #TEXT} when given as text. */
+    private final long oldTid;
+    private final long newTid;
+    /** Their text: given, or written on first use (a benign race: the same String either way). */
+    private String oldCtid;
+    private String newCtid;
+
+    private static final long TEXT = -1;
+
+    /**
+     * @param lsn        LSN of the record that made the change
+     * @param commitLsn  LSN of its transaction's commit record
+     * @param xid        top-level transaction id
+     * @param commitTime commit time from the commit record
+     * @param schema     the table's schema
+     * @param table      the table's name
+     * @param oldCtid    where the old row version was, "(block,offset)", or null
+     * @param newCtid    where the new row version went, "(block,offset)", or null
+     */
+    public Source(long lsn, long commitLsn, long xid, Instant commitTime, String schema, String table,
+                  String oldCtid, String newCtid) {
+        this(lsn, commitLsn, xid, commitTime, schema, table, TEXT, TEXT, oldCtid, newCtid);
+    }
+
+    private Source(long lsn, long commitLsn, long xid, Instant commitTime, String schema, String table, long oldTid,
+                   long newTid, String oldCtid, String newCtid) {
+        this.lsn = lsn;
+        this.commitLsn = commitLsn;
+        this.xid = xid;
+        this.commitTime = commitTime;
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.table = Objects.requireNonNull(table, "table");
+        this.oldTid = oldTid;
+        this.newTid = newTid;
+        this.oldCtid = oldCtid;
+        this.newCtid = newCtid;
+    }
+
+    /** As the constructor, with each ctid {@linkplain #tid packed}; offset number 0 is none (null). */
+    public static Source of(long lsn, long commitLsn, long xid, Instant commitTime, String schema, String table,
+                            long oldTid, long newTid) {
+        return new Source(lsn, commitLsn, xid, commitTime, schema, table, oldTid & 0xFFFF_FFFF_FFFFL,
+            newTid & 0xFFFF_FFFF_FFFFL, null, null);
+    }
+
+    /** A ctid packed in a long: block (32 bits) above offset number (16 bits). */
+    public static long tid(long block, int offnum) {
+        return (block & 0xFFFF_FFFFL) << 16 | (offnum & 0xFFFF);
+    }
+
+    /**
+     * A packed ctid's text as PostgreSQL's tid output writes it, "(block,offnum)", or null for
+     * offset number 0 (no tuple).
+     */
+    public static String ctidText(long tid) {
+        int offnum = (int) (tid & 0xFFFF);
+        if (offnum == 0) {
+            return null;
+        }
+        byte[] b = new byte[18]; // "(" 10 digits "," 5 digits ")"
+        int p = b.length;
+        b[--p] = ')';
+        p = digits(b, p, offnum);
+        b[--p] = ',';
+        p = digits(b, p, tid >>> 16);
+        b[--p] = '(';
+        return new String(b, p, b.length - p, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** Writes v (>= 0) in decimal ending before {@code end}; returns where it starts. */
+    private static int digits(byte[] b, int end, long v) {
+        do {
+            b[--end] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        } while (v != 0);
+        return end;
+    }
+
+    /** LSN of the record that made the change. */
+    public long lsn() {
+        return lsn;
+    }
+
+    /** LSN of its transaction's commit record. */
+    public long commitLsn() {
+        return commitLsn;
+    }
+
+    /** Top-level transaction id. */
+    public long xid() {
+        return xid;
+    }
+
+    /** Commit time from the commit record. */
+    public Instant commitTime() {
+        return commitTime;
+    }
+
+    /** The table's schema. */
+    public String schema() {
+        return schema;
+    }
+
+    /** The table's name. */
+    public String table() {
+        return table;
+    }
+
+    /** Where the old row version was, "(block,offset)", or null. */
+    public String oldCtid() {
+        String c = oldCtid;
+        if (c == null && oldTid != TEXT) {
+            c = ctidText(oldTid);
+            oldCtid = c;
+        }
+        return c;
+    }
+
+    /** Where the new row version went, "(block,offset)", or null. */
+    public String newCtid() {
+        String c = newCtid;
+        if (c == null && newTid != TEXT) {
+            c = ctidText(newTid);
+            newCtid = c;
+        }
+        return c;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Source s && s.lsn == lsn && s.commitLsn == commitLsn && s.xid == xid
+            && Objects.equals(s.commitTime, commitTime) && s.schema.equals(schema) && s.table.equals(table)
+            && Objects.equals(s.oldCtid(), oldCtid()) && Objects.equals(s.newCtid(), newCtid());
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(lsn, commitLsn, xid, commitTime, schema, table, oldCtid(), newCtid());
+    }
+
+    @Override
+    public String toString() {
+        return "Source[lsn=" + lsn + ", commitLsn=" + commitLsn + ", xid=" + xid + ", commitTime=" + commitTime
+            + ", schema=" + schema + ", table=" + table + ", oldCtid=" + oldCtid() + ", newCtid=" + newCtid() + "]";
     }
 }

@@ -137,42 +137,42 @@ final class RowDecoder {
                 continue;
             }
             TablePlan plan = plan(table);
-            String newCtid = ctid(r.blockNumber(nb), heap.newOffnum());
-            String oldCtid = ctid(r.blockNumber(heap.oldBlockIndex()), heap.oldOffnum());
+            long newTid = Source.tid(r.blockNumber(nb), heap.newOffnum());
+            long oldTid = Source.tid(r.blockNumber(heap.oldBlockIndex()), heap.oldOffnum());
             switch (heap.op()) {
                 case INSERT -> {
-                    Source src = source(s.lsn(), commitLsn, xid, commitTime, table, null, newCtid);
+                    Source src = source(s.lsn(), commitLsn, xid, commitTime, table, NO_TID, newTid);
                     out.insert(new RowChange.Insert(src, newRow(plan, "inserted", s)), heap.isSpeculative());
                 }
                 case MULTI_INSERT -> {
                     if (!heap.multiInsertHasTuples()) {
                         for (int i = 0; i < heap.count(); i++) {
                             byte[] t = s.pageMultiTuples() == null ? null : s.pageMultiTuples()[i];
-                            out.add(new RowChange.Insert(source(s.lsn(), commitLsn, xid, commitTime, table, null,
-                                ctid(r.blockNumber(nb), heap.multiInsertOffnum(i))), t != null ? wholeRow(plan, t)
+                            out.add(new RowChange.Insert(source(s.lsn(), commitLsn, xid, commitTime, table, NO_TID,
+                                Source.tid(r.blockNumber(nb), heap.multiInsertOffnum(i))), t != null ? wholeRow(plan, t)
                                 : unknownRow(plan, "the inserted row is not in the record (a full-page image replaced it) "
                                     + "and its page was not tracked")));
                         }
                     }
                     while (heap.nextTuple()) {
-                        out.add(new RowChange.Insert(source(s.lsn(), commitLsn, xid, commitTime, table, null,
-                            ctid(r.blockNumber(nb), heap.newOffnum())), row(plan, heap.newTuple(), false)));
+                        out.add(new RowChange.Insert(source(s.lsn(), commitLsn, xid, commitTime, table, NO_TID,
+                            Source.tid(r.blockNumber(nb), heap.newOffnum())), row(plan, heap.newTuple(), false)));
                     }
                 }
-                case CONFIRM -> out.confirm(newCtid);
+                case CONFIRM -> out.confirm(Source.ctidText(newTid));
                 case UPDATE, HOT_UPDATE -> {
                     Row before = oldRow(plan, s);
                     Row after = unchangedToastFromOld(newRow(plan, "updated", s), before);
-                    out.add(new RowChange.Update(source(s.lsn(), commitLsn, xid, commitTime, table, oldCtid, newCtid),
+                    out.add(new RowChange.Update(source(s.lsn(), commitLsn, xid, commitTime, table, oldTid, newTid),
                         before, after));
                 }
                 case DELETE -> {
                     if (heap.isSuperDelete()) {
-                        out.superDelete(oldCtidOfDelete(r));
+                        out.superDelete(Source.ctidText(oldTidOfDelete(r)));
                         continue;
                     }
                     out.add(new RowChange.Delete(source(s.lsn(), commitLsn, xid, commitTime, table,
-                        oldCtidOfDelete(r), null), oldRow(plan, s)));
+                        oldTidOfDelete(r), NO_TID), oldRow(plan, s)));
                 }
                 default -> { }
             }
@@ -321,27 +321,27 @@ final class RowDecoder {
             return; // as decode(): dropped from the catalog meanwhile, or a TOAST table
         }
         long block = summaryBlock(b, AT_NEW_BLOCK);
-        String newCtid = ctid(block, summaryShort(b, AT_NEW_OFFNUM));
-        String oldCtid = ctid(summaryBlock(b, AT_OLD_BLOCK), summaryShort(b, AT_OLD_OFFNUM));
+        long newTid = Source.tid(block, summaryShort(b, AT_NEW_OFFNUM));
+        long oldTid = Source.tid(summaryBlock(b, AT_OLD_BLOCK), summaryShort(b, AT_OLD_OFFNUM));
         int flags = b[AT_FLAGS];
         switch (OPS[b[AT_OP]]) {
-            case INSERT -> out.insert(new RowChange.Insert(source(lsn, commitLsn, xid, commitTime, table, null, newCtid),
+            case INSERT -> out.insert(new RowChange.Insert(source(lsn, commitLsn, xid, commitTime, table, NO_TID, newTid),
                 NO_VALUES), (flags & SPECULATIVE) != 0);
             case MULTI_INSERT -> {
                 int n = summaryShort(b, AT_COUNT);
                 for (int i = 0; i < n; i++) {
-                    out.add(new RowChange.Insert(source(lsn, commitLsn, xid, commitTime, table, null,
-                        ctid(block, summaryShort(b, SUMMARY_HEAD + 2 * i))), NO_VALUES));
+                    out.add(new RowChange.Insert(source(lsn, commitLsn, xid, commitTime, table, NO_TID,
+                        Source.tid(block, summaryShort(b, SUMMARY_HEAD + 2 * i))), NO_VALUES));
                 }
             }
-            case CONFIRM -> out.confirm(newCtid);
+            case CONFIRM -> out.confirm(Source.ctidText(newTid));
             case UPDATE, HOT_UPDATE -> out.add(new RowChange.Update(source(lsn, commitLsn, xid, commitTime, table,
-                oldCtid, newCtid), NO_VALUES, NO_VALUES));
+                oldTid, newTid), NO_VALUES, NO_VALUES));
             case DELETE -> {
                 if ((flags & SUPER_DELETE) != 0) {
-                    out.superDelete(oldCtid);
+                    out.superDelete(Source.ctidText(oldTid));
                 } else {
-                    out.add(new RowChange.Delete(source(lsn, commitLsn, xid, commitTime, table, oldCtid, null),
+                    out.add(new RowChange.Delete(source(lsn, commitLsn, xid, commitTime, table, oldTid, NO_TID),
                         NO_VALUES));
                 }
             }
@@ -393,8 +393,8 @@ final class RowDecoder {
         }
     }
 
-    private String oldCtidOfDelete(XLogRecordView r) {
-        return ctid(r.blockNumber(heap.newBlockIndex()), heap.oldOffnum());
+    private long oldTidOfDelete(XLogRecordView r) {
+        return Source.tid(r.blockNumber(heap.newBlockIndex()), heap.oldOffnum());
     }
 
     private void truncate(ChangeSink out, XLogRecordView r, long xid, long commitLsn, Instant commitTime) {
@@ -414,7 +414,7 @@ final class RowDecoder {
         }
         if (first != null) {
             int f = heap.flags();
-            out.add(new RowChange.Truncate(source(r.lsn(), commitLsn, xid, commitTime, first, null, null), names,
+            out.add(new RowChange.Truncate(source(r.lsn(), commitLsn, xid, commitTime, first, NO_TID, NO_TID), names,
                 (f & org.xlogminer.decode.HeapLayout.XLH_TRUNCATE_CASCADE) != 0,
                 (f & org.xlogminer.decode.HeapLayout.XLH_TRUNCATE_RESTART_SEQS) != 0));
         }
@@ -717,40 +717,11 @@ final class RowDecoder {
         return new Row(out);
     }
 
-    private static Source source(long lsn, long commitLsn, long xid, Instant commitTime, TableInfo t, String oldCtid,
-                                 String newCtid) {
-        return new Source(lsn, commitLsn, xid, commitTime, t.schema(), t.name(), oldCtid, newCtid);
-    }
+    /** No ctid: offset number 0. */
+    private static final long NO_TID = 0;
 
-    private final byte[] ctidScratch = new byte[24];
-
-    private String ctid(long block, int offnum) {
-        return ctid(block, offnum, ctidScratch);
-    }
-
-    /**
-     * "(block,offnum)", or null for offnum 0; written by hand into {@code b} (24 bytes: "(" 10 digits
-     * "," 5 digits ")"): two per change, on the hot path.
-     */
-    static String ctid(long block, int offnum, byte[] b) {
-        if (offnum == 0) {
-            return null;
-        }
-        int p = b.length;
-        b[--p] = ')';
-        p = digits(b, p, offnum);
-        b[--p] = ',';
-        p = digits(b, p, block);
-        b[--p] = '(';
-        return new String(b, p, b.length - p, java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    /** Writes v (>= 0) in decimal ending before {@code end}; returns where it starts. */
-    private static int digits(byte[] b, int end, long v) {
-        do {
-            b[--end] = (byte) ('0' + (int) (v % 10));
-            v /= 10;
-        } while (v != 0);
-        return end;
+    private static Source source(long lsn, long commitLsn, long xid, Instant commitTime, TableInfo t, long oldTid,
+                                 long newTid) {
+        return Source.of(lsn, commitLsn, xid, commitTime, t.schema(), t.name(), oldTid, newTid);
     }
 }
