@@ -24,6 +24,8 @@
 #   WAL_DIR           a directory made by that script (range.txt, catalog.json, segments)
 # Environment:
 #   RUNS                 timed runs of each command, after 1 warm-up (default 3)
+#   INTERLEAVE=1         time in rounds instead, each command once per round in turn (no hyperfine
+#                        statistics, but a slow spell of a shared host falls on every command alike)
 #   RSS_RUNS             runs of each command for the peak RSS (default: RUNS)
 #   OUT                  markdown results (default bench/cache/compare-results.md)
 #   PG_WALDUMP           (default /usr/lib/postgresql/15/bin/pg_waldump)
@@ -37,6 +39,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 runs=${RUNS:-3}
+interleave=${INTERLEAVE:-0}
 rss_runs=${RSS_RUNS:-$runs}
 out=${OUT:-$here/cache/compare-results.md}
 pg_waldump=${PG_WALDUMP:-/usr/lib/postgresql/15/bin/pg_waldump}
@@ -50,6 +53,7 @@ warn() { echo "compare: WARNING: $*" >&2; }
 for v in "$runs" "$rss_runs"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || die "RUNS and RSS_RUNS must be positive integers, got '$v'"
 done
+[[ "$interleave" =~ ^[01]$ ]] || die "INTERLEAVE must be 0 or 1, got '$interleave'"
 command -v hyperfine >/dev/null || die "hyperfine not found: apt-get install -y hyperfine"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found: apt-get install -y time"
 [ -x "$pg_waldump" ] || die "$pg_waldump not found: apt-get install postgresql-15"
@@ -117,14 +121,36 @@ records=${lines[waldump]}
 [ "${lines[records]}" = "$records" ] \
   || warn "xlogminer records printed ${lines[records]} lines, pg_waldump $records"
 
-hf_args=()
-for b in "${benchmarks[@]}"; do
-  IFS='|' read -r id name cmd _ <<<"$b"
-  hf_args+=(-n "$id" "$cmd > /dev/null 2>&1")
-done
-hyperfine --warmup 1 --runs "$runs" --export-json "$tmp/hf.json" "${hf_args[@]}"
+if [ "$interleave" = 1 ]; then
+  # Rounds: every command once per round, in turn, so that a slow spell of the host falls on all of
+  # them alike (hyperfine runs each command's runs back to back). The check runs above warmed up.
+  : >"$tmp/times"
+  for (( r = 1; r <= runs; r++ )); do
+    echo "compare: round $r of $runs" >&2
+    for b in "${benchmarks[@]}"; do
+      IFS='|' read -r id name cmd _ <<<"$b"
+      t0=$(date +%s%N)
+      bash -c "$cmd > /dev/null 2>&1" || die "$name failed in round $r: $cmd"
+      t1=$(date +%s%N)
+      echo "$id $(( t1 - t0 ))" >>"$tmp/times"
+    done
+  done
+  # mean and sample standard deviation in seconds, as hyperfine reports them
+  field() {
+    awk -v id="$1" -v what="$2" '$1 == id { n++; x = $2 / 1e9; s += x; q += x * x }
+      END { m = s / n; v = n > 1 ? (q - n * m * m) / (n - 1) : 0; if (v < 0) v = 0
+            if (what == "mean") printf "%.6f\n", m; else if (n > 1) printf "%.6f\n", sqrt(v); else print "null" }' "$tmp/times"
+  }
+else
+  hf_args=()
+  for b in "${benchmarks[@]}"; do
+    IFS='|' read -r id name cmd _ <<<"$b"
+    hf_args+=(-n "$id" "$cmd > /dev/null 2>&1")
+  done
+  hyperfine --warmup 1 --runs "$runs" --export-json "$tmp/hf.json" "${hf_args[@]}"
 
-field() { sed -n "/\"command\": \"$1\"/,/\"$2\"/s/.*\"$2\": \([^,]*\),.*/\1/p" "$tmp/hf.json" | head -n 1; }
+  field() { sed -n "/\"command\": \"$1\"/,/\"$2\"/s/.*\"$2\": \([^,]*\),.*/\1/p" "$tmp/hf.json" | head -n 1; }
+fi
 peak_rss() {
   local max=0 kb i
   for (( i = 0; i < rss_runs; i++ )); do
@@ -144,7 +170,11 @@ done
 java_version=$(java -version 2>&1 | head -n 1)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 {
-  echo "Run on $(date -u +%Y-%m-%dT%H:%M:%SZ) by bench/compare.sh: hyperfine, 1 warm-up and $runs timed run(s) each;"
+  if [ "$interleave" = 1 ]; then
+    echo "Run on $(date -u +%Y-%m-%dT%H:%M:%SZ) by bench/compare.sh: $runs interleaved round(s), each command once per round in turn, after one untimed run each;"
+  else
+    echo "Run on $(date -u +%Y-%m-%dT%H:%M:%SZ) by bench/compare.sh: hyperfine, 1 warm-up and $runs timed run(s) each;"
+  fi
   echo "peak RSS is the max of $rss_runs run(s) under /usr/bin/time. MB = 10^6 bytes."
   echo
   echo "* WAL: \`${dir#"$root"/}\`, $start_lsn .. $end_lsn: $wal_bytes bytes in range ($seg_bytes bytes of segments), $records records (pg_waldump lines)"
