@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.xlogminer.decode.HeapLayout;
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.decode.TupleRef;
+import org.xlogminer.util.OpenAddressing;
 import org.xlogminer.wal.reader.BlockImages;
 import org.xlogminer.wal.reader.ImageCompression;
 import org.xlogminer.wal.reader.RecordFetcher;
@@ -54,12 +55,13 @@ public final class PageTracker implements java.io.Closeable {
     private static final int TUPLE_OVERHEAD = 24;
 
     /**
-     * Tracked pages by relation and block (main fork only): open addressing over the pages' own key
-     * fields, so that a look-up allocates no key object (there are a few per record).
+     * Tracked pages by relation and block (main fork only), found by the pages' own key fields, so
+     * that a look-up allocates no key object (there are a few per record).
      */
-    static final class PageMap {
-        private Page[] slots = new Page[1 << 12];
-        private int size;
+    static final class PageMap extends OpenAddressing<Page> {
+        PageMap() {
+            super(1 << 12);
+        }
 
         static int hash(int tablespace, int database, int relNumber, long block) {
             long h = block * 0x9E3779B97F4A7C15L + relNumber * 0xC2B2AE3D27D4EB4FL + (database * 31L + tablespace);
@@ -68,71 +70,19 @@ public final class PageTracker implements java.io.Closeable {
             return (int) (h ^ h >>> 29);
         }
 
+        @Override
+        protected int hash(Page p) {
+            return hash(p.tablespace, p.database, p.relNumber, p.block);
+        }
+
         Page get(int tablespace, int database, int relNumber, long block) {
-            int mask = slots.length - 1;
-            for (int i = hash(tablespace, database, relNumber, block) & mask; ; i = (i + 1) & mask) {
-                Page p = slots[i];
+            for (int i = firstSlot(hash(tablespace, database, relNumber, block)); ; i = nextSlot(i)) {
+                Page p = at(i);
                 if (p == null || p.block == block && p.relNumber == relNumber && p.database == database
                     && p.tablespace == tablespace) {
                     return p;
                 }
             }
-        }
-
-        /** Adds a page whose key is not in the map yet. */
-        void add(Page p) {
-            if (2 * (size + 1) > slots.length) {
-                Page[] old = slots;
-                slots = new Page[old.length * 2];
-                for (Page q : old) {
-                    if (q != null) {
-                        slots[free(q)] = q;
-                    }
-                }
-            }
-            slots[free(p)] = p;
-            size++;
-        }
-
-        private int free(Page p) {
-            int mask = slots.length - 1;
-            int i = hash(p.tablespace, p.database, p.relNumber, p.block) & mask;
-            while (slots[i] != null) {
-                i = (i + 1) & mask;
-            }
-            return i;
-        }
-
-        void remove(Page p) {
-            int mask = slots.length - 1;
-            int i = hash(p.tablespace, p.database, p.relNumber, p.block) & mask;
-            while (slots[i] != p) {
-                if (slots[i] == null) {
-                    return;
-                }
-                i = (i + 1) & mask;
-            }
-            slots[i] = null;
-            size--;
-            // shift back the pages of the run after i that could sit in the freed slot
-            for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
-                Page q = slots[j];
-                int home = hash(q.tablespace, q.database, q.relNumber, q.block) & mask;
-                if ((j - home & mask) >= (j - i & mask)) {
-                    slots[i] = q;
-                    slots[j] = null;
-                    i = j;
-                }
-            }
-        }
-
-        int size() {
-            return size;
-        }
-
-        /** The pages, in no order; the array may hold nulls. Valid while no page is added or removed. */
-        Page[] slots() {
-            return slots;
         }
     }
 
@@ -405,8 +355,8 @@ public final class PageTracker implements java.io.Closeable {
      * pages' images again): for the rare look-up that has no offset number to go by.
      */
     public void forEachTuple(long tablespace, long database, long relNumber, Consumer<byte[]> consumer) {
-        for (Page p : pages.slots()) { // bringing overlays back spills others, but never adds or drops a page
-            if (p == null || Integer.toUnsignedLong(p.relNumber) != relNumber
+        for (Page p : pages.entries()) {
+            if (Integer.toUnsignedLong(p.relNumber) != relNumber
                 || Integer.toUnsignedLong(p.tablespace) != tablespace || Integer.toUnsignedLong(p.database) != database) {
                 continue;
             }

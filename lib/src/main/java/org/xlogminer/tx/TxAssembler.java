@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 
+import org.xlogminer.util.OpenAddressing;
 import org.xlogminer.wal.reader.XLogRecordView;
 
 /**
@@ -173,7 +174,7 @@ public final class TxAssembler implements Closeable {
     /** xids with records still kept (transactions that had not ended in the WAL read). */
     public List<Integer> openXids() {
         List<Integer> l = new ArrayList<>();
-        for (TxBuffer b : open.values()) {
+        for (TxBuffer b : open.entries()) {
             l.add(b.xid);
         }
         Collections.sort(l, Integer::compareUnsigned);
@@ -196,7 +197,7 @@ public final class TxAssembler implements Closeable {
 
     private void spillLargest() {
         TxBuffer largest = null;
-        for (TxBuffer b : open.values()) {
+        for (TxBuffer b : open.entries()) {
             if (largest == null || b.memoryBytes > largest.memoryBytes) {
                 largest = b;
             }
@@ -256,7 +257,7 @@ public final class TxAssembler implements Closeable {
 
     @Override
     public void close() {
-        for (TxBuffer b : open.values()) {
+        for (TxBuffer b : open.entries()) {
             b.deleteSpill();
         }
         open.clear();
@@ -265,89 +266,39 @@ public final class TxAssembler implements Closeable {
 
     /** The records one transaction kept per xid. */
     /**
-     * Open transactions by xid: open addressing over the buffers' own xids, so that a record's
-     * look-up boxes no Integer and makes no map node. Not thread-safe.
+     * Open transactions, found by the buffers' own xids, so that a record's look-up boxes no
+     * Integer and makes no map node.
      */
-    static final class XidMap {
-        private TxBuffer[] slots = new TxBuffer[256];
-        private int size;
+    static final class XidMap extends OpenAddressing<TxBuffer> {
+        XidMap() {
+            super(256);
+        }
 
-        private static int slot(int xid, int mask) {
-            return (xid * 0x9E3779B9 >>> 7) & mask;
+        private static int hash(int xid) {
+            return xid * 0x9E3779B9 >>> 7;
+        }
+
+        @Override
+        protected int hash(TxBuffer b) {
+            return hash(b.xid);
         }
 
         TxBuffer get(int xid) {
-            int mask = slots.length - 1;
-            for (int i = slot(xid, mask); ; i = (i + 1) & mask) {
-                TxBuffer b = slots[i];
+            for (int i = firstSlot(hash(xid)); ; i = nextSlot(i)) {
+                TxBuffer b = at(i);
                 if (b == null || b.xid == xid) {
                     return b;
                 }
             }
         }
 
-        /** Adds a buffer whose xid is not in the map. */
-        void add(TxBuffer b) {
-            if (2 * (size + 1) > slots.length) {
-                TxBuffer[] old = slots;
-                slots = new TxBuffer[old.length * 2];
-                for (TxBuffer o : old) {
-                    if (o != null) {
-                        place(o);
-                    }
-                }
-            }
-            place(b);
-            size++;
-        }
-
-        private void place(TxBuffer b) {
-            int mask = slots.length - 1;
-            int i = slot(b.xid, mask);
-            while (slots[i] != null) {
-                i = (i + 1) & mask;
-            }
-            slots[i] = b;
-        }
-
+        /** Removes and returns the buffer of this xid, or null. */
         TxBuffer remove(int xid) {
-            int mask = slots.length - 1;
-            int i = slot(xid, mask);
-            while (slots[i] != null && slots[i].xid != xid) {
-                i = (i + 1) & mask;
+            TxBuffer b = get(xid);
+            if (b != null) {
+                remove(b);
             }
-            TxBuffer found = slots[i];
-            if (found == null) {
-                return null;
-            }
-            slots[i] = null;
-            size--;
-            // shift back the buffers of the run after i that could sit in the freed slot
-            for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
-                int home = slot(slots[j].xid, mask);
-                if ((j - home & mask) >= (j - i & mask)) {
-                    slots[i] = slots[j];
-                    slots[j] = null;
-                    i = j;
-                }
-            }
-            return found;
-        }
-
-        /** The buffers, in no order (a copy: the map may change while it is used). */
-        List<TxBuffer> values() {
-            List<TxBuffer> l = new ArrayList<>(size);
-            for (TxBuffer b : slots) {
-                if (b != null) {
-                    l.add(b);
-                }
-            }
-            return l;
-        }
-
-        void clear() {
-            java.util.Arrays.fill(slots, null);
-            size = 0;
+            return b;
         }
     }
 

@@ -49,7 +49,7 @@ class PageMapTest {
             assertSame(p, map.get(p.tablespace, p.database, p.relNumber, p.block));
         }
         int inSlots = 0;
-        for (PageTracker.Page p : map.slots()) {
+        for (PageTracker.Page p : map.entries()) {
             if (p != null) {
                 inSlots++;
                 assertSame(p, expected.get(key(p)));

@@ -40,12 +40,12 @@ class XidMapTest {
             int probe = xids.isEmpty() ? 0 : xids.get(random.nextInt(xids.size()));
             assertSame(expected.get(probe), map.get(probe));
         }
-        assertEquals(expected.size(), map.values().size());
-        for (TxAssembler.TxBuffer b : map.values()) {
+        assertEquals(expected.size(), map.entries().size());
+        for (TxAssembler.TxBuffer b : map.entries()) {
             assertSame(expected.get(b.xid), b);
         }
         assertNull(map.remove(Integer.MIN_VALUE + 12345));
         map.clear();
-        assertEquals(0, map.values().size());
+        assertEquals(0, map.entries().size());
     }
 }
