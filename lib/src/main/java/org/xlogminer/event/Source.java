@@ -7,8 +7,8 @@ import java.util.Objects;
  * Where a row change comes from. Immutable; equal when all its parts are.
  *
  * <p>The miner makes it {@linkplain #of(long, long, long, Instant, String, String, long, long) with
- * its ctids as block and offset number}, and their text is written only when asked for: most
- * consumers never look at it.
+ * its ctids as block and offset number}, and their text is written each time it is asked for:
+ * most consumers never look at it, the others once.
  */
 public final class Source {
 
@@ -21,9 +21,9 @@ public final class Source {
     /** The ctids as {@link #tid} packs them, or {@link #TEXT} when given as text. */
     private final long oldTid;
     private final long newTid;
-    /** Their text: given, or written on first use (a benign race: the same String either way). */
-    private String oldCtid;
-    private String newCtid;
+    /** Their text when given as text, else null. */
+    private final String oldCtid;
+    private final String newCtid;
 
     private static final long TEXT = -1;
 
@@ -128,22 +128,12 @@ public final class Source {
 
     /** Where the old row version was, "(block,offset)", or null. */
     public String oldCtid() {
-        String c = oldCtid;
-        if (c == null && oldTid != TEXT) {
-            c = ctidText(oldTid);
-            oldCtid = c;
-        }
-        return c;
+        return oldTid == TEXT ? oldCtid : ctidText(oldTid);
     }
 
     /** Where the new row version went, "(block,offset)", or null. */
     public String newCtid() {
-        String c = newCtid;
-        if (c == null && newTid != TEXT) {
-            c = ctidText(newTid);
-            newCtid = c;
-        }
-        return c;
+        return newTid == TEXT ? newCtid : ctidText(newTid);
     }
 
     @Override

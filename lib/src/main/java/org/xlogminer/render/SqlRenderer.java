@@ -101,11 +101,16 @@ public final class SqlRenderer {
                 names[i] = row.name(i);
                 quoted[i] = SqlText.quoteIdentifier(names[i]);
             }
+            keyIndexes = indexesOf(key, row);
+        }
+
+        /** Where each of {@code key}'s columns is in {@code row}, -1 for one it lacks. */
+        private static int[] indexesOf(List<String> key, Row row) {
             int[] k = new int[key.size()];
             for (int i = 0; i < k.length; i++) {
                 k[i] = row.indexOf(key.get(i));
             }
-            keyIndexes = k;
+            return k;
         }
 
         boolean is(String schema, String name) {
@@ -133,9 +138,8 @@ public final class SqlRenderer {
         }
 
         private int[] keyIndexesOf(Row row) {
-            int[] k = new int[key.size()];
+            int[] k = indexesOf(key, row);
             for (int i = 0; i < k.length; i++) {
-                k[i] = row.indexOf(key.get(i));
                 if (k[i] < 0) {
                     throw new IllegalStateException("key column " + key.get(i) + " missing from a row of " + qualified);
                 }
@@ -177,9 +181,9 @@ public final class SqlRenderer {
         if (change instanceof RowChange.Insert ins) {
             insert(sb, table(s, ins.after()), ins.after());
         } else if (change instanceof RowChange.Update up) {
-            update(sb, table(s, up.after()), up.after(), up.before(), up.before(), s.oldCtid());
+            update(sb, table(s, up.after()), up.after(), up.before(), up.before(), s, false);
         } else if (change instanceof RowChange.Delete del) {
-            delete(sb, table(s, del.before()), del.before(), s.oldCtid());
+            delete(sb, table(s, del.before()), del.before(), s, false);
         } else if (change instanceof RowChange.Truncate tr) {
             sb.append("TRUNCATE ");
             for (int i = 0; i < tr.tables().size(); i++) {
@@ -207,9 +211,9 @@ public final class SqlRenderer {
     public void undo(RowChange change, StringBuilder sb) {
         Source s = change.source();
         if (change instanceof RowChange.Insert ins) {
-            delete(sb, table(s, ins.after()), ins.after(), s.newCtid());
+            delete(sb, table(s, ins.after()), ins.after(), s, true);
         } else if (change instanceof RowChange.Update up) {
-            update(sb, table(s, up.before()), up.before(), up.after(), up.after(), s.newCtid());
+            update(sb, table(s, up.before()), up.before(), up.after(), up.after(), s, true);
         } else if (change instanceof RowChange.Delete del) {
             insert(sb, table(s, del.before()), del.before());
         } else if (change instanceof RowChange.Truncate tr) {
@@ -245,7 +249,8 @@ public final class SqlRenderer {
      * UPDATE table SET (target values) WHERE (row found by {@code match}); {@code other} is the
      * row's other version, to tell changed columns.
      */
-    private void update(StringBuilder sb, TableSql table, Row target, Row other, Row match, String ctid) {
+    private void update(StringBuilder sb, TableSql table, Row target, Row other, Row match, Source s,
+                        boolean newCtid) {
         int n = target.size();
         int[] set = new int[n];
         int count = 0;
@@ -284,17 +289,21 @@ public final class SqlRenderer {
             sb.append(" = ");
             literal(sb, target, i);
         }
-        where(sb, table, match, ctid);
+        where(sb, table, match, s, newCtid);
         sb.append(';');
     }
 
-    private void delete(StringBuilder sb, TableSql table, Row match, String ctid) {
+    private void delete(StringBuilder sb, TableSql table, Row match, Source s, boolean newCtid) {
         sb.append("DELETE FROM ").append(table.qualified);
-        where(sb, table, match, ctid);
+        where(sb, table, match, s, newCtid);
         sb.append(';');
     }
 
-    private void where(StringBuilder sb, TableSql table, Row match, String ctid) {
+    /**
+     * WHERE the row {@code match} describes: by the table's key, else by all its values anchored on
+     * the row version's ctid (the new one's when {@code newCtid}, else the old one's).
+     */
+    private void where(StringBuilder sb, TableSql table, Row match, Source s, boolean newCtid) {
         if (!table.key.isEmpty()) {
             int[] cond = table.keyIndexes(match);
             sb.append(" WHERE ");
@@ -302,19 +311,16 @@ public final class SqlRenderer {
             return;
         }
         int n = match.size();
-        int[] cond = new int[n];
-        for (int i = 0; i < n; i++) {
-            cond[i] = i;
-        }
         sb.append(" WHERE ctid = COALESCE(");
         int from = -1;
         int to = -1;
+        String ctid = newCtid ? s.newCtid() : s.oldCtid(); // written here only: keyed tables need none
         if (ctid != null) {
             sb.append("(SELECT ctid FROM ").append(table.qualified).append(" WHERE ctid = ");
             SqlText.appendLiteral(sb, ctid);
             sb.append("::tid AND ");
             from = sb.length();
-            conditions(sb, table, match, cond, n);
+            conditions(sb, table, match, null, n);
             to = sb.length();
             sb.append("), ");
         }
@@ -322,14 +328,15 @@ public final class SqlRenderer {
         if (from >= 0) {
             sb.append(sb, from, to); // the same conditions again: copied, not formatted twice
         } else {
-            conditions(sb, table, match, cond, n);
+            conditions(sb, table, match, null, n);
         }
         sb.append(" LIMIT 1))");
     }
 
+    /** The conditions on the columns {@code cols} (null: all) of the row, joined by AND. */
     private static void conditions(StringBuilder sb, TableSql table, Row row, int[] cols, int count) {
         for (int k = 0; k < count; k++) {
-            int i = cols[k];
+            int i = cols == null ? k : cols[k];
             if (k > 0) {
                 sb.append(" AND ");
             }
