@@ -35,6 +35,8 @@ public final class Row {
         private final String[] names;
         private final String[] types;
         private final ValueFormatter[] formatters;
+        /** Per column, whether its formatter is thread-safe: asked once, not per row. */
+        private final boolean[] threadSafe;
 
         public Layout(List<String> names, List<ValueFormatter> formatters) {
             if (names.size() != formatters.size()) {
@@ -43,10 +45,17 @@ public final class Row {
             this.names = names.toArray(new String[0]);
             this.formatters = formatters.toArray(new ValueFormatter[0]);
             this.types = new String[this.names.length];
+            this.threadSafe = new boolean[this.names.length];
             for (int i = 0; i < types.length; i++) {
                 types[i] = Objects.requireNonNull(this.formatters[i], "formatter").sqlType();
+                threadSafe[i] = this.formatters[i].threadSafe();
                 Objects.requireNonNull(this.names[i], "name");
             }
+        }
+
+        /** Whether column i may hold {@link #BYTES}: its formatter is {@link ValueFormatter#threadSafe()}. */
+        public boolean bytesAllowed(int i) {
+            return threadSafe[i];
         }
 
         /** The number of columns. */
@@ -98,7 +107,7 @@ public final class Row {
         }
         for (int i = 0; i < n; i++) {
             if (kinds[i] == VALUE ? values == null || values[i] == null
-                : kinds[i] == BYTES ? !layout.formatters[i].threadSafe() : kinds[i] != NULL) {
+                : kinds[i] == BYTES ? !layout.threadSafe[i] : kinds[i] != NULL) {
                 throw new IllegalArgumentException("column " + layout.names[i] + ": kind " + kinds[i]
                     + " without its value, or bytes for a formatter that is not thread-safe");
             }

@@ -569,7 +569,7 @@ final class RowDecoder {
             AttributeState st = d.state(i);
             if (st == AttributeState.NULL || st == AttributeState.DROPPED) {
                 kinds[o] = Row.NULL;
-            } else if (st == AttributeState.PRESENT && d.isInlineUncompressed(i) && plan.formatters[i].threadSafe()) {
+            } else if (st == AttributeState.PRESENT && plan.layout.bytesAllowed(o) && d.isInlineUncompressed(i)) {
                 kinds[o] = Row.BYTES;
                 spans[2 * o] = d.payloadOffset(i);
                 spans[2 * o + 1] = d.payloadLength(i);
@@ -634,12 +634,12 @@ final class RowDecoder {
                 break;
         }
         if (d.isInlineUncompressed(i)) {
-            return known(f, d.buffer(), d.payloadOffset(i), d.payloadLength(i));
+            return Row.format(f, d.buffer(), d.payloadOffset(i), d.payloadLength(i));
         }
         VarlenaKind kind = d.varlenaKind(i);
         if (kind == VarlenaKind.COMPRESSED) {
             int n = decompressor.decompressInline(d.buffer(), d.offset(i));
-            return known(f, decompressor.outputBuffer(), 0, n);
+            return Row.format(f, decompressor.outputBuffer(), 0, n);
         }
         if (kind == VarlenaKind.EXTERNAL_ONDISK) {
             if (toast == null) {
@@ -663,9 +663,9 @@ final class RowDecoder {
             if (d.externalIsCompressed(i)) {
                 int n = decompressor.decompress(sb, 4, stored.length - 4, d.externalCompressionMethod(i),
                     d.externalRawSize(i) - 4);
-                return known(f, decompressor.outputBuffer(), 0, n);
+                return Row.format(f, decompressor.outputBuffer(), 0, n);
             }
-            return known(f, sb, 0, stored.length);
+            return Row.format(f, sb, 0, stored.length);
         }
         return new Value.Unknown("an in-memory TOAST pointer in a logged tuple of " + table.qualifiedName());
     }
@@ -696,10 +696,6 @@ final class RowDecoder {
             }
         });
         return found[0];
-    }
-
-    private static Value known(ValueFormatter f, ByteBuffer b, int off, int len) {
-        return Row.format(f, b, off, len);
     }
 
     private Row unknownRow(TablePlan plan, String why) {
