@@ -32,7 +32,6 @@ import org.xlogminer.types.FormatWarnings;
 import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.reader.EndOfWal;
 import org.xlogminer.wal.reader.ReadAheadWithoutImages;
-import org.xlogminer.wal.rmgr.RecordTypeNames;
 import org.xlogminer.wal.reader.SegmentSource;
 import org.xlogminer.wal.reader.WalReader;
 import org.xlogminer.wal.reader.XLogRecordView;
