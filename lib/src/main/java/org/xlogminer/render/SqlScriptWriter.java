@@ -24,11 +24,13 @@ import org.xlogminer.wal.Lsn;
  * transaction, headed by a comment naming its xid, commit LSN and commit time.
  *
  * <p>REDO is written as changes arrive (commit order, statements in WAL order). UNDO lists
- * transactions newest first and statements newest first inside each, with bounded memory:
- * statements are gathered into parts of a few MB, each part is written reversed to a temporary
- * file as a unit, a transaction's units are laid down as {@code COMMIT}, parts, header + {@code BEGIN},
- * and {@link #finish()} copies all units out in reverse. So neither the number of transactions nor
- * the size of one (a 10-million-row UPDATE) grows the heap.
+ * transactions newest first and statements newest first inside each, with bounded memory: each
+ * piece of the script as it arrives ({@code COMMIT}, then the statements, then header +
+ * {@code BEGIN}) is laid down in front of the one before, in a chunk of 1 MB filled from its end,
+ * so that a chunk reads newest first. A full chunk goes to a temporary file, and {@link #finish()}
+ * copies the chunk in memory out, then the file's chunks, last written first, each read forwards.
+ * So neither the number of transactions nor the size of one (a 10-million-row UPDATE) grows the
+ * heap, and a script that fits in one chunk never touches the disk.
  *
  * <p>Not thread-safe.
  */
@@ -36,8 +38,8 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
 
     private static final DateTimeFormatter TIME =
         DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
-    /** UNDO statements kept in memory before a part goes to the file (and the file's read window). */
-    private static final int PART_BYTES = 1 << 20;
+    /** UNDO script kept in memory before it goes to the file (and the file's read window). */
+    private static final int CHUNK_BYTES = 1 << 20;
     /** Bytes of UTF-8 turned into one String on the way out. */
     private static final int OUT_CHUNK = 1 << 16;
 
@@ -48,19 +50,21 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     private final StringBuilder text = new StringBuilder(4096);
     private final StringBuilder statement = new StringBuilder(1024);
     private char[] chars = new char[1024];
-    /** The UNDO statements of the part being gathered, UTF-8, each ending in a newline, and where each starts. */
-    private final Bytes part = new Bytes(1 << 16);
-    private int[] statementStarts = new int[1024];
-    private int statementCount;
     /** REDO statements, as UTF-8, not yet written to {@link #outBytes} (when given). */
     private final Bytes redo = new Bytes(OUT_CHUNK + 4096);
-    /** Units not yet written to the file: they go in one write per few MB. */
-    private final Bytes pending = new Bytes(1 << 16);
-    private long written;
+    /**
+     * The newest UNDO script, UTF-8, filled from the end: {@code chunk[chunkPos..]} reads newest
+     * piece first. Null for REDO.
+     */
+    private final byte[] chunk;
+    private int chunkPos;
+    /** Where the temporary file goes, and, once a chunk went there, the file and where each chunk starts. */
+    private final Path tmpDir;
     private Path undoFile;
     private RandomAccessFile undoData;
-    private long[] units = new long[1024];
-    private int unitCount;
+    private long written;
+    private long[] chunkStarts = new long[64];
+    private int chunkCount;
 
     /** A growable byte buffer. */
     private static final class Bytes {
@@ -111,20 +115,19 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
      *                 encoder; nothing else may write to {@code out} until {@link #finish()}
      */
     public SqlScriptWriter(Writer out, java.io.OutputStream outBytes, SqlRenderer renderer, boolean undo, Path tmpDir) {
+        this(out, outBytes, renderer, undo, tmpDir, CHUNK_BYTES);
+    }
+
+    /** With UNDO chunks of {@code chunkBytes}: small ones let a test reach the file with little SQL. */
+    SqlScriptWriter(Writer out, java.io.OutputStream outBytes, SqlRenderer renderer, boolean undo, Path tmpDir,
+        int chunkBytes) {
         this.outBytes = outBytes;
         this.out = out;
         this.renderer = renderer;
         this.undo = undo;
-        if (undo) {
-            try {
-                Files.createDirectories(tmpDir);
-                undoFile = Files.createTempFile(tmpDir, "xlogminer-undo-", ".sql");
-                undoFile.toFile().deleteOnExit();
-                undoData = new RandomAccessFile(undoFile.toFile(), "rw");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        this.tmpDir = tmpDir;
+        this.chunk = undo ? new byte[chunkBytes] : null;
+        this.chunkPos = undo ? chunkBytes : 0;
     }
 
     /** Writes a whole transaction (one that fits in memory); no changes, no block. */
@@ -143,7 +146,7 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     @Override
     public void begin(TransactionInfo tx) {
         if (undo) {
-            unit(tx.committed() ? "COMMIT;\n\n" : "ROLLBACK;\n\n");
+            prepend(tx.committed() ? "COMMIT;\n\n" : "ROLLBACK;\n\n");
         } else {
             emit(header(tx));
         }
@@ -155,15 +158,7 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
         statement.setLength(0);
         if (undo) {
             renderer.undo(c, statement);
-            statement.append('\n');
-            if (statementCount == statementStarts.length) {
-                statementStarts = Arrays.copyOf(statementStarts, statementCount * 2);
-            }
-            statementStarts[statementCount++] = part.size;
-            part.addUtf8(statement);
-            if (part.size >= PART_BYTES) {
-                flushPart();
-            }
+            prepend(statement.append('\n'));
         } else {
             renderer.redo(c, statement);
             statement.append('\n');
@@ -187,8 +182,7 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     @Override
     public void end(TransactionInfo tx) {
         if (undo) {
-            flushPart();
-            unit(header(tx));
+            prepend(header(tx));
         } else {
             emit(tx.committed() ? "COMMIT;\n\n" : "ROLLBACK;\n\n");
         }
@@ -239,50 +233,61 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
         return out.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 
-    /** Writes the gathered UNDO statements, newest first, as one unit. */
-    private void flushPart() {
-        if (statementCount == 0) {
+    /** Lays the text down, as UTF-8, in front of the UNDO script so far. */
+    private void prepend(CharSequence s) {
+        int n = s.length();
+        if (n <= chunkPos) {
+            int at = chunkPos - n;
+            for (int k = 0; k < n; k++) {
+                char c = s.charAt(k);
+                if (c >= 0x80) {
+                    prepend(s.toString().getBytes(StandardCharsets.UTF_8)); // the bytes so far are overwritten
+                    return;
+                }
+                chunk[at + k] = (byte) c; // ASCII (most SQL): a byte per char
+            }
+            chunkPos = at;
             return;
         }
-        startUnit();
-        int end = part.size;
-        for (int i = statementCount - 1; i >= 0; i--) {
-            int start = statementStarts[i];
-            pending.add(part.data, start, end - start);
-            end = start;
+        prepend(s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void prepend(byte[] b) {
+        if (b.length > chunkPos) {
+            spill();
+            if (b.length > chunk.length) {
+                writeChunk(b, 0, b.length); // larger than a chunk: a chunk of its own
+                return;
+            }
         }
-        statementCount = 0;
-        part.size = 0;
-        writePendingIfLarge();
+        chunkPos -= b.length;
+        System.arraycopy(b, 0, chunk, chunkPos, b.length);
     }
 
-    private void unit(CharSequence s) {
-        startUnit();
-        pending.addUtf8(s);
-        writePendingIfLarge();
-    }
-
-    private void startUnit() {
-        if (unitCount == units.length) {
-            units = Arrays.copyOf(units, unitCount * 2);
-        }
-        units[unitCount++] = written + pending.size;
-    }
-
-    private void writePendingIfLarge() {
-        if (pending.size >= PART_BYTES) {
-            writePending();
+    /** Moves the chunk in memory to the file. */
+    private void spill() {
+        if (chunkPos < chunk.length) {
+            writeChunk(chunk, chunkPos, chunk.length - chunkPos);
+            chunkPos = chunk.length;
         }
     }
 
-    private void writePending() {
+    private void writeChunk(byte[] b, int off, int len) {
         try {
-            undoData.seek(written);
-            undoData.write(pending.data, 0, pending.size);
-            written += pending.size;
-            pending.size = 0;
+            if (undoData == null) {
+                Files.createDirectories(tmpDir);
+                undoFile = Files.createTempFile(tmpDir, "xlogminer-undo-", ".sql");
+                undoFile.toFile().deleteOnExit();
+                undoData = new RandomAccessFile(undoFile.toFile(), "rw");
+            }
+            if (chunkCount == chunkStarts.length) {
+                chunkStarts = Arrays.copyOf(chunkStarts, chunkCount * 2);
+            }
+            chunkStarts[chunkCount++] = written;
+            undoData.write(b, off, len);
+            written += len;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("writing the UNDO script to " + undoFile, e);
         }
     }
 
@@ -320,8 +325,9 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     }
 
     /**
-     * For UNDO, copies the units out newest first, reading the file backwards a window of 1 MB at
-     * a time (a larger unit is read in slices), so that memory stays small. Flushes.
+     * For UNDO, copies the script out newest first: the chunk in memory, then the file's chunks,
+     * last written first, each read forwards a window of 1 MB at a time, so that memory stays
+     * small. Flushes.
      */
     public void finish() {
         try {
@@ -330,36 +336,22 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
                 outBytes.flush();
             }
             if (undo) {
-                writePending();
                 if (outBytes != null) {
                     out.flush(); // what went through the writer comes first
                 }
-                long end = written;
-                byte[] window = new byte[PART_BYTES];
-                long windowStart = end;
-                long windowEnd = end;
-                for (int i = unitCount - 1; i >= 0; i--) {
-                    long start = units[i];
-                    if (start >= windowStart && end <= windowEnd) {
-                        writeUtf8(window, (int) (start - windowStart), (int) (end - start));
-                    } else if (end - start <= window.length) {
-                        windowEnd = end;
-                        windowStart = Math.max(0, end - window.length);
-                        undoData.seek(windowStart);
-                        undoData.readFully(window, 0, (int) (windowEnd - windowStart));
-                        writeUtf8(window, (int) (start - windowStart), (int) (end - start));
-                    } else {
-                        for (long pos = start; pos < end; ) {
-                            int n = (int) Math.min(window.length, end - pos);
-                            undoData.seek(pos);
-                            undoData.readFully(window, 0, n);
-                            int cut = pos + n < end ? completeUtf8(window, 0, n) : n;
-                            writeUtf8(window, 0, cut);
-                            pos += cut;
-                        }
-                        windowStart = windowEnd = start;
+                writeUtf8(chunk, chunkPos, chunk.length - chunkPos); // whole pieces: whole UTF-8 sequences
+                chunkPos = chunk.length;
+                byte[] window = chunk;
+                for (int i = chunkCount - 1; i >= 0; i--) {
+                    long end = i + 1 < chunkCount ? chunkStarts[i + 1] : written;
+                    for (long pos = chunkStarts[i]; pos < end; ) {
+                        int n = (int) Math.min(window.length, end - pos);
+                        undoData.seek(pos);
+                        undoData.readFully(window, 0, n);
+                        int cut = pos + n < end ? completeUtf8(window, 0, n) : n;
+                        writeUtf8(window, 0, cut);
+                        pos += cut;
                     }
-                    end = start;
                 }
                 if (outBytes != null) {
                     outBytes.flush();

@@ -1,0 +1,147 @@
+package org.xlogminer.render;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xlogminer.event.Column;
+import org.xlogminer.event.Row;
+import org.xlogminer.event.RowChange;
+import org.xlogminer.event.Source;
+import org.xlogminer.event.Transaction;
+import org.xlogminer.event.TransactionInfo;
+import org.xlogminer.event.Value;
+import org.xlogminer.wal.Lsn;
+
+/**
+ * The UNDO script is the transactions newest first, each as header + BEGIN, its statements newest
+ * first, COMMIT (or ROLLBACK): checked against that order built here from the renderer's own
+ * statements, with chunks small enough that most of the script goes through the temporary file,
+ * statements larger than a chunk, and text that is not ASCII (multi-byte UTF-8 across the file's
+ * read windows).
+ */
+class SqlScriptWriterUndoTest {
+
+    private static final SqlRenderer BY_ID = new SqlRenderer((s, t) -> List.of("id"), false);
+
+    @TempDir
+    Path tmp;
+
+    private record Tx(TransactionInfo info, List<RowChange> changes) {
+        Transaction transaction() {
+            return new Transaction(info.xid(), info.commitLsn(), info.commitTime(), info.committed(), info.incomplete(), changes);
+        }
+    }
+
+    private static List<Tx> transactions(long seed, int count) {
+        Random rnd = new Random(seed);
+        String[] words = {"a", "ünïcödé", "日本語テキスト", "emoji \uD83D\uDE00 here", "quote's", "plain ascii text"};
+        List<Tx> txs = new ArrayList<>();
+        for (int x = 0; x < count; x++) {
+            List<RowChange> changes = new ArrayList<>();
+            int n = rnd.nextInt(6);
+            for (int i = 0; i < n; i++) {
+                StringBuilder text = new StringBuilder();
+                int parts = rnd.nextInt(10) == 0 ? 200 : 1 + rnd.nextInt(4); // now and then longer than a chunk
+                for (int k = 0; k < parts; k++) {
+                    text.append(words[rnd.nextInt(words.length)]).append(' ');
+                }
+                String t = text.toString();
+                Source src = new Source(0x1000 + i, 0x2000 + x, 700 + x, Instant.EPOCH, "public", "t", "(0," + (i + 1) + ")", null);
+                Row before = new Row(List.of(new Column("id", "integer", new Value.Known(String.valueOf(i), String.valueOf(i))),
+                    new Column("v", "text", new Value.Known(t, "'" + t.replace("'", "''") + "'"))));
+                changes.add(switch (rnd.nextInt(3)) {
+                    case 0 -> new RowChange.Insert(src, before);
+                    case 1 -> new RowChange.Delete(src, before);
+                    default -> new RowChange.Update(src, before, before);
+                });
+            }
+            txs.add(new Tx(new TransactionInfo(700 + x, 0x2000L + 0x100L * x,
+                Instant.parse("2026-11-21T10:00:00Z").plusMillis(x), rnd.nextInt(5) > 0, false), changes));
+        }
+        return txs;
+    }
+
+    /** What the UNDO script must be, built from the renderer's statements. */
+    private static String expected(List<Tx> txs) {
+        StringBuilder sb = new StringBuilder();
+        for (int x = txs.size() - 1; x >= 0; x--) {
+            Tx tx = txs.get(x);
+            if (tx.changes().isEmpty()) {
+                continue;
+            }
+            StringBuilder header = new StringBuilder("-- xid ").append(tx.info().xid())
+                .append(tx.info().committed() ? " committed at " : " ABORTED at ");
+            Lsn.appendTo(header, tx.info().commitLsn());
+            SqlScriptWriter.appendTime(header.append(' '), tx.info().commitTime());
+            sb.append(header).append(" (undo)\nBEGIN;\n");
+            for (int i = tx.changes().size() - 1; i >= 0; i--) {
+                sb.append(BY_ID.undo(tx.changes().get(i))).append('\n');
+            }
+            sb.append(tx.info().committed() ? "COMMIT;\n\n" : "ROLLBACK;\n\n");
+        }
+        return sb.toString();
+    }
+
+    private String throughWriter(List<Tx> txs, int chunkBytes) {
+        StringWriter text = new StringWriter();
+        try (SqlScriptWriter w = new SqlScriptWriter(text, null, BY_ID, true, tmp, chunkBytes)) {
+            txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
+            w.finish();
+        }
+        return text.toString();
+    }
+
+    private byte[] throughBytes(List<Tx> txs, int chunkBytes) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8));
+        try (SqlScriptWriter w = new SqlScriptWriter(out, bytes, BY_ID, true, tmp, chunkBytes)) {
+            txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
+            w.finish();
+        }
+        return bytes.toByteArray();
+    }
+
+    private long tempFiles() throws Exception {
+        try (Stream<Path> files = Files.list(tmp)) {
+            return files.count();
+        }
+    }
+
+    @Test
+    void transactionsAndStatementsComeOutNewestFirstThroughTheFile() throws Exception {
+        List<Tx> txs = transactions(42, 300);
+        String want = expected(txs);
+        for (int chunk : new int[] {64, 997, 4096, 1 << 20}) {
+            assertEquals(want, throughWriter(txs, chunk), "writer, chunks of " + chunk);
+            assertArrayEquals(want.getBytes(StandardCharsets.UTF_8), throughBytes(txs, chunk), "bytes, chunks of " + chunk);
+            assertEquals(0, tempFiles(), "the temporary file is deleted on close");
+        }
+    }
+
+    @Test
+    void aScriptThatFitsInAChunkNeverMakesAFile() throws Exception {
+        List<Tx> txs = transactions(7, 5);
+        StringWriter text = new StringWriter();
+        try (SqlScriptWriter w = new SqlScriptWriter(text, null, BY_ID, true, tmp, 1 << 20)) {
+            txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
+            assertEquals(0, tempFiles());
+            w.finish();
+        }
+        assertEquals(expected(txs), text.toString());
+    }
+}
