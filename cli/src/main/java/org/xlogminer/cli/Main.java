@@ -48,19 +48,28 @@ public final class Main implements Callable<Integer> {
     /** The writer main() makes for stdout, and the byte stream beneath it. */
     private static PrintWriter mainOut;
     private static java.io.OutputStream mainOutBytes;
+    private static java.nio.channels.WritableByteChannel mainOutChannel;
 
     /** The byte stream beneath {@code out} when it is main()'s stdout writer, else null. */
     static java.io.OutputStream bytesBeneath(PrintWriter out) {
         return out == mainOut ? mainOutBytes : null;
     }
 
+    /** Stdout's own channel, beneath that byte stream, when {@code out} is main()'s stdout writer, else null. */
+    static java.nio.channels.WritableByteChannel channelBeneath(PrintWriter out) {
+        return out == mainOut ? mainOutChannel : null;
+    }
+
     public static void main(String[] args) {
         // stdout through one 64 kB buffer (System.out flushes every write); commands that write
-        // bytes they have already encoded (the UNDO script's reversal) can reach it beneath the writer
-        java.io.OutputStream stdout = new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
+        // bytes they have already encoded (REDO, the UNDO script's reversal) can reach it beneath the
+        // writer, and the UNDO read-back its channel (a copy in the kernel from the temporary file)
+        java.io.FileOutputStream fd1 = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+        java.io.OutputStream stdout = new java.io.BufferedOutputStream(fd1, 1 << 16);
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), false);
         mainOut = out;
         mainOutBytes = stdout;
+        mainOutChannel = fd1.getChannel();
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
         int code = run(args, out, err);
         out.flush();

@@ -53,8 +53,8 @@ final class MineCommand implements Callable<Integer> {
                 MiningOptions.streamBeside(miner, filter.filtering(new JsonLinesWriter(out, renderer)));
                 out.flush();
             } else {
-                try (SqlScriptWriter sql = new SqlScriptWriter(out, Main.bytesBeneath(out), renderer, undo,
-                    Path.of(System.getProperty("java.io.tmpdir")))) {
+                try (SqlScriptWriter sql = new SqlScriptWriter(out, Main.bytesBeneath(out), Main.channelBeneath(out),
+                    renderer, undo, Path.of(System.getProperty("java.io.tmpdir")))) {
                     MiningOptions.streamBeside(miner, filter.filtering(sql));
                     sql.finish();
                 }

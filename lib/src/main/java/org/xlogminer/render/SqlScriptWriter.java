@@ -45,6 +45,7 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
 
     private final Writer out;
     private final java.io.OutputStream outBytes;
+    private final java.nio.channels.WritableByteChannel outChannel;
     private final SqlRenderer renderer;
     private final boolean undo;
     private final StringBuilder text = new StringBuilder(4096);
@@ -115,13 +116,25 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
      *                 encoder; nothing else may write to {@code out} until {@link #finish()}
      */
     public SqlScriptWriter(Writer out, java.io.OutputStream outBytes, SqlRenderer renderer, boolean undo, Path tmpDir) {
-        this(out, outBytes, renderer, undo, tmpDir, CHUNK_BYTES);
+        this(out, outBytes, null, renderer, undo, tmpDir, CHUNK_BYTES);
+    }
+
+    /**
+     * @param outChannel the file or pipe {@code outBytes} writes to (stdout's), or null: given with
+     *                   {@code outBytes}, UNDO's read-back goes from the temporary file to it with
+     *                   {@link java.nio.channels.FileChannel#transferTo}, in the kernel where it can
+     *                   (after flushing {@code outBytes}), instead of through a buffer here
+     */
+    public SqlScriptWriter(Writer out, java.io.OutputStream outBytes, java.nio.channels.WritableByteChannel outChannel,
+        SqlRenderer renderer, boolean undo, Path tmpDir) {
+        this(out, outBytes, outChannel, renderer, undo, tmpDir, CHUNK_BYTES);
     }
 
     /** With UNDO chunks of {@code chunkBytes}: small ones let a test reach the file with little SQL. */
-    SqlScriptWriter(Writer out, java.io.OutputStream outBytes, SqlRenderer renderer, boolean undo, Path tmpDir,
-        int chunkBytes) {
+    SqlScriptWriter(Writer out, java.io.OutputStream outBytes, java.nio.channels.WritableByteChannel outChannel,
+        SqlRenderer renderer, boolean undo, Path tmpDir, int chunkBytes) {
         this.outBytes = outBytes;
+        this.outChannel = outBytes != null ? outChannel : null;
         this.out = out;
         this.renderer = renderer;
         this.undo = undo;
@@ -341,16 +354,23 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
                 }
                 writeUtf8(chunk, chunkPos, chunk.length - chunkPos); // whole pieces: whole UTF-8 sequences
                 chunkPos = chunk.length;
-                byte[] window = chunk;
+                if (outChannel != null) {
+                    outBytes.flush(); // what went through the stream comes first
+                }
                 for (int i = chunkCount - 1; i >= 0; i--) {
                     long end = i + 1 < chunkCount ? chunkStarts[i + 1] : written;
-                    for (long pos = chunkStarts[i]; pos < end; ) {
-                        int n = (int) Math.min(window.length, end - pos);
-                        undoData.seek(pos);
-                        undoData.readFully(window, 0, n);
-                        int cut = pos + n < end ? completeUtf8(window, 0, n) : n;
-                        writeUtf8(window, 0, cut);
-                        pos += cut;
+                    long pos = chunkStarts[i];
+                    if (outChannel != null) {
+                        long n;
+                        while (pos < end && (n = undoData.getChannel().transferTo(pos, end - pos, outChannel)) > 0) {
+                            pos += n;
+                        }
+                    }
+                    if (pos < end) {
+                        copyOut(pos, end); // what the channel did not take
+                        if (outChannel != null) {
+                            outBytes.flush(); // before the next chunk goes by the channel
+                        }
                     }
                 }
                 if (outBytes != null) {
@@ -360,6 +380,19 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies the temporary file's bytes [pos, end) out, a window (the chunk's array) at a time. */
+    private void copyOut(long pos, long end) throws IOException {
+        byte[] window = chunk;
+        while (pos < end) {
+            int n = (int) Math.min(window.length, end - pos);
+            undoData.seek(pos);
+            undoData.readFully(window, 0, n);
+            int cut = pos + n < end ? completeUtf8(window, 0, n) : n;
+            writeUtf8(window, 0, cut);
+            pos += cut;
         }
     }
 

@@ -99,7 +99,7 @@ class SqlScriptWriterUndoTest {
 
     private String throughWriter(List<Tx> txs, int chunkBytes) {
         StringWriter text = new StringWriter();
-        try (SqlScriptWriter w = new SqlScriptWriter(text, null, BY_ID, true, tmp, chunkBytes)) {
+        try (SqlScriptWriter w = new SqlScriptWriter(text, null, null, BY_ID, true, tmp, chunkBytes)) {
             txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
             w.finish();
         }
@@ -109,7 +109,40 @@ class SqlScriptWriterUndoTest {
     private byte[] throughBytes(List<Tx> txs, int chunkBytes) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8));
-        try (SqlScriptWriter w = new SqlScriptWriter(out, bytes, BY_ID, true, tmp, chunkBytes)) {
+        try (SqlScriptWriter w = new SqlScriptWriter(out, bytes, null, BY_ID, true, tmp, chunkBytes)) {
+            txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
+            w.finish();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Through the byte stream, with the read-back going to the file beneath it by its channel. */
+    private byte[] throughFileChannel(List<Tx> txs, int chunkBytes) throws Exception {
+        Path file = Files.createTempFile("undo-out-", ".sql");
+        try (java.io.FileOutputStream fos = new java.io.FileOutputStream(file.toFile())) {
+            java.io.BufferedOutputStream bytes = new java.io.BufferedOutputStream(fos, 1 << 16);
+            PrintWriter out = new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8));
+            out.print("-- before\n"); // what went through the writer comes first
+            try (SqlScriptWriter w = new SqlScriptWriter(out, bytes, fos.getChannel(), BY_ID, true, tmp, chunkBytes)) {
+                txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
+                w.finish();
+            }
+            out.print("-- after\n");
+            out.flush();
+        }
+        try {
+            return Files.readAllBytes(file);
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /** The same with a channel that is not a file's (transferTo's loop through the JDK's buffer). */
+    private byte[] throughOtherChannel(List<Tx> txs, int chunkBytes) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8));
+        try (SqlScriptWriter w = new SqlScriptWriter(out, bytes, java.nio.channels.Channels.newChannel(bytes), BY_ID, true,
+            tmp, chunkBytes)) {
             txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
             w.finish();
         }
@@ -129,6 +162,10 @@ class SqlScriptWriterUndoTest {
         for (int chunk : new int[] {64, 997, 4096, 1 << 20}) {
             assertEquals(want, throughWriter(txs, chunk), "writer, chunks of " + chunk);
             assertArrayEquals(want.getBytes(StandardCharsets.UTF_8), throughBytes(txs, chunk), "bytes, chunks of " + chunk);
+            assertArrayEquals(("-- before\n" + want + "-- after\n").getBytes(StandardCharsets.UTF_8),
+                throughFileChannel(txs, chunk), "file channel, chunks of " + chunk);
+            assertArrayEquals(want.getBytes(StandardCharsets.UTF_8), throughOtherChannel(txs, chunk),
+                "other channel, chunks of " + chunk);
             assertEquals(0, tempFiles(), "the temporary file is deleted on close");
         }
     }
@@ -137,7 +174,7 @@ class SqlScriptWriterUndoTest {
     void aScriptThatFitsInAChunkNeverMakesAFile() throws Exception {
         List<Tx> txs = transactions(7, 5);
         StringWriter text = new StringWriter();
-        try (SqlScriptWriter w = new SqlScriptWriter(text, null, BY_ID, true, tmp, 1 << 20)) {
+        try (SqlScriptWriter w = new SqlScriptWriter(text, null, null, BY_ID, true, tmp, 1 << 20)) {
             txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
             assertEquals(0, tempFiles());
             w.finish();
