@@ -13,8 +13,10 @@
 #
 # Each xlogminer command is first run once, untimed: a failure stops the script and shows its
 # stderr; `records` must print as many lines as pg_waldump (a warning if not). Peak RSS is the
-# max of RSS_RUNS runs under `/usr/bin/time -f %M`, apart from hyperfine. The results are printed
-# and written as a markdown table to $OUT, ready for docs/performance.md.
+# max of RSS_RUNS runs under `/usr/bin/time -f %M`, apart from hyperfine. Beside each mean wall
+# time, the mean user and system CPU of the same runs: xlogminer's above its wall time is the share
+# of the second core it used. The results are printed and written as a markdown table to $OUT,
+# ready for docs/performance.md.
 #
 # usage: bench/compare.sh [SCALE [TX [CLIENTS]]]
 #        bench/compare.sh WAL_DIR
@@ -129,17 +131,19 @@ if [ "$interleave" = 1 ]; then
     echo "compare: round $r of $runs" >&2
     for b in "${benchmarks[@]}"; do
       IFS='|' read -r id name cmd _ <<<"$b"
-      t0=$(date +%s%N)
-      bash -c "$cmd > /dev/null 2>&1" || die "$name failed in round $r: $cmd"
-      t1=$(date +%s%N)
-      echo "$id $(( t1 - t0 ))" >>"$tmp/times"
+      /usr/bin/time -f '%e %U %S' -o "$tmp/one" bash -c "$cmd > /dev/null 2>&1" \
+        || die "$name failed in round $r: $cmd"
+      echo "$id $(tail -n 1 "$tmp/one")" >>"$tmp/times"
     done
   done
-  # mean and sample standard deviation in seconds, as hyperfine reports them
+  # mean and sample standard deviation of the wall time, and mean user and system CPU, in seconds,
+  # as hyperfine reports them (/usr/bin/time gives hundredths)
   field() {
-    awk -v id="$1" -v what="$2" '$1 == id { n++; x = $2 / 1e9; s += x; q += x * x }
+    awk -v id="$1" -v what="$2" '$1 == id { n++; x = $2; s += x; q += x * x; u += $3; y += $4 }
       END { m = s / n; v = n > 1 ? (q - n * m * m) / (n - 1) : 0; if (v < 0) v = 0
-            if (what == "mean") printf "%.6f\n", m; else if (n > 1) printf "%.6f\n", sqrt(v); else print "null" }' "$tmp/times"
+            if (what == "mean") printf "%.6f\n", m; else if (what == "user") printf "%.6f\n", u / n
+            else if (what == "system") printf "%.6f\n", y / n
+            else if (n > 1) printf "%.6f\n", sqrt(v); else print "null" }' "$tmp/times"
   }
 else
   hf_args=()
@@ -164,7 +168,7 @@ peak_rss() {
 for b in "${benchmarks[@]}"; do
   IFS='|' read -r id name cmd ref target <<<"$b"
   echo "compare: peak RSS of $name" >&2
-  echo "$id|$name|$(field "$id" mean)|$(field "$id" stddev)|$ref|$target|$(peak_rss "$cmd")" >>"$tmp/rows"
+  echo "$id|$name|$(field "$id" mean)|$(field "$id" stddev)|$ref|$target|$(peak_rss "$cmd")|$(field "$id" user)|$(field "$id" system)" >>"$tmp/rows"
 done
 
 java_version=$(java -version 2>&1 | head -n 1)
@@ -182,16 +186,18 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
   echo "* machine: $(nproc) CPUs ($cpu), load average $(cut -d' ' -f1-3 /proc/loadavg); $java_version; $("$pg_waldump" --version); XLOGMINER_JAVA_OPTS='${XLOGMINER_JAVA_OPTS:-}'"
   echo
   awk -F'|' -v max_rss="$max_undo_rss_kb" '
-    { id[NR] = $1; name[NR] = $2; nm[$1] = $2; mean[$1] = $3; sd[NR] = $4; ref[NR] = $5; target[NR] = $6; rss[NR] = $7 }
+    { id[NR] = $1; name[NR] = $2; nm[$1] = $2; mean[$1] = $3; sd[NR] = $4; ref[NR] = $5; target[NR] = $6; rss[NR] = $7
+      usr[NR] = $8; sys[NR] = $9 }
     END {
-      print "| command | mean ± σ (s) | ratio | target | met | peak RSS |"
-      print "| --- | --- | --- | --- | --- | --- |"
+      print "| command | mean ± σ (s) | user + sys (s) | ratio | target | met | peak RSS |"
+      print "| --- | --- | --- | --- | --- | --- | --- |"
       for (i = 1; i <= NR; i++) {
         m = mean[id[i]]; ratio = "—"; tgt = "—"; met = "—"
         if (ref[i] != "") ratio = sprintf("%.2f × %s", m / mean[ref[i]], nm[ref[i]])
         if (target[i] != "") { tgt = "≤ " target[i]; met = (m / mean[ref[i]] <= target[i] + 0) ? "yes" : "no" }
         s = (sd[i] == "null") ? "n/a" : sprintf("%.3f", sd[i])
-        printf "| %s | %.3f ± %s | %s | %s | %s | %.1f MB |\n", name[i], m, s, ratio, tgt, met, rss[i] * 1.024 / 1000
+        printf "| %s | %.3f ± %s | %.2f + %.2f | %s | %s | %s | %.1f MB |\n", name[i], m, s, usr[i], sys[i], ratio, tgt, met,
+          rss[i] * 1.024 / 1000
         if (id[i] == "undo") undo = rss[i]
       }
       printf "\nUNDO peak RSS: %.1f MB (%d kB), target ≤ 1 GB (%d kB): met %s\n", \
