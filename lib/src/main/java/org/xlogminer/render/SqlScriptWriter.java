@@ -300,7 +300,8 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
             undoData.write(b, off, len);
             written += len;
         } catch (IOException e) {
-            throw new UncheckedIOException("writing the UNDO script to " + undoFile, e);
+            throw new UncheckedIOException("writing the UNDO script to "
+                + (undoFile != null ? undoFile : "a temporary file in " + tmpDir), e);
         }
     }
 
