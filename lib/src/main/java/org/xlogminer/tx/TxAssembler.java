@@ -264,7 +264,6 @@ public final class TxAssembler implements Closeable {
         inMemory = 0;
     }
 
-    /** The records one transaction kept per xid. */
     /**
      * Open transactions, found by the buffers' own xids, so that a record's look-up boxes no
      * Integer and makes no map node.
@@ -302,6 +301,7 @@ public final class TxAssembler implements Closeable {
         }
     }
 
+    /** The records one transaction kept per xid. */
     static final class TxBuffer {
         final int xid;
         final List<StoredRecord> memory = new ArrayList<>();
