@@ -234,6 +234,23 @@ public final class PageTracker implements java.io.Closeable {
             }
         }
 
+        /** The tuples' bytes, each counted with {@code perTuple} more (its header, its slot, ...). */
+        int tupleBytes(int perTuple) {
+            int sum = 0;
+            if (offnums == null) {
+                for (byte[] t : tuples) {
+                    if (t != null) {
+                        sum += t.length + perTuple;
+                    }
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    sum += tuples[i].length + perTuple;
+                }
+            }
+            return sum;
+        }
+
         /** Heap bytes: the arrays and their headers, the tuples counted by the caller. */
         int arrayBytes() {
             return offnums == null ? 16 + 4 * tuples.length + 16 : 48 + 6 * offnums.length;
@@ -677,10 +694,9 @@ public final class PageTracker implements java.io.Closeable {
             Overlay o = read(p.spillAt, p.spillLength);
             p.overlay = o;
             p.spillAt = -1;
-            int[] size = {o.arrayBytes()};
-            o.forEach((t, off) -> size[0] += t.length + TUPLE_OVERHEAD);
-            p.overlayBytes = size[0];
-            bytes += size[0];
+            int size = o.arrayBytes() + o.tupleBytes(TUPLE_OVERHEAD);
+            p.overlayBytes = size;
+            bytes += size;
             linkMru(p);
             if (bytes > budget) {
                 evict(p);
@@ -768,9 +784,7 @@ public final class PageTracker implements java.io.Closeable {
                 spill = new RandomAccessFile(spillFile.toFile(), "rw");
             }
             Overlay o = p.overlay;
-            int[] sizes = {4};
-            o.forEach((t, off) -> sizes[0] += 6 + t.length);
-            int size = sizes[0];
+            int size = 4 + o.tupleBytes(6); // the count, then each tuple's offset number and length
             ByteBuffer out = ByteBuffer.allocate(size);
             out.putInt(o.n);
             o.forEach((t, off) -> out.putShort((short) off).putInt(t.length).put(t));

@@ -25,6 +25,7 @@ class OverlayTest {
         Map<Integer, byte[]> seen = new HashMap<>();
         o.forEach((t, off) -> assertNull(seen.put(off, t), "offset number " + off + " twice"));
         assertEquals(expected, seen);
+        assertEquals(expected.values().stream().mapToInt(t -> t.length + 3).sum(), o.tupleBytes(3));
     }
 
     @Test
