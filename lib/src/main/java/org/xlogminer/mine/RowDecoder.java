@@ -29,6 +29,7 @@ import org.xlogminer.tx.TxAssembler;
 import org.xlogminer.types.FormatWarnings;
 import org.xlogminer.types.ValueFormatter;
 import org.xlogminer.types.ValueFormatters;
+import org.xlogminer.util.LittleEndian;
 import org.xlogminer.wal.WalFormatException;
 import org.xlogminer.wal.WalVersion;
 import org.xlogminer.wal.reader.XLogRecordView;
@@ -248,10 +249,6 @@ final class RowDecoder {
     private static final int AT_OLD_OFFNUM = 28;
     private static final int AT_COUNT = 30;
     private static final int SUMMARY_HEAD = 32;
-    private static final java.lang.invoke.VarHandle INT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-        int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final java.lang.invoke.VarHandle SHORT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-        short[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * What a change without values (Miner.Builder.values(false)) needs of its heap record, for the
@@ -272,46 +269,46 @@ final class RowDecoder {
         boolean delete = op == HeapRecordDecoder.Op.DELETE;
         b[AT_OP] = (byte) op.ordinal();
         b[AT_FLAGS] = (byte) ((heap.isSpeculative() ? SPECULATIVE : 0) | (delete && heap.isSuperDelete() ? SUPER_DELETE : 0));
-        INT.set(b, AT_TABLESPACE, r.tablespace(nb));
-        INT.set(b, AT_DATABASE, r.database(nb));
-        INT.set(b, AT_REL, r.relNumber(nb));
-        INT.set(b, AT_NEW_BLOCK, (int) r.blockNumber(nb));
-        SHORT.set(b, AT_NEW_OFFNUM, (short) heap.newOffnum());
+        LittleEndian.INT.set(b, AT_TABLESPACE, r.tablespace(nb));
+        LittleEndian.INT.set(b, AT_DATABASE, r.database(nb));
+        LittleEndian.INT.set(b, AT_REL, r.relNumber(nb));
+        LittleEndian.INT.set(b, AT_NEW_BLOCK, (int) r.blockNumber(nb));
+        LittleEndian.SHORT.set(b, AT_NEW_OFFNUM, (short) heap.newOffnum());
         // the old ctid as decode() makes it: a DELETE's tuple is in the new block
-        INT.set(b, AT_OLD_BLOCK, (int) r.blockNumber(delete ? nb : heap.oldBlockIndex()));
-        SHORT.set(b, AT_OLD_OFFNUM, (short) heap.oldOffnum());
-        SHORT.set(b, AT_COUNT, (short) n);
+        LittleEndian.INT.set(b, AT_OLD_BLOCK, (int) r.blockNumber(delete ? nb : heap.oldBlockIndex()));
+        LittleEndian.SHORT.set(b, AT_OLD_OFFNUM, (short) heap.oldOffnum());
+        LittleEndian.SHORT.set(b, AT_COUNT, (short) n);
         for (int i = 0; i < n; i++) {
-            SHORT.set(b, SUMMARY_HEAD + 2 * i, (short) heap.multiInsertOffnum(i));
+            LittleEndian.SHORT.set(b, SUMMARY_HEAD + 2 * i, (short) heap.multiInsertOffnum(i));
         }
         return b;
     }
 
     /** A summary's tablespace OID (as a record holds it: a signed int). */
     static int summaryTablespace(byte[] b) {
-        return (int) INT.get(b, AT_TABLESPACE);
+        return (int) LittleEndian.INT.get(b, AT_TABLESPACE);
     }
 
     /** A summary's database OID. */
     static int summaryDatabase(byte[] b) {
-        return (int) INT.get(b, AT_DATABASE);
+        return (int) LittleEndian.INT.get(b, AT_DATABASE);
     }
 
     /** A summary's relfilenode. */
     static int summaryRelNumber(byte[] b) {
-        return (int) INT.get(b, AT_REL);
+        return (int) LittleEndian.INT.get(b, AT_REL);
     }
 
     private static long summaryBlock(byte[] b, int at) {
-        return Integer.toUnsignedLong((int) INT.get(b, at));
+        return Integer.toUnsignedLong((int) LittleEndian.INT.get(b, at));
     }
 
     private static int summaryShort(byte[] b, int at) {
-        return (short) SHORT.get(b, at) & 0xFFFF;
+        return (short) LittleEndian.SHORT.get(b, at) & 0xFFFF;
     }
 
     private static boolean isSummary(byte[] b) {
-        return b.length >= SUMMARY_HEAD && (int) INT.get(b, 0) == 0;
+        return b.length >= SUMMARY_HEAD && (int) LittleEndian.INT.get(b, 0) == 0;
     }
 
     private void fromSummary(ChangeSink out, byte[] b, long lsn, long xid, long commitLsn, Instant commitTime) {

@@ -5,6 +5,7 @@ import static org.xlogminer.wal.reader.XLogRecordLayout.*;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import org.xlogminer.util.LittleEndian;
 import org.xlogminer.wal.WalVersion;
 
 /**
@@ -518,25 +519,25 @@ public final class XLogRecordView {
             int ff = forkFlags[i] & ~BKPBLOCK_HAS_IMAGE;
             out[p] = (byte) blockId[i];
             out[p + 1] = (byte) ff;
-            LE_SHORT.set(out, p + 2, (short) dataLength[i]);
+            LittleEndian.SHORT.set(out, p + 2, (short) dataLength[i]);
             p += 4;
             if ((ff & BKPBLOCK_SAME_REL) == 0) {
-                LE_INT.set(out, p, tablespace[i]);
-                LE_INT.set(out, p + 4, database[i]);
-                LE_INT.set(out, p + 8, relNumber[i]);
+                LittleEndian.INT.set(out, p, tablespace[i]);
+                LittleEndian.INT.set(out, p + 4, database[i]);
+                LittleEndian.INT.set(out, p + 8, relNumber[i]);
                 p += 12;
             }
-            LE_INT.set(out, p, blockNumber[i]);
+            LittleEndian.INT.set(out, p, blockNumber[i]);
             p += 4;
         }
         if (hasOrigin) {
             out[p] = (byte) XLR_BLOCK_ID_ORIGIN;
-            LE_SHORT.set(out, p + 1, (short) origin);
+            LittleEndian.SHORT.set(out, p + 1, (short) origin);
             p += 3;
         }
         if (toplevelXid != 0 && version.hasToplevelXidFragment()) {
             out[p] = (byte) XLR_BLOCK_ID_TOPLEVEL_XID;
-            LE_INT.set(out, p + 1, toplevelXid);
+            LittleEndian.INT.set(out, p + 1, toplevelXid);
             p += 5;
         }
         if (mainDataLength > 0) {
@@ -546,7 +547,7 @@ public final class XLogRecordView {
                 p += 2;
             } else {
                 out[p] = (byte) XLR_BLOCK_ID_DATA_LONG;
-                LE_INT.set(out, p + 1, mainDataLength);
+                LittleEndian.INT.set(out, p + 1, mainDataLength);
                 p += 5;
             }
         }
@@ -560,7 +561,7 @@ public final class XLogRecordView {
             buffer.get(mainDataOffset, out, p, mainDataLength);
             p += mainDataLength;
         }
-        LE_INT.set(out, at + TOT_LEN, p - at); // the copy's own length, as sizeWithoutImages() counts it
+        LittleEndian.INT.set(out, at + TOT_LEN, p - at); // the copy's own length, as sizeWithoutImages() counts it
     }
 
     private boolean anyImage() {
@@ -571,12 +572,6 @@ public final class XLogRecordView {
         }
         return false;
     }
-
-    /** Little-endian views of byte arrays, for writing a copy without a ByteBuffer per record. */
-    private static final java.lang.invoke.VarHandle LE_INT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-        int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final java.lang.invoke.VarHandle LE_SHORT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-        short[].class, ByteOrder.LITTLE_ENDIAN);
 
     static ByteBuffer littleEndian(byte[] array) {
         return ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN);
