@@ -80,7 +80,20 @@ public final class Main implements Callable<Integer> {
     /** Runs the command line with the given writers; returns the exit code. For tests and embedding. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         String[] a = withDefaultSubcommand(args);
-        return commandLine(out, err, a.length > 0 ? a[0] : null).execute(a);
+        try {
+            return commandLine(out, err, a.length > 0 ? a[0] : null).execute(a);
+        } catch (InternalError e) {
+            // The reader copies its windows out of a mapped segment, after checking that the file
+            // still holds them; a file cut during that copy faults, which the JVM reports this way.
+            if (!String.valueOf(e.getMessage()).contains("unsafe memory access")) {
+                throw e;
+            }
+            out.flush();
+            err.println("xlogminer: I/O error: a WAL segment file became shorter while it was read"
+                + " (truncated under the reader): " + e.getMessage());
+            err.flush();
+            return EXIT_RUNTIME;
+        }
     }
 
     /** {@code xlogminer --wal-dir ...} means {@code xlogminer mine --wal-dir ...}. */

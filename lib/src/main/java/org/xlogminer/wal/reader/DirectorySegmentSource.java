@@ -2,8 +2,12 @@ package org.xlogminer.wal.reader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +27,17 @@ import org.xlogminer.wal.WalFormatException;
  * above the chosen one (by default the highest timeline in the directory). This is how a restore
  * reads WAL across a timeline switch, without consulting {@code .history} files.
  *
- * <p>Not thread-safe; one reader (with its {@link RecordFetcher}) at a time. The channels of the
- * last few segments read are kept open (a reader moves on through the segments while records read
- * earlier are fetched again) and closed when they fall out of that set or on {@link #close()}.
+ * <p>Not thread-safe; one reader (with its {@link RecordFetcher}) at a time, and {@link #close()}
+ * only once it is done. The channels of the last few segments read are kept open (a reader moves on
+ * through the segments while records read earlier are fetched again) and closed when they fall out
+ * of that set or on {@link #close()}.
+ *
+ * <p>A large read (the reader's window) maps the segment from there on, up to {@link #MAP_BYTES},
+ * and it and the large reads after it that fall in that range are copied out of the mapping: one
+ * copy, where a read into a Java array is two (the kernel's into a native buffer, then out of it).
+ * The range is unmapped as soon as a large read goes elsewhere, so at most one is mapped. Small
+ * reads (a tuple of an earlier image) stay positional reads. Where the JDK cannot unmap (no
+ * {@code sun.misc.Unsafe.invokeCleaner}), every read is a positional read.
  */
 public final class DirectorySegmentSource implements SegmentSource {
 
@@ -37,6 +49,18 @@ public final class DirectorySegmentSource implements SegmentSource {
     /** Open channels, least recently used first. */
     private final java.util.LinkedHashMap<Long, FileChannel> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
     private static final int OPEN_CHANNELS = 64;
+
+    /** A read at least this long is one of the reader's windows: it maps the segment from there on. */
+    static final int MAP_FROM_LENGTH = 64 * 1024;
+    /** The most of a segment mapped at once (a segment's 16 MB by default; up to 1 GB with --wal-segsize). */
+    static final int MAP_BYTES = 16 * 1024 * 1024;
+    /** {@code Unsafe.invokeCleaner} bound to the Unsafe: unmaps a mapping now, not at some later GC. */
+    private static final MethodHandle UNMAP = unmapper();
+
+    /** The mapped range: of segment {@code mappedSegno}, from {@code mappedStart}; null when none. */
+    private MappedByteBuffer mapped;
+    private long mappedSegno = -1;
+    private long mappedStart;
 
     private DirectorySegmentSource(Path directory, int segmentSize, int timeline, TreeMap<Long, Path> segments) {
         this.directory = directory;
@@ -155,6 +179,9 @@ public final class DirectorySegmentSource implements SegmentSource {
 
     @Override
     public int read(long segno, long offset, byte[] dst, int dstOffset, int length) throws IOException {
+        if (length >= MAP_FROM_LENGTH && UNMAP != null && readMapped(segno, offset, dst, dstOffset, length)) {
+            return length;
+        }
         FileChannel ch = channel(segno);
         ByteBuffer bb = ByteBuffer.wrap(dst, dstOffset, length);
         long pos = offset;
@@ -171,6 +198,78 @@ public final class DirectorySegmentSource implements SegmentSource {
     @Override
     public long fileSize(long segno) throws IOException {
         return channel(segno).size();
+    }
+
+    /**
+     * Copies the bytes out of the mapping (mapping them first), if the file still holds them all;
+     * false when it does not, and the read goes by position and says how much there is.
+     */
+    private boolean readMapped(long segno, long offset, byte[] dst, int dstOffset, int length) throws IOException {
+        if (!isMapped(segno, offset, length)) {
+            map(segno, offset);
+            if (!isMapped(segno, offset, length)) {
+                return false; // past the end of a short file
+            }
+        }
+        // A mapped page the file no longer has faults (SIGBUS), which the JVM turns into an
+        // InternalError, possibly only after the copy. So a file that became shorter since it was
+        // mapped is caught here, before the copy, and read by position like any short file.
+        if (channel(segno).size() < offset + length) {
+            unmap();
+            return false;
+        }
+        try {
+            mapped.get((int) (offset - mappedStart), dst, dstOffset, length);
+            return true;
+        } catch (InternalError e) {
+            unmap();
+            throw new IOException("segment " + segmentName(segno) + " became shorter while it was read"
+                + " (truncated under the reader)", e);
+        }
+    }
+
+    private boolean isMapped(long segno, long offset, int length) {
+        return segno == mappedSegno && offset >= mappedStart && offset + length <= mappedStart + mapped.capacity();
+    }
+
+    /** Maps segment {@code segno} from {@code offset} on, as far as the file goes, up to MAP_BYTES. */
+    private void map(long segno, long offset) throws IOException {
+        unmap();
+        FileChannel ch = channel(segno);
+        long size = ch.size();
+        if (offset >= size) {
+            return; // past the end of a short file: the read says how much there is
+        }
+        mapped = ch.map(FileChannel.MapMode.READ_ONLY, offset, Math.min(MAP_BYTES, size - offset));
+        mappedSegno = segno;
+        mappedStart = offset;
+    }
+
+    private void unmap() {
+        MappedByteBuffer m = mapped;
+        if (m == null) {
+            return;
+        }
+        mapped = null;
+        mappedSegno = -1;
+        try {
+            UNMAP.invokeExact((ByteBuffer) m);
+        } catch (Throwable e) {
+            throw new IllegalStateException("unmapping a WAL segment", e);
+        }
+    }
+
+    private static MethodHandle unmapper() {
+        try {
+            Class<?> unsafe = Class.forName("sun.misc.Unsafe");
+            java.lang.reflect.Field theUnsafe = unsafe.getDeclaredField("theUnsafe");
+            theUnsafe.setAccessible(true);
+            return MethodHandles.lookup()
+                .findVirtual(unsafe, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
+                .bindTo(theUnsafe.get(null));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // a JDK without it: positional reads only
+        }
     }
 
     private FileChannel channel(long segno) throws IOException {
@@ -214,6 +313,7 @@ public final class DirectorySegmentSource implements SegmentSource {
 
     @Override
     public void close() {
+        unmap();
         closeChannels();
     }
 }

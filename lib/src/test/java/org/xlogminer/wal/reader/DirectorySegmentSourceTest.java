@@ -1,0 +1,103 @@
+package org.xlogminer.wal.reader;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xlogminer.TestData;
+
+/**
+ * Reads of the real segment in testdata/ through {@link DirectorySegmentSource}, which copies the
+ * reader's windows (and the reads that fall in them) out of a mapping and the rest with positional
+ * reads: every read must give the file's bytes whichever way it went, and a short file must read
+ * short, also one cut after it was mapped (whose pages past the cut would fault if copied).
+ */
+class DirectorySegmentSourceTest {
+
+    private static final String SEGMENT = "000000010000000000000006";
+    private static final long SEGNO = 6;
+
+    @TempDir
+    Path tmp;
+
+    private Path copy() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("wal"));
+        Files.copy(TestData.accountsUpdateWal().resolve(SEGMENT), dir.resolve(SEGMENT));
+        return dir;
+    }
+
+    @Test
+    void everyReadGivesTheFilesBytes() throws IOException {
+        Path dir = copy();
+        byte[] file = Files.readAllBytes(dir.resolve(SEGMENT));
+        Random random = new Random(42);
+        try (DirectorySegmentSource source = DirectorySegmentSource.open(dir)) {
+            for (int i = 0; i < 2000; i++) {
+                // windows (mapping from where they start) mixed with small reads in and out of them
+                boolean window = random.nextInt(8) == 0;
+                int length = window
+                    ? DirectorySegmentSource.MAP_FROM_LENGTH + random.nextInt(file.length - DirectorySegmentSource.MAP_FROM_LENGTH)
+                    : 1 + random.nextInt(8192);
+                int offset = random.nextInt(file.length);
+                byte[] dst = new byte[length + 16];
+                int n = source.read(SEGNO, offset, dst, 7, length);
+                int expected = Math.min(length, file.length - offset);
+                assertEquals(expected, n, "bytes read at " + offset + " of " + length);
+                assertArrayEquals(Arrays.copyOfRange(file, offset, offset + n), Arrays.copyOfRange(dst, 7, 7 + n),
+                    "bytes at " + offset + " of " + length);
+            }
+        }
+    }
+
+    @Test
+    void aFileCutUnderTheMappingReadsShortLikeAnyShortFile() throws IOException {
+        Path dir = copy();
+        Path file = dir.resolve(SEGMENT);
+        byte[] original = Files.readAllBytes(file);
+        try (DirectorySegmentSource source = DirectorySegmentSource.open(dir)) {
+            byte[] window = new byte[original.length];
+            assertEquals(original.length, source.read(SEGNO, 0, window, 0, window.length)); // maps it all
+            assertArrayEquals(original, window);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(8192 + 100);
+            }
+            // windows in the mapped range, past the new end: the bytes that are left, no fault
+            byte[] big = new byte[DirectorySegmentSource.MAP_FROM_LENGTH];
+            assertEquals(0, source.read(SEGNO, original.length / 2, big, 0, big.length));
+            assertEquals(100, source.read(SEGNO, 8192, big, 0, big.length));
+            assertArrayEquals(Arrays.copyOfRange(original, 8192, 8292), Arrays.copyOf(big, 100));
+            byte[] small = new byte[4096];
+            assertEquals(0, source.read(SEGNO, original.length / 2, small, 0, small.length));
+            assertEquals(4096, source.read(SEGNO, 4096, small, 0, small.length));
+            assertArrayEquals(Arrays.copyOfRange(original, 4096, 8192), small);
+        }
+    }
+
+    @Test
+    void aWindowPastTheEndOfAShortFileReadsShort() throws IOException {
+        Path dir = copy();
+        Path file = dir.resolve(SEGMENT);
+        byte[] original = Files.readAllBytes(file);
+        int kept = 300 * 1024;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(kept);
+        }
+        try (DirectorySegmentSource source = DirectorySegmentSource.open(dir)) {
+            byte[] window = new byte[256 * 1024];
+            assertEquals(window.length, source.read(SEGNO, 0, window, 0, window.length));
+            assertArrayEquals(Arrays.copyOf(original, window.length), window);
+            assertEquals(kept - window.length, source.read(SEGNO, window.length, window, 0, window.length));
+            assertArrayEquals(Arrays.copyOfRange(original, window.length, kept), Arrays.copyOf(window, kept - window.length));
+            assertEquals(0, source.read(SEGNO, kept, window, 0, window.length));
+        }
+    }
+}
