@@ -1,12 +1,13 @@
 package org.xlogminer.page;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -284,9 +285,16 @@ public final class PageTracker implements java.io.Closeable {
     private Page memoPage;
     private int memoOffnum;
     private byte[] memoTuple;
-    private RandomAccessFile spill;
+    /**
+     * The spill file, written at its end: evicted overlays gather in {@link #spillBuffer} and go
+     * to the file a buffer at a time (one write for many overlays, not a seek and a write each);
+     * an overlay read back while still in the buffer comes from there.
+     */
+    private FileChannel spill;
     private Path spillFile;
-    private long spillEnd;
+    /** Where in the file the buffer's first byte goes: the file's length so far. */
+    private long spillFlushed;
+    private final ByteBuffer spillBuffer;
     /** Least and most recently used pages with an overlay in memory. */
     private Page lru;
     private Page mru;
@@ -310,6 +318,8 @@ public final class PageTracker implements java.io.Closeable {
      */
     public PageTracker(long budgetBytes, Relations relations, Path spillDir, SegmentSource source) {
         this.budget = budgetBytes;
+        // a sixteenth of the budget, from 1 kB to 1 MB (a tiny budget flushes often, as tests want)
+        this.spillBuffer = ByteBuffer.allocate((int) Math.max(1 << 10, Math.min(1 << 20, budgetBytes / 16)));
         this.linePointerBudget = budgetBytes / 2;
         this.relations = relations;
         this.spillDir = spillDir;
@@ -757,10 +767,18 @@ public final class PageTracker implements java.io.Closeable {
 
     private Overlay read(long at, int length) {
         try {
-            byte[] b = new byte[length];
-            spill.seek(at);
-            spill.readFully(b);
-            ByteBuffer in = ByteBuffer.wrap(b);
+            ByteBuffer in;
+            if (at >= spillFlushed) {
+                in = spillBuffer.duplicate().position((int) (at - spillFlushed)).limit((int) (at - spillFlushed) + length);
+            } else {
+                in = ByteBuffer.allocate(length);
+                while (in.hasRemaining()) {
+                    if (spill.read(in, at + in.position()) < 0) {
+                        throw new IOException("the spill file ends before " + (at + length));
+                    }
+                }
+                in.flip();
+            }
             Overlay o = new Overlay();
             int n = in.getInt();
             for (int i = 0; i < n; i++) {
@@ -781,20 +799,44 @@ public final class PageTracker implements java.io.Closeable {
                 Files.createDirectories(spillDir);
                 spillFile = Files.createTempFile(spillDir, "xlogminer-pages-", ".spill");
                 spillFile.toFile().deleteOnExit();
-                spill = new RandomAccessFile(spillFile.toFile(), "rw");
+                spill = FileChannel.open(spillFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
             }
             Overlay o = p.overlay;
             int size = 4 + o.tupleBytes(6); // the count, then each tuple's offset number and length
-            ByteBuffer out = ByteBuffer.allocate(size);
-            out.putInt(o.n);
-            o.forEach((t, off) -> out.putShort((short) off).putInt(t.length).put(t));
-            spill.seek(spillEnd);
-            spill.write(out.array());
-            p.spillAt = spillEnd;
+            ByteBuffer out = spillBuffer;
+            if (size > out.remaining()) {
+                flushSpill();
+            }
+            if (size > out.remaining()) {
+                out = ByteBuffer.allocate(size); // larger than the buffer: written on its own
+            }
+            p.spillAt = spillFlushed + (out == spillBuffer ? out.position() : 0);
             p.spillLength = size;
-            spillEnd += size;
+            out.putInt(o.n);
+            ByteBuffer to = out;
+            o.forEach((t, off) -> to.putShort((short) off).putInt(t.length).put(t));
+            if (out != spillBuffer) {
+                writeFully(out.flip(), spillFlushed);
+                spillFlushed += size;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("spilling tracked pages to " + spillDir, e);
+        }
+    }
+
+    /** Moves the buffered overlays to the end of the file. */
+    private void flushSpill() throws IOException {
+        ByteBuffer b = spillBuffer.flip();
+        int n = b.remaining();
+        writeFully(b, spillFlushed);
+        spillFlushed += n;
+        spillBuffer.clear();
+    }
+
+    private void writeFully(ByteBuffer b, long at) throws IOException {
+        long pos = at;
+        while (b.hasRemaining()) {
+            pos += spill.write(b, pos);
         }
     }
 
