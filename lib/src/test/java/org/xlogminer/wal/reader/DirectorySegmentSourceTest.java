@@ -2,14 +2,18 @@ package org.xlogminer.wal.reader;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +102,49 @@ class DirectorySegmentSourceTest {
             assertEquals(kept - window.length, source.read(SEGNO, window.length, window, 0, window.length));
             assertArrayEquals(Arrays.copyOfRange(original, window.length, kept), Arrays.copyOf(window, kept - window.length));
             assertEquals(0, source.read(SEGNO, kept, window, 0, window.length));
+        }
+    }
+
+    @Test
+    void moreSegmentsThanFileDescriptorsAreReadThroughout() throws Exception {
+        // 300 names for the one real segment (hard links), read in a JVM allowed 128 open files:
+        // fewer than the channels the source would cache, so opening one must give some back
+        Path dir = Files.createDirectories(tmp.resolve("many"));
+        Path real = copy().resolve(SEGMENT);
+        int segments = 300;
+        for (int i = 0; i < segments; i++) {
+            Files.createLink(dir.resolve(SegmentName.format(1, SEGNO + i, 1 << 20)), real);
+        }
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of("bash", "-c",
+            "ulimit -n 128 && exec \"$0\" -cp \"$1\" \"$2\" \"$3\" " + segments,
+            javaBin, System.getProperty("java.class.path"), ReadEverySegment.class.getName(), dir.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("read " + 2 * segments + " pages", out.strip());
+    }
+
+    /** Reads the first page of every segment, twice over, each compared with the file. */
+    public static final class ReadEverySegment {
+        public static void main(String[] args) throws IOException {
+            Path dir = Path.of(args[0]);
+            int segments = Integer.parseInt(args[1]);
+            int read = 0;
+            try (DirectorySegmentSource source = DirectorySegmentSource.open(dir)) {
+                byte[] expected = Arrays.copyOf(Files.readAllBytes(dir.resolve(SEGMENT)), 8192);
+                for (int round = 0; round < 2; round++) {
+                    for (int i = 0; i < segments; i++) {
+                        byte[] page = new byte[8192];
+                        if (source.read(SEGNO + i, 0, page, 0, page.length) != page.length || !Arrays.equals(expected, page)) {
+                            throw new AssertionError("segment " + (SEGNO + i) + " read wrong");
+                        }
+                        read++;
+                    }
+                }
+            }
+            System.out.println("read " + read + " pages");
         }
     }
 }
