@@ -295,6 +295,10 @@ public final class PageTracker implements java.io.Closeable {
     /** Where in the file the buffer's first byte goes: the file's length so far. */
     private long spillFlushed;
     private final ByteBuffer spillBuffer;
+    /** Bytes of the file and its buffer that pages still point at; the rest were read back or dropped. */
+    private long spillLive;
+    private int compactions;
+    private long spillAppended;
     /** Least and most recently used pages with an overlay in memory. */
     private Page lru;
     private Page mru;
@@ -317,9 +321,14 @@ public final class PageTracker implements java.io.Closeable {
      *                    the record carrying its image onwards, when the record's own image is used)
      */
     public PageTracker(long budgetBytes, Relations relations, Path spillDir, SegmentSource source) {
-        this.budget = budgetBytes;
         // a sixteenth of the budget, from 1 kB to 1 MB (a tiny budget flushes often, as tests want)
-        this.spillBuffer = ByteBuffer.allocate((int) Math.max(1 << 10, Math.min(1 << 20, budgetBytes / 16)));
+        this(budgetBytes, relations, spillDir, source, (int) Math.max(1 << 10, Math.min(1 << 20, budgetBytes / 16)));
+    }
+
+    /** With a spill buffer of the given size (tests: one larger or smaller than the overlays). */
+    PageTracker(long budgetBytes, Relations relations, Path spillDir, SegmentSource source, int spillBufferBytes) {
+        this.budget = budgetBytes;
+        this.spillBuffer = ByteBuffer.allocate(spillBufferBytes);
         this.linePointerBudget = budgetBytes / 2;
         this.relations = relations;
         this.spillDir = spillDir;
@@ -487,6 +496,20 @@ public final class PageTracker implements java.io.Closeable {
     /** Pages tracked now. */
     public int trackedPages() {
         return pages.size();
+    }
+
+    /** How many times the spill file was compacted; and its length now, buffer included. */
+    int spillCompactions() {
+        return compactions;
+    }
+
+    long spillFileBytes() {
+        return spillFlushed + spillBuffer.position();
+    }
+
+    /** Bytes of overlays ever written to the spill file. */
+    long spillAppendedBytes() {
+        return spillAppended;
     }
 
     /** How many times a page's changed tuples went to the spill file. */
@@ -672,7 +695,10 @@ public final class PageTracker implements java.io.Closeable {
             p.overlay = null;
         }
         p.overlayBytes = 0;
-        p.spillAt = -1;
+        if (p.spillAt >= 0) {
+            spillLive -= p.spillLength;
+            p.spillAt = -1;
+        }
     }
 
     private void put(Page p, int offnum, byte[] tuple) {
@@ -704,6 +730,7 @@ public final class PageTracker implements java.io.Closeable {
             Overlay o = read(p.spillAt, p.spillLength);
             p.overlay = o;
             p.spillAt = -1;
+            spillLive -= p.spillLength;
             int size = o.arrayBytes() + o.tupleBytes(TUPLE_OVERHEAD);
             p.overlayBytes = size;
             bytes += size;
@@ -729,6 +756,10 @@ public final class PageTracker implements java.io.Closeable {
             bytes -= v.overlayBytes;
             v.overlay = null;
             evicted++;
+        }
+        long written = spillFlushed + spillBuffer.position();
+        if (written - spillLive > Math.max(spillLive, budget)) {
+            compactSpill();
         }
     }
 
@@ -772,11 +803,7 @@ public final class PageTracker implements java.io.Closeable {
                 in = spillBuffer.duplicate().position((int) (at - spillFlushed)).limit((int) (at - spillFlushed) + length);
             } else {
                 in = ByteBuffer.allocate(length);
-                while (in.hasRemaining()) {
-                    if (spill.read(in, at + in.position()) < 0) {
-                        throw new IOException("the spill file ends before " + (at + length));
-                    }
-                }
+                readSpill(in, at);
                 in.flip();
             }
             Overlay o = new Overlay();
@@ -812,6 +839,8 @@ public final class PageTracker implements java.io.Closeable {
             }
             p.spillAt = spillFlushed + (out == spillBuffer ? out.position() : 0);
             p.spillLength = size;
+            spillLive += size;
+            spillAppended += size;
             out.putInt(o.n);
             ByteBuffer to = out;
             o.forEach((t, off) -> to.putShort((short) off).putInt(t.length).put(t));
@@ -822,6 +851,70 @@ public final class PageTracker implements java.io.Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException("spilling tracked pages to " + spillDir, e);
         }
+    }
+
+    /**
+     * Moves the overlays pages still point at to the front of the spill file, in file order, and
+     * cuts the file there. Every eviction appends, and an overlay read back leaves its old copy
+     * behind, so without this the file grows with every eviction of a long run, not with what is
+     * spilled. Called when the dead bytes exceed both the live ones and the budget, so that the
+     * copying is paid for by at least as many bytes appended since the last time.
+     */
+    private void compactSpill() {
+        try {
+            flushSpill();
+            java.util.List<Page> live = new java.util.ArrayList<>();
+            for (Page p : pages.entries()) {
+                if (p.spillAt >= 0) {
+                    live.add(p);
+                }
+            }
+            live.sort((a, b) -> Long.compare(a.spillAt, b.spillAt));
+            // Every page's bytes move down or stay: what is written (up to where the bytes read so
+            // far ended) never reaches a page not read yet.
+            long to = 0; // where the buffer's first byte goes
+            for (Page p : live) {
+                int len = p.spillLength;
+                if (len > spillBuffer.remaining()) {
+                    to += drainSpillBuffer(to);
+                }
+                if (len > spillBuffer.remaining()) { // larger than the buffer: straight across
+                    ByteBuffer big = ByteBuffer.allocate(len);
+                    readSpill(big, p.spillAt);
+                    writeFully(big.flip(), to);
+                    p.spillAt = to;
+                    to += len;
+                } else {
+                    int at = spillBuffer.position();
+                    readSpill(spillBuffer.slice(at, len), p.spillAt);
+                    spillBuffer.position(at + len);
+                    p.spillAt = to + at;
+                }
+            }
+            to += drainSpillBuffer(to);
+            spill.truncate(to);
+            spillFlushed = to;
+            compactions++;
+        } catch (IOException e) {
+            throw new UncheckedIOException("compacting the spill file " + spillFile, e);
+        }
+    }
+
+    private void readSpill(ByteBuffer dst, long at) throws IOException {
+        while (dst.hasRemaining()) {
+            if (spill.read(dst, at + dst.position()) < 0) {
+                throw new IOException("the spill file ends before " + (at + dst.limit()));
+            }
+        }
+    }
+
+    /** Writes the buffer at {@code at} and empties it; how many bytes it held. */
+    private int drainSpillBuffer(long at) throws IOException {
+        ByteBuffer b = spillBuffer.flip();
+        int n = b.remaining();
+        writeFully(b, at);
+        spillBuffer.clear();
+        return n;
     }
 
     /** Moves the buffered overlays to the end of the file. */
