@@ -37,7 +37,8 @@ import org.xlogminer.wal.WalFormatException;
  * copy, where a read into a Java array is two (the kernel's into a native buffer, then out of it).
  * The range is unmapped as soon as a large read goes elsewhere, so at most one is mapped. Small
  * reads (a tuple of an earlier image) stay positional reads. Where the JDK cannot unmap (no
- * {@code sun.misc.Unsafe.invokeCleaner}), every read is a positional read.
+ * {@code sun.misc.Unsafe.invokeCleaner}) or the file system cannot map (a zip archive's, some
+ * network ones), every read is a positional read.
  */
 public final class DirectorySegmentSource implements SegmentSource {
 
@@ -67,6 +68,8 @@ public final class DirectorySegmentSource implements SegmentSource {
     private MappedByteBuffer mapped;
     private long mappedSegno = -1;
     private long mappedStart;
+    /** False where the JDK cannot unmap, or once the file system could not map. */
+    private boolean mappable = UNMAP != null;
 
     private DirectorySegmentSource(Path directory, int segmentSize, int timeline, TreeMap<Long, Path> segments) {
         this.directory = directory;
@@ -185,7 +188,7 @@ public final class DirectorySegmentSource implements SegmentSource {
 
     @Override
     public int read(long segno, long offset, byte[] dst, int dstOffset, int length) throws IOException {
-        if (length >= MAP_FROM_LENGTH && UNMAP != null && readMapped(segno, offset, dst, dstOffset, length)) {
+        if (length >= MAP_FROM_LENGTH && mappable && readMapped(segno, offset, dst, dstOffset, length)) {
             return length;
         }
         FileChannel ch = channel(segno);
@@ -246,7 +249,13 @@ public final class DirectorySegmentSource implements SegmentSource {
         if (offset >= size) {
             return; // past the end of a short file: the read says how much there is
         }
-        mapped = ch.map(FileChannel.MapMode.READ_ONLY, offset, Math.min(MAP_BYTES, size - offset));
+        try {
+            mapped = ch.map(FileChannel.MapMode.READ_ONLY, offset, Math.min(MAP_BYTES, size - offset));
+        } catch (UnsupportedOperationException | IOException e) {
+            // a file system that cannot map (a zip archive's, some network ones): read by position
+            mappable = false;
+            return;
+        }
         mappedSegno = segno;
         mappedStart = offset;
     }

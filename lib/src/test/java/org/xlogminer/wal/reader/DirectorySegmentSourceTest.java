@@ -147,4 +147,28 @@ class DirectorySegmentSourceTest {
             System.out.println("read " + read + " pages");
         }
     }
+
+    @Test
+    void segmentsOnAFileSystemThatCannotMapAreReadByPosition() throws IOException {
+        // a zip archive of WAL, read in place through the JDK's zip file system (no mapping there)
+        Path zip = tmp.resolve("wal.zip");
+        byte[] original = Files.readAllBytes(TestData.accountsUpdateWal().resolve(SEGMENT));
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+            Files.createDirectories(fs.getPath("/pg_wal"));
+            Files.write(fs.getPath("/pg_wal", SEGMENT), original);
+        }
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip);
+             DirectorySegmentSource source = DirectorySegmentSource.open(fs.getPath("/pg_wal"))) {
+            byte[] window = new byte[original.length];
+            assertEquals(original.length, source.read(SEGNO, 0, window, 0, window.length));
+            assertArrayEquals(original, window);
+            try (WalReader reader = WalReader.builder(source).build()) {
+                int records = 0;
+                while (reader.next() != null) {
+                    records++;
+                }
+                assertTrue(records > 300, "records read from the zip: " + records);
+            }
+        }
+    }
 }
