@@ -498,11 +498,12 @@ public final class PageTracker implements java.io.Closeable {
         return pages.size();
     }
 
-    /** How many times the spill file was compacted; and its length now, buffer included. */
+    /** How many times the spill file was compacted. */
     int spillCompactions() {
         return compactions;
     }
 
+    /** The spill file's length, its buffer included: where the next spilled overlay goes. */
     long spillFileBytes() {
         return spillFlushed + spillBuffer.position();
     }
@@ -757,8 +758,7 @@ public final class PageTracker implements java.io.Closeable {
             v.overlay = null;
             evicted++;
         }
-        long written = spillFlushed + spillBuffer.position();
-        if (written - spillLive > Math.max(spillLive, budget)) {
+        if (spillFileBytes() - spillLive > Math.max(spillLive, budget)) {
             compactSpill();
         }
     }
@@ -919,11 +919,7 @@ public final class PageTracker implements java.io.Closeable {
 
     /** Moves the buffered overlays to the end of the file. */
     private void flushSpill() throws IOException {
-        ByteBuffer b = spillBuffer.flip();
-        int n = b.remaining();
-        writeFully(b, spillFlushed);
-        spillFlushed += n;
-        spillBuffer.clear();
+        spillFlushed += drainSpillBuffer(spillFlushed);
     }
 
     private void writeFully(ByteBuffer b, long at) throws IOException {
