@@ -92,17 +92,29 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
         void addUtf8(CharSequence s) {
             int n = s.length();
             ensure(n);
-            for (int k = 0; k < n; k++) {
-                char c = s.charAt(k);
-                if (c >= 0x80) {
-                    byte[] b = s.toString().getBytes(StandardCharsets.UTF_8);
-                    add(b, 0, b.length);
-                    return;
-                }
-                data[size + k] = (byte) c;
+            if (asciiInto(s, data, size)) {
+                size += n;
+                return;
             }
-            size += n;
+            byte[] b = s.toString().getBytes(StandardCharsets.UTF_8); // what went in past size is overwritten
+            add(b, 0, b.length);
         }
+    }
+
+    /**
+     * Copies the text to {@code dst} at {@code at}, a byte per char, while it is ASCII (most SQL);
+     * false at the first char that is not, and the caller encodes the text as UTF-8 instead.
+     */
+    private static boolean asciiInto(CharSequence s, byte[] dst, int at) {
+        int n = s.length();
+        for (int k = 0; k < n; k++) {
+            char c = s.charAt(k);
+            if (c >= 0x80) {
+                return false;
+            }
+            dst[at + k] = (byte) c;
+        }
+        return true;
     }
 
     public SqlScriptWriter(Writer out, SqlRenderer renderer, boolean undo, Path tmpDir) {
@@ -249,20 +261,11 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     /** Lays the text down, as UTF-8, in front of the UNDO script so far. */
     private void prepend(CharSequence s) {
         int n = s.length();
-        if (n <= chunkPos) {
-            int at = chunkPos - n;
-            for (int k = 0; k < n; k++) {
-                char c = s.charAt(k);
-                if (c >= 0x80) {
-                    prepend(s.toString().getBytes(StandardCharsets.UTF_8)); // the bytes so far are overwritten
-                    return;
-                }
-                chunk[at + k] = (byte) c; // ASCII (most SQL): a byte per char
-            }
-            chunkPos = at;
+        if (n <= chunkPos && asciiInto(s, chunk, chunkPos - n)) {
+            chunkPos -= n;
             return;
         }
-        prepend(s.toString().getBytes(StandardCharsets.UTF_8));
+        prepend(s.toString().getBytes(StandardCharsets.UTF_8)); // what went in below chunkPos is overwritten
     }
 
     private void prepend(byte[] b) {
