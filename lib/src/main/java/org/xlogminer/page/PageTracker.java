@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.xlogminer.decode.HeapLayout;
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.decode.TupleRef;
+import org.xlogminer.util.LittleEndian;
 import org.xlogminer.util.OpenAddressing;
 import org.xlogminer.wal.reader.BlockImages;
 import org.xlogminer.wal.reader.ImageCompression;
@@ -39,7 +40,9 @@ import org.xlogminer.wal.reader.XLogRecordView;
  * the tuples put on it since, by offset number. The image itself stays in the WAL: a tuple the
  * overlay does not have is read from the image of the record being processed, or from the earlier
  * record, read again with a {@link RecordFetcher}. So a tracked page costs a few dozen bytes plus
- * its changed tuples, not 8 kB, and no image is copied unless a tuple of it is asked for.
+ * its changed tuples, not 8 kB, and no image is copied unless a tuple of it is asked for. A new
+ * tuple an UPDATE logged as a difference from the image's old one is kept as that difference (a
+ * patch) and rebuilt when asked for.
  *
  * <p>Memory for changed tuples is bounded by a budget: past it the least recently used pages'
  * tuples move to a temporary spill file and come back when a record needs them. The per-page
@@ -381,14 +384,21 @@ public final class PageTracker implements java.io.Closeable {
                 Page p = target(r, nb);
                 if (p != null && heap.newTuple().present()) {
                     byte[] old = null;
-                    if (heap.prefixLength() + heap.suffixLength() > 0) {
+                    int prefix = heap.prefixLength();
+                    int suffix = heap.suffixLength();
+                    if (prefix + suffix > 0) {
                         old = tuple(r, heap.oldBlockIndex(), heap.oldOffnum());
                         if (old == null) {
                             forget(p); // cannot rebuild the new tuple: the page is no longer known
                             return;
                         }
+                        if (heap.oldBlockIndex() == nb && canPatch(p, heap.oldOffnum(), prefix, suffix)) {
+                            put(p, heap.newOffnum(), patch(heap.newTuple(), prefix, suffix, heap.oldOffnum()));
+                            patches++;
+                            return;
+                        }
                     }
-                    put(p, heap.newOffnum(), tuple(heap.newTuple(), heap.prefixLength(), heap.suffixLength(), old));
+                    put(p, heap.newOffnum(), tuple(heap.newTuple(), prefix, suffix, old));
                 }
             }
             default -> { }
@@ -404,8 +414,13 @@ public final class PageTracker implements java.io.Closeable {
         Overlay o = overlay(p);
         byte[] put = o == null ? null : o.get(offnum);
         if (put != null) {
-            return put;
+            return isPatch(put) ? unpatch(put, imageTupleOnce(r, p, patchOldOffnum(put))) : put;
         }
+        return imageTupleOnce(r, p, offnum);
+    }
+
+    /** {@link #imageTuple(XLogRecordView, Page, int)}, read once per record, page and offset number. */
+    private byte[] imageTupleOnce(XLogRecordView r, Page p, int offnum) {
         if (memoLsn == r.lsn() && memoPage == p && memoOffnum == offnum) {
             return memoTuple;
         }
@@ -417,12 +432,117 @@ public final class PageTracker implements java.io.Closeable {
         return t;
     }
 
-    /** The tuple at offnum of the page's image, wherever the image is now. */
+    // ---- patches: new tuples kept as what the UPDATE record logged, not rebuilt ----------------
+
+    /*
+     * An UPDATE on the same page at wal_level=replica logs only the bytes of the new tuple that
+     * differ from the old one, with the lengths of the prefix and suffix they share. Rebuilt, the
+     * new tuple repeats those bytes (pgbench's 84-byte filler in every version of an account), and
+     * most new versions are never asked for again. So when the old tuple is the image's, still in
+     * the WAL, the overlay keeps the new tuple as logged (a patch) and rebuilds it from the image's
+     * old tuple when asked: half the bytes per version, so that a longer run's pages stay within
+     * the budget instead of going to the spill file.
+     *
+     * A patch is a tuple as tuple(t, 0, 0, null) lays it out, header and logged bytes, with the
+     * old offset number and the prefix and suffix lengths in header bytes a rebuilt tuple leaves
+     * zero (t_xmin, t_xmax, t_cid: the WAL does not log them) and PATCH at PATCH_MARK.
+     */
+    private static final int PATCH_MARK = 6;
+    private static final byte PATCH = 1;
+    private long patches;
+
+    /** How many new tuples were kept as patches. For tests. */
+    long patches() {
+        return patches;
+    }
+
+    /**
+     * The whole tuple at offnum of a tracked block, as {@link #tuple} gives it, or null: for tests,
+     * which compare the pages with the server's after the WAL was read.
+     */
+    byte[] tupleAt(int tablespace, int database, int relNumber, long block, int offnum) {
+        Page p = pages.get(tablespace, database, relNumber, block);
+        if (p == null || offnum <= 0) {
+            return null;
+        }
+        byte[] put = putAt(p, offnum);
+        if (put != null) {
+            return isPatch(put) ? unpatch(put, imageTuple(null, p, patchOldOffnum(put))) : put;
+        }
+        return imageTuple(null, p, offnum);
+    }
+
+    /** Whether the tuple at offnum of a tracked block is kept as a patch. For tests. */
+    boolean patchedAt(int tablespace, int database, int relNumber, long block, int offnum) {
+        Page p = pages.get(tablespace, database, relNumber, block);
+        byte[] put = p == null ? null : putAt(p, offnum);
+        return put != null && isPatch(put);
+    }
+
+    private byte[] putAt(Page p, int offnum) {
+        Overlay o = overlay(p);
+        return o == null ? null : o.get(offnum);
+    }
+
+    /**
+     * Whether the new tuple of an UPDATE on the page can be kept as a patch of the old one at
+     * oldOffnum: the old one is the image's (not put since; the image stays until the page is
+     * reset, and the overlay with it), the image is stored uncompressed in the WAL (a re-read is a
+     * few bytes), and the lengths fit the header.
+     */
+    private boolean canPatch(Page p, int oldOffnum, int prefix, int suffix) {
+        if (fetcher == null || p.imageLsn == 0 || p.imageAt < 0 || prefix > 0xFFFF || suffix > 0xFFFF
+            || oldOffnum <= 0 || oldOffnum > 0xFFFF) {
+            return false;
+        }
+        Overlay o = overlay(p);
+        return o == null || o.get(oldOffnum) == null;
+    }
+
+    static byte[] patch(TupleRef t, int prefix, int suffix, int oldOffnum) {
+        byte[] b = tuple(t, 0, 0, null);
+        LittleEndian.SHORT.set(b, 0, (short) oldOffnum);
+        LittleEndian.SHORT.set(b, 2, (short) prefix);
+        LittleEndian.SHORT.set(b, 4, (short) suffix);
+        b[PATCH_MARK] = PATCH;
+        return b;
+    }
+
+    static boolean isPatch(byte[] t) {
+        return t[PATCH_MARK] == PATCH;
+    }
+
+    static int patchOldOffnum(byte[] patch) {
+        return (short) LittleEndian.SHORT.get(patch, 0) & 0xFFFF;
+    }
+
+    /** The whole new tuple of a patch, given the old tuple; null when the old one is not known. */
+    static byte[] unpatch(byte[] patch, byte[] old) {
+        if (old == null) {
+            return null;
+        }
+        int prefix = (short) LittleEndian.SHORT.get(patch, 2) & 0xFFFF;
+        int suffix = (short) LittleEndian.SHORT.get(patch, 4) & 0xFFFF;
+        int hoff = patch[22] & 0xFF;
+        int oldHoff = old[22] & 0xFF;
+        if (prefix + suffix > old.length - oldHoff || hoff > patch.length) {
+            return null; // not the old tuple the patch was made against
+        }
+        byte[] out = new byte[patch.length + prefix + suffix];
+        System.arraycopy(patch, HeapLayout.SIZEOF_HEAP_TUPLE_HEADER - 5, out, HeapLayout.SIZEOF_HEAP_TUPLE_HEADER - 5,
+            hoff - (HeapLayout.SIZEOF_HEAP_TUPLE_HEADER - 5)); // infomask2, infomask, t_hoff, bitmap and padding
+        System.arraycopy(old, oldHoff, out, hoff, prefix);
+        System.arraycopy(patch, hoff, out, hoff + prefix, patch.length - hoff);
+        System.arraycopy(old, old.length - suffix, out, out.length - suffix, suffix);
+        return out;
+    }
+
+    /** The tuple at offnum of the page's image, wherever the image is now; r is the record being processed, or null. */
     private byte[] imageTuple(XLogRecordView r, Page p, int offnum) {
         if (p.imageLsn == 0) {
             return null;
         }
-        if (p.imageLsn == r.lsn()) {
+        if (r != null && p.imageLsn == r.lsn()) {
             return imageTuple(r, p.imageBlock, offnum);
         }
         if (p.recentSlot >= 0) {
@@ -488,7 +608,12 @@ public final class PageTracker implements java.io.Closeable {
                 }
             }
             if (o != null) {
-                o.forEach((t, off) -> consumer.accept(t));
+                o.forEach((t, off) -> {
+                    byte[] whole = isPatch(t) ? unpatch(t, imageTuple(null, p, patchOldOffnum(t))) : t;
+                    if (whole != null) {
+                        consumer.accept(whole);
+                    }
+                });
             }
         }
     }
