@@ -133,8 +133,13 @@ public final class PageTracker implements java.io.Closeable {
      * (before, a pgbench run searched 142 entries per look-up on average).
      */
     static final class Overlay {
-        /** Entries from which the overlay is indexed by offset number. */
-        static final int DIRECT = 8;
+        /**
+         * Entries from which the overlay is indexed by offset number. The index is 1.2 kB, so not
+         * before a search would cost more than a few cache lines: at 8, the pages of a large table
+         * updated a few times each (pgbench's accounts over a longer run) took a third of the
+         * budget in indexes, and spilled.
+         */
+        static final int DIRECT = 32;
         /**
          * The highest offset number an index holds: MaxHeapTuplesPerPage of an 8 kB page. A larger
          * one (no valid page has it) sends the overlay back to searching.
