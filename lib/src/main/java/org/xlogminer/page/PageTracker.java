@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.xlogminer.decode.HeapLayout;
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.decode.TupleRef;
+import org.xlogminer.tuple.HeapTupleHeaderLayout;
 import org.xlogminer.util.LittleEndian;
 import org.xlogminer.util.OpenAddressing;
 import org.xlogminer.wal.reader.BlockImages;
@@ -418,10 +419,7 @@ public final class PageTracker implements java.io.Closeable {
         }
         Overlay o = overlay(p);
         byte[] put = o == null ? null : o.get(offnum);
-        if (put != null) {
-            return isPatch(put) ? unpatch(put, imageTupleOnce(r, p, patchOldOffnum(put))) : put;
-        }
-        return imageTupleOnce(r, p, offnum);
+        return put != null ? whole(r, p, put) : imageTupleOnce(r, p, offnum);
     }
 
     /** {@link #imageTuple(XLogRecordView, Page, int)}, read once per record, page and offset number. */
@@ -450,7 +448,7 @@ public final class PageTracker implements java.io.Closeable {
      *
      * A patch is a tuple as tuple(t, 0, 0, null) lays it out, header and logged bytes, with the
      * old offset number and the prefix and suffix lengths in header bytes a rebuilt tuple leaves
-     * zero (t_xmin, t_xmax, t_cid: the WAL does not log them) and PATCH at PATCH_MARK.
+     * zero (t_xmin and t_xmax, which the WAL does not log for it) and PATCH at PATCH_MARK.
      */
     private static final int PATCH_MARK = 6;
     private static final byte PATCH = 1;
@@ -471,10 +469,7 @@ public final class PageTracker implements java.io.Closeable {
             return null;
         }
         byte[] put = putAt(p, offnum);
-        if (put != null) {
-            return isPatch(put) ? unpatch(put, imageTuple(null, p, patchOldOffnum(put))) : put;
-        }
-        return imageTuple(null, p, offnum);
+        return put != null ? whole(null, p, put) : imageTuple(null, p, offnum);
     }
 
     /** Whether the tuple at offnum of a tracked block is kept as a patch. For tests. */
@@ -502,6 +497,18 @@ public final class PageTracker implements java.io.Closeable {
         }
         Overlay o = overlay(p);
         return o == null || o.get(oldOffnum) == null;
+    }
+
+    /**
+     * An overlay's entry as a whole tuple: itself, or a patch rebuilt from the image's old tuple;
+     * null when that is not known. {@code r} is the record being processed, or null.
+     */
+    private byte[] whole(XLogRecordView r, Page p, byte[] put) {
+        if (!isPatch(put)) {
+            return put;
+        }
+        int oldOffnum = patchOldOffnum(put);
+        return unpatch(put, r != null ? imageTupleOnce(r, p, oldOffnum) : imageTuple(null, p, oldOffnum));
     }
 
     static byte[] patch(TupleRef t, int prefix, int suffix, int oldOffnum) {
@@ -534,8 +541,8 @@ public final class PageTracker implements java.io.Closeable {
             return null; // not the old tuple the patch was made against
         }
         byte[] out = new byte[patch.length + prefix + suffix];
-        System.arraycopy(patch, HeapLayout.SIZEOF_HEAP_TUPLE_HEADER - 5, out, HeapLayout.SIZEOF_HEAP_TUPLE_HEADER - 5,
-            hoff - (HeapLayout.SIZEOF_HEAP_TUPLE_HEADER - 5)); // infomask2, infomask, t_hoff, bitmap and padding
+        int from = HeapTupleHeaderLayout.T_INFOMASK2; // t_infomask2, t_infomask, t_hoff, bitmap and padding
+        System.arraycopy(patch, from, out, from, hoff - from);
         System.arraycopy(old, oldHoff, out, hoff, prefix);
         System.arraycopy(patch, hoff, out, hoff + prefix, patch.length - hoff);
         System.arraycopy(old, old.length - suffix, out, out.length - suffix, suffix);
@@ -614,9 +621,9 @@ public final class PageTracker implements java.io.Closeable {
             }
             if (o != null) {
                 o.forEach((t, off) -> {
-                    byte[] whole = isPatch(t) ? unpatch(t, imageTuple(null, p, patchOldOffnum(t))) : t;
-                    if (whole != null) {
-                        consumer.accept(whole);
+                    byte[] w = whole(null, p, t);
+                    if (w != null) {
+                        consumer.accept(w);
                     }
                 });
             }
