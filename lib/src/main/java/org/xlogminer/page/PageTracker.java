@@ -417,8 +417,7 @@ public final class PageTracker implements java.io.Closeable {
         if (p == null || offnum <= 0) {
             return null;
         }
-        Overlay o = overlay(p);
-        byte[] put = o == null ? null : o.get(offnum);
+        byte[] put = putAt(p, offnum);
         return put != null ? whole(r, p, put) : imageTupleOnce(r, p, offnum);
     }
 
@@ -479,6 +478,7 @@ public final class PageTracker implements java.io.Closeable {
         return put != null && isPatch(put);
     }
 
+    /** The tuple or patch put at offnum since the page's image, or null. */
     private byte[] putAt(Page p, int offnum) {
         Overlay o = overlay(p);
         return o == null ? null : o.get(offnum);
@@ -495,8 +495,7 @@ public final class PageTracker implements java.io.Closeable {
             || oldOffnum <= 0 || oldOffnum > 0xFFFF) {
             return false;
         }
-        Overlay o = overlay(p);
-        return o == null || o.get(oldOffnum) == null;
+        return putAt(p, oldOffnum) == null;
     }
 
     /**
