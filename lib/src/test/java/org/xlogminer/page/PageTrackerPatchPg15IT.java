@@ -12,12 +12,9 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.testkit.PgServer;
 import org.xlogminer.testkit.WalRange;
 import org.xlogminer.wal.reader.DirectorySegmentSource;
-import org.xlogminer.wal.reader.WalReader;
-import org.xlogminer.wal.reader.XLogRecordView;
 
 /**
  * Updates on the same page at wal_level=replica log only what differs from the old tuple; the
@@ -61,7 +58,7 @@ class PageTrackerPatchPg15IT {
             for (long budget : new long[] {1L << 30, 8 * 1024}) {
                 try (PageTracker tracker = new PageTracker(budget, (a, b, r) -> r == rel, tmp,
                     DirectorySegmentSource.open(server.walDir()), 4096)) {
-                    drive(server, range, tracker);
+                    TrackerDrive.tuples(server, range, tracker);
                     assertTrue(tracker.patches() > 2500, "patches: " + tracker.patches());
                     if (budget < 1 << 20) {
                         assertTrue(tracker.spilledPages() > 100, "spills: " + tracker.spilledPages());
@@ -87,30 +84,6 @@ class PageTrackerPatchPg15IT {
                     }
                     assertTrue(compared > 2800, "tuples compared: " + compared);
                     assertTrue(patched > 900, "of them kept as patches: " + patched);
-                }
-            }
-        }
-    }
-
-    /** Reads the range through the tracker as the miner does. */
-    private static void drive(PgServer server, WalRange range, PageTracker tracker) throws Exception {
-        try (WalReader reader = WalReader.builder(DirectorySegmentSource.open(server.walDir()))
-                 .startLsn(range.start()).endLsn(range.end()).build()) {
-            HeapRecordDecoder heap = new HeapRecordDecoder();
-            XLogRecordView r;
-            while ((r = reader.next()) != null) {
-                if (!heap.wrap(r)) {
-                    tracker.apply(r, heap, false);
-                    continue;
-                }
-                HeapRecordDecoder.Op op = heap.op();
-                boolean update = op == HeapRecordDecoder.Op.UPDATE || op == HeapRecordDecoder.Op.HOT_UPDATE;
-                if (update || op == HeapRecordDecoder.Op.DELETE) {
-                    tracker.tuple(r, heap.oldBlockIndex(), heap.oldOffnum());
-                }
-                tracker.apply(r, heap, true);
-                if (update || op == HeapRecordDecoder.Op.INSERT) {
-                    tracker.tuple(r, heap.newBlockIndex(), heap.newOffnum());
                 }
             }
         }

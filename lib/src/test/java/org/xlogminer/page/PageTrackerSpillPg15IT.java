@@ -7,18 +7,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.testkit.PgServer;
 import org.xlogminer.testkit.WalRange;
 import org.xlogminer.wal.reader.DirectorySegmentSource;
-import org.xlogminer.wal.reader.WalReader;
-import org.xlogminer.wal.reader.XLogRecordView;
 
 /**
  * WAL of a real server (updates scattered over a table's pages, after a checkpoint, at
@@ -49,14 +44,14 @@ class PageTrackerSpillPg15IT {
             });
             List<String> expected;
             try (PageTracker roomy = tracker(server, 1L << 30, 1 << 20)) {
-                expected = tuples(server, range, roomy);
+                expected = TrackerDrive.tuples(server, range, roomy);
                 assertEquals(0, roomy.spilledPages());
             }
             long known = expected.stream().filter(t -> t.contains(" old [")).count();
             assertTrue(known > 3000, "old tuples known: " + known + " of " + expected.size());
             for (int buffer : new int[] {64 * 1024, 256}) {
                 try (PageTracker tight = tracker(server, 16 * 1024, buffer)) {
-                    List<String> got = tuples(server, range, tight);
+                    List<String> got = TrackerDrive.tuples(server, range, tight);
                     assertEquals(expected.size(), got.size());
                     for (int i = 0; i < got.size(); i++) {
                         assertEquals(expected.get(i), got.get(i), "buffer " + buffer + ", record " + i);
@@ -74,30 +69,5 @@ class PageTrackerSpillPg15IT {
 
     private PageTracker tracker(PgServer server, long budget, int spillBuffer) throws IOException {
         return new PageTracker(budget, (spc, db, rel) -> true, tmp, DirectorySegmentSource.open(server.walDir()), spillBuffer);
-    }
-
-    /** The tuples the tracker gives for each heap record, asked for as the miner asks. */
-    private static List<String> tuples(PgServer server, WalRange range, PageTracker tracker) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (WalReader reader = WalReader.builder(DirectorySegmentSource.open(server.walDir()))
-                 .startLsn(range.start()).endLsn(range.end()).build()) {
-            HeapRecordDecoder heap = new HeapRecordDecoder();
-            XLogRecordView r;
-            while ((r = reader.next()) != null) {
-                if (!heap.wrap(r)) {
-                    tracker.apply(r, heap, false);
-                    continue;
-                }
-                HeapRecordDecoder.Op op = heap.op();
-                boolean update = op == HeapRecordDecoder.Op.UPDATE || op == HeapRecordDecoder.Op.HOT_UPDATE;
-                byte[] oldT = update || op == HeapRecordDecoder.Op.DELETE
-                    ? tracker.tuple(r, heap.oldBlockIndex(), heap.oldOffnum()) : null;
-                tracker.apply(r, heap, true);
-                byte[] newT = update || op == HeapRecordDecoder.Op.INSERT
-                    ? tracker.tuple(r, heap.newBlockIndex(), heap.newOffnum()) : null;
-                out.add(Long.toHexString(r.lsn()) + " " + op + " old " + Arrays.toString(oldT) + " new " + Arrays.toString(newT));
-            }
-        }
-        return out;
     }
 }
