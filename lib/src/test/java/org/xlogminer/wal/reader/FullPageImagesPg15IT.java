@@ -37,8 +37,9 @@ class FullPageImagesPg15IT {
             long[] block = new long[methods.size()];
             byte[][] livePage = new byte[methods.size()][];
             for (int m = 0; m < methods.size(); m++) {
-                s.execute("ALTER SYSTEM SET wal_compression = '" + methods.get(m) + "'");
-                s.execute("SELECT pg_reload_conf()");
+                // in this session, at once: a reload reaches the backend only some time after
+                // pg_reload_conf() returns, and the UPDATE below sometimes ran before it
+                s.execute("SET wal_compression = '" + methods.get(m) + "'");
                 s.execute("CHECKPOINT");
                 int id = 1 + m * 400;
                 try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
