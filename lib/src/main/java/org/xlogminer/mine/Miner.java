@@ -304,6 +304,8 @@ public final class Miner implements Closeable, Iterable<Transaction> {
      * Keeps the record with what the tracked pages say that the record does not: the old row of an
      * UPDATE or DELETE (read before the record changes the page, else from its image), the new row of
      * an INSERT or UPDATE logged as an image or as a difference, MULTI_INSERT tuples an image replaced.
+     * Where whole tuples hold all the change needs, a summary goes in the record's place with them
+     * (RowDecoder.decoded): no copy of the record, and no second parse where it is decoded.
      */
     private void keepWithPageTuples(XLogRecordView r, TableInfo table) {
         HeapRecordDecoder.Op op = heap.op();
@@ -325,7 +327,12 @@ public final class Miner implements Closeable, Iterable<Transaction> {
                 multi[i] = pages.tuple(r, heap.newBlockIndex(), heap.multiInsertOffnum(i));
             }
         }
-        assembler.add(r.xid(), r, oldT, newT, multi);
+        TxAssembler.StoredRecord decoded = RowDecoder.decoded(r, heap, table, oldT, newT);
+        if (decoded != null) {
+            assembler.add(r.xid(), decoded);
+        } else {
+            assembler.add(r.xid(), r, oldT, newT, multi);
+        }
         if (RowDecoder.needsMinerState(table, heap, oldT, newT, multi)) {
             assembler.mark(r.xid());
         }

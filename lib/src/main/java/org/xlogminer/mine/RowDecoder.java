@@ -88,6 +88,8 @@ final class RowDecoder {
     private final java.util.BitSet missingToast = new java.util.BitSet();
     private Value missingToastValue;
     private final StringBuilder literal = new StringBuilder(256);
+    /** The LSN of the record being decoded, for messages. */
+    private long recordLsn;
 
     /** Rows without columns, for counting: see {@link Miner.Builder#values(boolean)}. */
     private static final Row NO_VALUES = new Row(List.of());
@@ -113,8 +115,9 @@ final class RowDecoder {
                 java.util.function.Consumer<RowChange> sink) {
         ChangeSink out = new ChangeSink(sink);
         for (TxAssembler.StoredRecord s : records) {
+            recordLsn = s.lsn();
             if (isSummary(s.bytes())) {
-                fromSummary(out, s.bytes(), s.lsn(), xid, commitLsn, commitTime);
+                fromSummary(out, s, xid, commitLsn, commitTime);
                 continue;
             }
             XLogRecordView r = view.wrapCopy(s.bytes(), s.lsn(), s.endLsn(), version);
@@ -254,7 +257,8 @@ final class RowDecoder {
      * What a change without values (Miner.Builder.values(false)) needs of its heap record, for the
      * miner to keep in the record's place until the commit: the operation, the relation, the ctids
      * and the speculative-insertion flags; {@link #decode} then makes the same changes as from the
-     * record, without parsing it again. A summary starts with an int 0 where a record starts with
+     * record, without parsing it again (with values, from the whole tuples kept beside it: see
+     * {@link #decoded}). A summary starts with an int 0 where a record starts with
      * its length (at least 24). {@code heap} is wrapped on {@code r}; null for a TRUNCATE, which is
      * kept whole. A MULTI_INSERT's tuples are not looked at, only its offsets.
      */
@@ -311,7 +315,10 @@ final class RowDecoder {
         return b.length >= SUMMARY_HEAD && (int) LittleEndian.INT.get(b, 0) == 0;
     }
 
-    private void fromSummary(ChangeSink out, byte[] b, long lsn, long xid, long commitLsn, Instant commitTime) {
+    private void fromSummary(ChangeSink out, TxAssembler.StoredRecord s, long xid, long commitLsn,
+                             Instant commitTime) {
+        byte[] b = s.bytes();
+        long lsn = s.lsn();
         TableInfo table = catalog.tableByRelfilenode(Integer.toUnsignedLong(summaryTablespace(b)),
             Integer.toUnsignedLong(summaryDatabase(b)), Integer.toUnsignedLong(summaryRelNumber(b)));
         if (table == null || table.relkind() == 't') {
@@ -321,9 +328,10 @@ final class RowDecoder {
         long newTid = Source.tid(block, summaryShort(b, AT_NEW_OFFNUM));
         long oldTid = Source.tid(summaryBlock(b, AT_OLD_BLOCK), summaryShort(b, AT_OLD_OFFNUM));
         int flags = b[AT_FLAGS];
+        TablePlan plan = values ? plan(table) : null;
         switch (OPS[b[AT_OP]]) {
             case INSERT -> out.insert(new RowChange.Insert(source(lsn, commitLsn, xid, commitTime, table, NO_TID, newTid),
-                NO_VALUES), (flags & SPECULATIVE) != 0);
+                summaryRow(plan, s.pageNewTuple())), (flags & SPECULATIVE) != 0);
             case MULTI_INSERT -> {
                 int n = summaryShort(b, AT_COUNT);
                 for (int i = 0; i < n; i++) {
@@ -332,18 +340,98 @@ final class RowDecoder {
                 }
             }
             case CONFIRM -> out.confirm(Source.ctidText(newTid));
-            case UPDATE, HOT_UPDATE -> out.add(new RowChange.Update(source(lsn, commitLsn, xid, commitTime, table,
-                oldTid, newTid), NO_VALUES, NO_VALUES));
+            case UPDATE, HOT_UPDATE -> {
+                Row before = summaryRow(plan, s.pageOldTuple());
+                Row after = unchangedToastFromOld(summaryRow(plan, s.pageNewTuple()), before); // as decode()
+                out.add(new RowChange.Update(source(lsn, commitLsn, xid, commitTime, table, oldTid, newTid), before,
+                    after));
+            }
             case DELETE -> {
                 if ((flags & SUPER_DELETE) != 0) {
                     out.superDelete(Source.ctidText(oldTid));
                 } else {
                     out.add(new RowChange.Delete(source(lsn, commitLsn, xid, commitTime, table, oldTid, NO_TID),
-                        NO_VALUES));
+                        summaryRow(plan, s.pageOldTuple())));
                 }
             }
             default -> { }
         }
+    }
+
+    /**
+     * A row of a summary: none without values; else the whole tuple {@link #decoded} kept (never
+     * missing where it kept the summary, but not guessed if it were).
+     */
+    private Row summaryRow(TablePlan plan, byte[] wholeTuple) {
+        if (!values) {
+            return NO_VALUES;
+        }
+        return wholeTuple != null ? wholeRow(plan, wholeTuple)
+            : unknownRow(plan, "the row was not kept with the summary of its record");
+    }
+
+    /**
+     * The heap change of {@code table} (the decoder wrapped on the record, with the tuples its pages
+     * gave) as {@link #decode} would take it, when a summary and whole tuples hold all it takes: the
+     * summary in the record's place, the old and new rows as whole tuples (the pages', or made from
+     * the record's own). So the record is not copied to be kept, nor parsed again where it is decoded
+     * (the thread of an AsyncChangeHandler, mostly). Null when decode() needs the record itself: a
+     * TOAST table's chunk, a MULTI_INSERT, a TRUNCATE, a row the record logs only in part (a key, the
+     * bytes that differ) that no page completes, a row neither logs.
+     */
+    static TxAssembler.StoredRecord decoded(XLogRecordView r, HeapRecordDecoder heap, TableInfo table, byte[] pageOld,
+                                            byte[] pageNew) {
+        if (table.relkind() == 't') {
+            return null;
+        }
+        byte[] oldT = null;
+        byte[] newT = null;
+        switch (heap.op()) {
+            case INSERT -> {
+                newT = newTuple(heap, pageNew);
+                if (newT == null) {
+                    return null;
+                }
+            }
+            case UPDATE, HOT_UPDATE -> {
+                oldT = oldTuple(heap, pageOld);
+                newT = newTuple(heap, pageNew);
+                if (oldT == null || newT == null) {
+                    return null;
+                }
+            }
+            case DELETE -> {
+                if (!heap.isSuperDelete()) {
+                    oldT = oldTuple(heap, pageOld);
+                    if (oldT == null) {
+                        return null;
+                    }
+                }
+            }
+            case CONFIRM -> { }
+            default -> {
+                return null;
+            }
+        }
+        return new TxAssembler.StoredRecord(r.lsn(), r.endLsn(), summary(r, heap), oldT, newT, null);
+    }
+
+    /** The new row's whole tuple where {@link #newRow} finds it whole: logged whole, else the page's; or null. */
+    private static byte[] newTuple(HeapRecordDecoder heap, byte[] pageNew) {
+        TupleRef t = heap.newTuple();
+        if (t.present() && heap.prefixLength() + heap.suffixLength() == 0) {
+            return org.xlogminer.page.PageTracker.tuple(t, 0, 0, null);
+        }
+        return pageNew;
+    }
+
+    /** The old row's whole tuple where {@link #oldRow} finds it whole: the page's, else logged whole; or null. */
+    private static byte[] oldTuple(HeapRecordDecoder heap, byte[] pageOld) {
+        TupleRef t = heap.oldTuple();
+        if (pageOld != null && (!t.present() || heap.oldTupleIsKeyOnly())) {
+            return pageOld;
+        }
+        return t.present() && !heap.oldTupleIsKeyOnly() ? org.xlogminer.page.PageTracker.tuple(t, 0, 0, null) : null;
     }
 
     /**
@@ -547,7 +635,7 @@ final class RowDecoder {
             d = plan.deformer.deform(data, at, len, mask2, mask, hoff);
         } catch (TupleFormatException e) {
             throw new WalFormatException("cannot deform a row of " + plan.table.qualifiedName() + ": " + e.getMessage(),
-                null, heap.record().lsn(), e);
+                null, recordLsn, e);
         }
         if (keyOnly) {
             return keyOnlyRow(plan, d);

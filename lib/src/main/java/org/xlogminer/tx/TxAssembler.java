@@ -101,6 +101,11 @@ public final class TxAssembler implements Closeable {
         keep(xid, new StoredRecord(lsn, endLsn, bytes));
     }
 
+    /** Keeps what the caller made of a record in its place (see {@link #add(int, long, long, byte[])}). */
+    public void add(int xid, StoredRecord s) {
+        keep(xid, s);
+    }
+
     private void keep(int xid, StoredRecord s) {
         TxBuffer b = open.get(xid);
         if (b == null) {
