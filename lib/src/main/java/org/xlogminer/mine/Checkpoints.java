@@ -51,20 +51,32 @@ public final class Checkpoints {
         return new Checkpoint(r.lsn(), r.buffer().getLong(m + REDO), r.buffer().getInt(m + NEXT_XID));
     }
 
+    /** Segments scanned at a time, going back from the requested start. */
+    static final int GROUP = 4;
+
     /**
-     * The last checkpoint whose record starts at or before {@code lsn}, looking back a growing number
-     * of segments (4, 16, 64, then all), or null when the WAL present has none before it.
+     * The last checkpoint whose record starts at or before {@code lsn}, or null when the WAL present
+     * has none before it. Scans forwards a group of {@link #GROUP} segments at a time, the newest
+     * group first (the one holding {@code lsn} and the 4 before it), then each older one up to where
+     * the newer began, so that the WAL read is about the distance back to the checkpoint. (Before,
+     * 4, then 16, then 64 segments back, each from the start: 84 segments read for a checkpoint 48
+     * back, which took a short run over a range 768 MB after it from 1.13 to 1.23 s.)
      */
     public static Checkpoint lastAtOrBefore(SegmentSource source, long lsn) throws IOException {
-        long seg = Long.divideUnsigned(lsn, source.segmentSize());
-        for (long back : new long[] {4, 16, 64, Long.MAX_VALUE}) {
-            long first = Math.max(source.firstSegno(), back == Long.MAX_VALUE ? source.firstSegno() : seg - back);
-            Checkpoint found = scan(source, first * source.segmentSize(), lsn);
-            if (found != null || first == source.firstSegno()) {
+        long size = source.segmentSize();
+        long first = source.firstSegno();
+        long top = lsn; // the last LSN at which a record of this group may start
+        long from = Long.divideUnsigned(lsn, size);
+        while (true) {
+            from = Math.max(first, from - GROUP);
+            Checkpoint found = scan(source, from * size, top);
+            if (found != null || from == first) {
                 return found;
             }
+            // the older group: the records that start before this one's first segment, the last of
+            // them read whole even when it runs on into it (this group's reader passed over its rest)
+            top = from * size - 1;
         }
-        return null;
     }
 
     private static Checkpoint scan(SegmentSource source, long from, long to) {
