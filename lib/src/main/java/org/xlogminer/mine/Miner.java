@@ -311,14 +311,14 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         HeapRecordDecoder.Op op = heap.op();
         boolean update = op == HeapRecordDecoder.Op.UPDATE || op == HeapRecordDecoder.Op.HOT_UPDATE;
         boolean wantOld = (update || op == HeapRecordDecoder.Op.DELETE)
-            && (!heap.oldTuple().present() || heap.oldTupleIsKeyOnly());
+            && RowDecoder.oldRowFromPage(heap);
         byte[] oldT = wantOld ? pages.tuple(r, heap.oldBlockIndex(), heap.oldOffnum()) : null;
         pages.apply(r, heap, true);
         if (wantOld && oldT == null) {
             oldT = pages.tuple(r, heap.oldBlockIndex(), heap.oldOffnum());
         }
         boolean wantNew = (update || op == HeapRecordDecoder.Op.INSERT)
-            && (!heap.newTuple().present() || heap.prefixLength() + heap.suffixLength() > 0);
+            && RowDecoder.newRowFromPage(heap);
         byte[] newT = wantNew ? pages.tuple(r, heap.newBlockIndex(), heap.newOffnum()) : null;
         byte[][] multi = null;
         if (op == HeapRecordDecoder.Op.MULTI_INSERT && !heap.multiInsertHasTuples()) {

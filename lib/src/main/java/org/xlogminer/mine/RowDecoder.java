@@ -416,22 +416,14 @@ final class RowDecoder {
         return new TxAssembler.StoredRecord(r.lsn(), r.endLsn(), summary(r, heap), oldT, newT, null);
     }
 
-    /** The new row's whole tuple where {@link #newRow} finds it whole: logged whole, else the page's; or null. */
+    /** The new row's whole tuple, where {@link #newRow} finds it whole: the page's or the record's; or null. */
     private static byte[] newTuple(HeapRecordDecoder heap, byte[] pageNew) {
-        TupleRef t = heap.newTuple();
-        if (t.present() && heap.prefixLength() + heap.suffixLength() == 0) {
-            return org.xlogminer.page.PageTracker.tuple(t, 0, 0, null);
-        }
-        return pageNew;
+        return newRowFromPage(heap) ? pageNew : org.xlogminer.page.PageTracker.tuple(heap.newTuple(), 0, 0, null);
     }
 
-    /** The old row's whole tuple where {@link #oldRow} finds it whole: the page's, else logged whole; or null. */
+    /** The old row's whole tuple, where {@link #oldRow} finds it whole: the page's or the record's; or null. */
     private static byte[] oldTuple(HeapRecordDecoder heap, byte[] pageOld) {
-        TupleRef t = heap.oldTuple();
-        if (pageOld != null && (!t.present() || heap.oldTupleIsKeyOnly())) {
-            return pageOld;
-        }
-        return t.present() && !heap.oldTupleIsKeyOnly() ? org.xlogminer.page.PageTracker.tuple(t, 0, 0, null) : null;
+        return oldRowFromPage(heap) ? pageOld : org.xlogminer.page.PageTracker.tuple(heap.oldTuple(), 0, 0, null);
     }
 
     /**
@@ -556,10 +548,26 @@ final class RowDecoder {
         return p;
     }
 
+    /**
+     * Whether the new row of an INSERT or UPDATE must come from its page: the record does not log
+     * it whole (an image replaced it, or only the bytes that differ from the old version are logged).
+     * The one rule the miner fetches by, and the decoders take the row by.
+     */
+    static boolean newRowFromPage(HeapRecordDecoder heap) {
+        return !heap.newTuple().present() || heap.prefixLength() + heap.suffixLength() > 0;
+    }
+
+    /**
+     * Whether the old row of an UPDATE or DELETE must come from its page: the record logs none of it
+     * (wal_level=replica, or REPLICA IDENTITY NOTHING/DEFAULT) or only its key.
+     */
+    static boolean oldRowFromPage(HeapRecordDecoder heap) {
+        return !heap.oldTuple().present() || heap.oldTupleIsKeyOnly();
+    }
+
     private Row newRow(TablePlan plan, String what, TxAssembler.StoredRecord s) {
         TupleRef t = heap.newTuple();
-        boolean whole = t.present() && heap.prefixLength() + heap.suffixLength() == 0;
-        if (whole) {
+        if (!newRowFromPage(heap)) {
             return row(plan, t, false);
         }
         if (s.pageNewTuple() != null) {
@@ -575,7 +583,7 @@ final class RowDecoder {
 
     private Row oldRow(TablePlan plan, TxAssembler.StoredRecord s) {
         TupleRef t = heap.oldTuple();
-        if (s.pageOldTuple() != null && (!t.present() || heap.oldTupleIsKeyOnly())) {
+        if (s.pageOldTuple() != null && oldRowFromPage(heap)) {
             return wholeRow(plan, s.pageOldTuple());
         }
         if (!t.present()) {
