@@ -58,9 +58,9 @@ public final class Checkpoints {
      * The last checkpoint whose record starts at or before {@code lsn}, or null when the WAL present
      * has none before it. Scans forwards a group of {@link #GROUP} segments at a time, the newest
      * group first (the one holding {@code lsn} and the 4 before it), then each older one up to where
-     * the newer began, so that the WAL read is about the distance back to the checkpoint. (Before,
+     * the newer began, so that the WAL read is about the distance back to the checkpoint. (It was
      * 4, then 16, then 64 segments back, each from the start: 84 segments read for a checkpoint 48
-     * back, which took a short run over a range 768 MB after it from 1.13 to 1.23 s.)
+     * back; a short run over a range 768 MB after that checkpoint took 1.23 s then, 1.13 s now.)
      */
     public static Checkpoint lastAtOrBefore(SegmentSource source, long lsn) throws IOException {
         long size = source.segmentSize();
