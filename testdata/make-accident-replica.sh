@@ -14,22 +14,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/pg15-accident-replica"
-bin=/usr/lib/postgresql/15/bin
-[ -x "$bin/postgres" ] || { echo "needs PostgreSQL 15: apt-get install postgresql-15" >&2; exit 1; }
-
-work="$(mktemp -d /tmp/xlogminer-testdata.XXXXXX)"
-chmod 755 "$work"
-as_pg=()
-if [ "$(id -u)" = 0 ]; then chown postgres "$work"; as_pg=(runuser -u postgres --); fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-stop() { "${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" stop -m fast >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap stop EXIT
-
-# wal_level is left at its default (replica); no REPLICA IDENTITY FULL below.
-"${as_pg[@]}" "$bin/initdb" -D "$work/data" -U postgres -A trust -E UTF8 --locale=C --wal-segsize=1 >/dev/null
-"${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" -l "$work/log" -w start -o \
-  "-p $port -k $work -c listen_addresses=127.0.0.1 -c autovacuum=off -c max_wal_size=1GB -c wal_keep_size=1GB" >/dev/null
-psql=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres)
+. "$here/pg15-server.sh"
+pg15_start                                  # wal_level left at its default (replica)
 [ "$("${psql[@]}" -Atc "SHOW wal_level")" = replica ] || { echo "wal_level is not replica" >&2; exit 1; }
 
 "${psql[@]}" <<'SQL'
@@ -104,12 +90,7 @@ end=$("${psql[@]}" -Atc "SELECT pg_current_wal_insert_lsn()")
 
 rm -rf "$out"
 mkdir -p "$out/pg_wal"
-segno() { echo $(( 0x${1#*/} / 1048576 + (0x${1%/*} << 12) )); }
-for ((s = $(segno "$redo"); s <= $(segno "$end"); s++)); do
-  name=$(printf '%08X%08X%08X' 1 $((s / 4096)) $((s % 4096)))
-  cp "$work/data/pg_wal/$name" "$out/pg_wal/"
-  chmod 644 "$out/pg_wal/$name"
-done
+pg15_copy_segments "$redo" "$end" "$out/pg_wal"
 cp "$work/catalog.json" "$out/catalog.json"
 printf 'start %s\nend %s\ncheckpoint_redo %s\naccident_xid %s\n' "$start" "$end" "$redo" "$xid" > "$out/range.txt"
 "$bin/postgres" --version > "$out/server-version.txt"
@@ -127,4 +108,4 @@ else
   diff "$work/before.txt" "$work/after-undo.txt" >&2 || true
   exit 1
 fi
-"${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" stop -m fast >/dev/null
+pg15_stop

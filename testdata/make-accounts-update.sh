@@ -7,21 +7,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/pg15-accounts-update"
-bin=/usr/lib/postgresql/15/bin
-[ -x "$bin/postgres" ] || { echo "needs PostgreSQL 15: apt-get install postgresql-15" >&2; exit 1; }
-
-work="$(mktemp -d /tmp/xlogminer-testdata.XXXXXX)"
-chmod 755 "$work"
-as_pg=()
-if [ "$(id -u)" = 0 ]; then chown postgres "$work"; as_pg=(runuser -u postgres --); fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-stop() { "${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" stop -m fast >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap stop EXIT
-
-"${as_pg[@]}" "$bin/initdb" -D "$work/data" -U postgres -A trust -E UTF8 --locale=C --wal-segsize=1 >/dev/null
-"${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" -l "$work/log" -w start -o \
-  "-p $port -k $work -c listen_addresses=127.0.0.1 -c wal_level=logical -c autovacuum=off -c max_wal_size=1GB -c wal_keep_size=1GB" >/dev/null
-psql=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres)
+. "$here/pg15-server.sh"
+pg15_start -c wal_level=logical
 
 "${psql[@]}" <<'SQL'
 CREATE TABLE public.accounts (
@@ -49,16 +36,11 @@ start=$("${psql[@]}" -Atc "SELECT pg_current_wal_insert_lsn()")
 "${psql[@]}" -c "UPDATE public.accounts SET balance = 0"
 end=$("${psql[@]}" -Atc "SELECT pg_current_wal_insert_lsn()")
 "${psql[@]}" -Atc "SELECT pg_switch_wal()" >/dev/null
-"${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" stop -m fast >/dev/null
+pg15_stop
 
 rm -rf "$out"
 mkdir -p "$out/pg_wal"
-first=$(( 0x${start#*/} / 1048576 + (0x${start%/*} << 12) ))
-last=$(( 0x${end#*/} / 1048576 + (0x${end%/*} << 12) ))
-for ((s = first; s <= last; s++)); do
-  name=$(printf '%08X%08X%08X' 1 $((s / 4096)) $((s % 4096)))
-  cp "$work/data/pg_wal/$name" "$out/pg_wal/"
-done
+pg15_copy_segments "$start" "$end" "$out/pg_wal"
 cp "$work/catalog.json" "$out/catalog.json"
 printf 'start %s\nend %s\n' "$start" "$end" > "$out/range.txt"
 "$bin/postgres" --version > "$out/server-version.txt"
