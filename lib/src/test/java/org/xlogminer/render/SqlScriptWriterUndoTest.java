@@ -2,6 +2,8 @@ package org.xlogminer.render;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.xlogminer.render.ScriptTransactions.BY_ID;
+import static org.xlogminer.render.ScriptTransactions.transactions;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStreamWriter;
@@ -10,71 +12,24 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xlogminer.event.Column;
-import org.xlogminer.event.Row;
-import org.xlogminer.event.RowChange;
-import org.xlogminer.event.Source;
-import org.xlogminer.event.Transaction;
-import org.xlogminer.event.TransactionInfo;
-import org.xlogminer.event.Value;
-import org.xlogminer.wal.Lsn;
+import org.xlogminer.render.ScriptTransactions.Tx;
 
 /**
  * The UNDO script is the transactions newest first, each as header + BEGIN, its statements newest
- * first, COMMIT (or ROLLBACK): checked against that order built here from the renderer's own
+ * first, COMMIT (or ROLLBACK), an incomplete one marked so: checked against that order built here from the renderer's own
  * statements, with chunks small enough that most of the script goes through the temporary file,
  * statements larger than a chunk, and text that is not ASCII (multi-byte UTF-8 across the file's
  * read windows).
  */
 class SqlScriptWriterUndoTest {
 
-    private static final SqlRenderer BY_ID = new SqlRenderer((s, t) -> List.of("id"), false);
-
     @TempDir
     Path tmp;
-
-    private record Tx(TransactionInfo info, List<RowChange> changes) {
-        Transaction transaction() {
-            return new Transaction(info.xid(), info.commitLsn(), info.commitTime(), info.committed(), info.incomplete(), changes);
-        }
-    }
-
-    private static List<Tx> transactions(long seed, int count) {
-        Random rnd = new Random(seed);
-        String[] words = {"a", "ünïcödé", "日本語テキスト", "emoji \uD83D\uDE00 here", "quote's", "plain ascii text"};
-        List<Tx> txs = new ArrayList<>();
-        for (int x = 0; x < count; x++) {
-            List<RowChange> changes = new ArrayList<>();
-            int n = rnd.nextInt(6);
-            for (int i = 0; i < n; i++) {
-                StringBuilder text = new StringBuilder();
-                int parts = rnd.nextInt(10) == 0 ? 200 : 1 + rnd.nextInt(4); // now and then longer than a chunk
-                for (int k = 0; k < parts; k++) {
-                    text.append(words[rnd.nextInt(words.length)]).append(' ');
-                }
-                String t = text.toString();
-                Source src = new Source(0x1000 + i, 0x2000 + x, 700 + x, Instant.EPOCH, "public", "t", "(0," + (i + 1) + ")", null);
-                Row before = new Row(List.of(new Column("id", "integer", new Value.Known(String.valueOf(i), String.valueOf(i))),
-                    new Column("v", "text", new Value.Known(t, "'" + t.replace("'", "''") + "'"))));
-                changes.add(switch (rnd.nextInt(3)) {
-                    case 0 -> new RowChange.Insert(src, before);
-                    case 1 -> new RowChange.Delete(src, before);
-                    default -> new RowChange.Update(src, before, before);
-                });
-            }
-            txs.add(new Tx(new TransactionInfo(700 + x, 0x2000L + 0x100L * x,
-                Instant.parse("2026-11-21T10:00:00Z").plusMillis(x), rnd.nextInt(5) > 0, false), changes));
-        }
-        return txs;
-    }
 
     /** What the UNDO script must be, built from the renderer's statements. */
     private static String expected(List<Tx> txs) {
@@ -84,22 +39,18 @@ class SqlScriptWriterUndoTest {
             if (tx.changes().isEmpty()) {
                 continue;
             }
-            StringBuilder header = new StringBuilder("-- xid ").append(tx.info().xid())
-                .append(tx.info().committed() ? " committed at " : " ABORTED at ");
-            Lsn.appendTo(header, tx.info().commitLsn());
-            SqlScriptWriter.appendTime(header.append(' '), tx.info().commitTime());
-            sb.append(header).append(" (undo)\nBEGIN;\n");
+            sb.append(ScriptTransactions.header(tx.info(), true));
             for (int i = tx.changes().size() - 1; i >= 0; i--) {
                 sb.append(BY_ID.undo(tx.changes().get(i))).append('\n');
             }
-            sb.append(tx.info().committed() ? "COMMIT;\n\n" : "ROLLBACK;\n\n");
+            sb.append(ScriptTransactions.end(tx.info()));
         }
         return sb.toString();
     }
 
     private String throughWriter(List<Tx> txs, int chunkBytes) {
         StringWriter text = new StringWriter();
-        try (SqlScriptWriter w = new SqlScriptWriter(text, null, null, BY_ID, true, tmp, chunkBytes)) {
+        try (SqlScriptWriter w = new SqlScriptWriter(new ScriptOutput(text), BY_ID, true, tmp, chunkBytes)) {
             txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
             w.finish();
         }
@@ -109,7 +60,7 @@ class SqlScriptWriterUndoTest {
     private byte[] throughBytes(List<Tx> txs, int chunkBytes) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8));
-        try (SqlScriptWriter w = new SqlScriptWriter(out, bytes, null, BY_ID, true, tmp, chunkBytes)) {
+        try (SqlScriptWriter w = new SqlScriptWriter(new ScriptOutput(out, bytes, null), BY_ID, true, tmp, chunkBytes)) {
             txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
             w.finish();
         }
@@ -123,7 +74,8 @@ class SqlScriptWriterUndoTest {
             java.io.BufferedOutputStream bytes = new java.io.BufferedOutputStream(fos, 1 << 16);
             PrintWriter out = new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8));
             out.print("-- before\n"); // what went through the writer comes first
-            try (SqlScriptWriter w = new SqlScriptWriter(out, bytes, fos.getChannel(), BY_ID, true, tmp, chunkBytes)) {
+            try (SqlScriptWriter w = new SqlScriptWriter(new ScriptOutput(out, bytes, fos.getChannel()), BY_ID, true, tmp,
+                chunkBytes)) {
                 txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
                 w.finish();
             }
@@ -141,8 +93,8 @@ class SqlScriptWriterUndoTest {
     private byte[] throughOtherChannel(List<Tx> txs, int chunkBytes) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8));
-        try (SqlScriptWriter w = new SqlScriptWriter(out, bytes, java.nio.channels.Channels.newChannel(bytes), BY_ID, true,
-            tmp, chunkBytes)) {
+        try (SqlScriptWriter w = new SqlScriptWriter(new ScriptOutput(out, bytes, java.nio.channels.Channels.newChannel(bytes)),
+            BY_ID, true, tmp, chunkBytes)) {
             txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
             w.finish();
         }
@@ -174,7 +126,7 @@ class SqlScriptWriterUndoTest {
     void aScriptThatFitsInAChunkNeverMakesAFile() throws Exception {
         List<Tx> txs = transactions(7, 5);
         StringWriter text = new StringWriter();
-        try (SqlScriptWriter w = new SqlScriptWriter(text, null, null, BY_ID, true, tmp, 1 << 20)) {
+        try (SqlScriptWriter w = new SqlScriptWriter(new ScriptOutput(text), BY_ID, true, tmp, 1 << 20)) {
             txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
             assertEquals(0, tempFiles());
             w.finish();

@@ -9,16 +9,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-class SqlScriptWriterTimeTest {
-
-    @Test
-    void utf8IsNeverCutInsideACharacter() {
-        byte[] b = "a\u00e9\u20ac\ud83d\ude00b".getBytes(java.nio.charset.StandardCharsets.UTF_8); // 1+2+3+4+1 bytes
-        int[] expected = {0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 11};
-        for (int len = 1; len <= b.length; len++) {
-            assertEquals(expected[len], SqlScriptWriter.completeUtf8(b, 0, len), "prefix of " + len + " bytes");
-        }
-    }
+class ScriptWriterTimeTest {
 
     private static final DateTimeFormatter PATTERN =
         DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
@@ -31,13 +22,13 @@ class SqlScriptWriterTimeTest {
         for (int i = 0; i < 200_000; i++) {
             Instant t = Instant.ofEpochSecond(random.nextLong(min, max + 1), random.nextInt(1_000_000_000));
             StringBuilder sb = new StringBuilder();
-            SqlScriptWriter.appendTime(sb, t);
+            ScriptWriter.appendTime(sb, t);
             assertEquals(PATTERN.format(t), sb.toString(), t.toString());
         }
         for (String s : new String[] {"2000-01-01T00:00:00Z", "1970-01-01T00:00:00.000001Z", "2026-11-21T23:59:59.999999999Z",
             "1999-12-31T23:59:59.5Z", "2024-02-29T12:00:00Z"}) {
             StringBuilder sb = new StringBuilder();
-            SqlScriptWriter.appendTime(sb, Instant.parse(s));
+            ScriptWriter.appendTime(sb, Instant.parse(s));
             assertEquals(PATTERN.format(Instant.parse(s)), sb.toString());
         }
     }
