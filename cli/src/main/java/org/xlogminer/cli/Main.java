@@ -32,10 +32,6 @@ public final class Main implements Callable<Integer> {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_BAD_WAL = 3;
 
-    /** The subcommands, in the order the usage lists them. */
-    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(MineCommand.class, StatsCommand.class,
-        RecordsCommand.class, CatalogCommand.class);
-
     @Spec
     CommandSpec spec;
 
@@ -45,21 +41,6 @@ public final class Main implements Callable<Integer> {
         return EXIT_USAGE;
     }
 
-    /** The writer main() makes for stdout, and the byte stream beneath it. */
-    private static PrintWriter mainOut;
-    private static java.io.OutputStream mainOutBytes;
-    private static java.nio.channels.WritableByteChannel mainOutChannel;
-
-    /** The byte stream beneath {@code out} when it is main()'s stdout writer, else null. */
-    static java.io.OutputStream bytesBeneath(PrintWriter out) {
-        return out == mainOut ? mainOutBytes : null;
-    }
-
-    /** Stdout's own channel, beneath that byte stream, when {@code out} is main()'s stdout writer, else null. */
-    static java.nio.channels.WritableByteChannel channelBeneath(PrintWriter out) {
-        return out == mainOut ? mainOutChannel : null;
-    }
-
     public static void main(String[] args) {
         // stdout through one 64 kB buffer (System.out flushes every write); commands that write
         // bytes they have already encoded (REDO, the UNDO script's reversal) can reach it beneath the
@@ -67,11 +48,8 @@ public final class Main implements Callable<Integer> {
         java.io.FileOutputStream fd1 = new java.io.FileOutputStream(java.io.FileDescriptor.out);
         java.io.OutputStream stdout = new java.io.BufferedOutputStream(fd1, 1 << 16);
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), false);
-        mainOut = out;
-        mainOutBytes = stdout;
-        mainOutChannel = fd1.getChannel();
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
-        int code = run(args, out, err);
+        int code = run(args, new CommandOutput(out, stdout, fd1.getChannel()), err);
         out.flush();
         err.flush();
         System.exit(code);
@@ -79,6 +57,10 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line with the given writers; returns the exit code. For tests and embedding. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, CommandOutput.of(out), err);
+    }
+
+    private static int run(String[] args, CommandOutput out, PrintWriter err) {
         String[] a = withDefaultSubcommand(args);
         try {
             return commandLine(out, err, a.length > 0 ? a[0] : null).execute(a);
@@ -88,7 +70,7 @@ public final class Main implements Callable<Integer> {
             if (!String.valueOf(e.getMessage()).contains("unsafe memory access")) {
                 throw e;
             }
-            out.flush();
+            out.writer().flush();
             err.println("xlogminer: I/O error: a WAL segment file became shorter while it was read"
                 + " (truncated under the reader): " + e.getMessage());
             err.flush();
@@ -112,8 +94,9 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLine(out, err, null);
+    /** The subcommands, in the order the usage lists them, each given what it writes to. */
+    static java.util.List<Object> subcommands(CommandOutput out) {
+        return java.util.List.of(new MineCommand(out), new StatsCommand(), new RecordsCommand(), new CatalogCommand());
     }
 
     /**
@@ -121,18 +104,19 @@ public final class Main implements Callable<Integer> {
      * builds each command's model by reflection, about a tenth of a short run (help, usage and
      * mistyped names get them all, so that they list them).
      */
-    static CommandLine commandLine(PrintWriter out, PrintWriter err, String first) {
+    static CommandLine commandLine(CommandOutput out, PrintWriter err, String first) {
         CommandLine cl = new CommandLine(new Main());
+        java.util.List<Object> commands = subcommands(out);
         boolean named = false;
-        for (Class<?> c : SUBCOMMANDS) {
-            named |= c.getAnnotation(Command.class).name().equals(first);
+        for (Object c : commands) {
+            named |= name(c).equals(first);
         }
-        for (Class<?> c : SUBCOMMANDS) {
-            if (!named || c.getAnnotation(Command.class).name().equals(first)) {
+        for (Object c : commands) {
+            if (!named || name(c).equals(first)) {
                 cl.addSubcommand(c);
             }
         }
-        cl.setOut(out);
+        cl.setOut(out.writer());
         cl.setErr(err);
         cl.registerConverter(org.xlogminer.wal.Lsn.class, org.xlogminer.wal.Lsn::parse);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -161,6 +145,10 @@ public final class Main implements Callable<Integer> {
             return EXIT_RUNTIME;
         });
         return cl;
+    }
+
+    private static String name(Object command) {
+        return command.getClass().getAnnotation(Command.class).name();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -8,6 +8,7 @@ import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
 import org.xlogminer.render.JsonLinesWriter;
+import org.xlogminer.render.ScriptOutput;
 import org.xlogminer.render.SqlRenderer;
 import org.xlogminer.render.SqlScriptWriter;
 
@@ -25,6 +26,8 @@ final class MineCommand implements Callable<Integer> {
 
     enum Format { sql, json }
 
+    private final CommandOutput output;
+
     @Spec
     CommandSpec spec;
 
@@ -40,9 +43,14 @@ final class MineCommand implements Callable<Integer> {
     @Option(names = "--changed-columns", description = "UPDATE sets only the columns that changed (default: all).")
     boolean changedColumns;
 
+    /** @param output where the script goes: the command line's out writer, and what is beneath it */
+    MineCommand(CommandOutput output) {
+        this.output = output;
+    }
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.writer();
         PrintWriter err = spec.commandLine().getErr();
         CatalogSnapshot catalog = options.catalog(spec);
         ChangeFilter filter = options.filter(spec);
@@ -53,8 +61,9 @@ final class MineCommand implements Callable<Integer> {
                 MiningOptions.streamBeside(miner, filter.filtering(new JsonLinesWriter(out, renderer)));
                 out.flush();
             } else {
-                try (SqlScriptWriter sql = new SqlScriptWriter(out, Main.bytesBeneath(out), Main.channelBeneath(out),
-                    renderer, undo, Path.of(System.getProperty("java.io.tmpdir")))) {
+                ScriptOutput script = new ScriptOutput(out, output.bytes(), output.channel());
+                try (SqlScriptWriter sql = new SqlScriptWriter(script, renderer, undo,
+                    Path.of(System.getProperty("java.io.tmpdir")))) {
                     MiningOptions.streamBeside(miner, filter.filtering(sql));
                     sql.finish();
                 }

@@ -19,10 +19,10 @@ class MainTest {
     @Test
     void aRunBuildsOnlyTheSubcommandItNamesAndHelpListsThemAll() {
         java.io.PrintWriter w = new java.io.PrintWriter(java.io.Writer.nullWriter());
-        assertEquals(java.util.Set.of("stats"), Main.commandLine(w, w, "stats").getSubcommands().keySet());
+        assertEquals(java.util.Set.of("stats"), Main.commandLine(CommandOutput.of(w), w, "stats").getSubcommands().keySet());
         assertEquals(java.util.Set.of("mine", "stats", "records", "catalog"),
-            Main.commandLine(w, w, "--help").getSubcommands().keySet());
-        assertEquals(4, Main.commandLine(w, w, "nope").getSubcommands().size());
+            Main.commandLine(CommandOutput.of(w), w, "--help").getSubcommands().keySet());
+        assertEquals(4, Main.commandLine(CommandOutput.of(w), w, "nope").getSubcommands().size());
         CliRun help = CliRun.of("--help");
         assertEquals(0, help.exitCode());
         assertTrue(help.stdout().contains("records") && help.stdout().contains("catalog"), help.stdout());
