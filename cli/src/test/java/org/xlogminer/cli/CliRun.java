@@ -25,6 +25,26 @@ record CliRun(int exitCode, String stdout, String stderr) {
         return s.isEmpty() ? List.of() : Arrays.asList(s.split("\n"));
     }
 
+    /**
+     * The subcommands a usage text lists: the first word of each entry of its "Commands:" section
+     * (picocli's heading, entries indented two spaces, descriptions continued deeper), in order;
+     * empty when it has no such section.
+     */
+    static List<String> commandsListed(String usage) {
+        List<String> names = new java.util.ArrayList<>();
+        boolean in = false;
+        for (String line : usage.split("\n")) {
+            if (line.equals("Commands:")) {
+                in = true;
+            } else if (in && line.matches("  \\S.*")) {
+                names.add(line.trim().split("\\s+")[0]);
+            } else if (in && !line.startsWith("   ")) {
+                break; // the section ends at the first line that is not an entry or its continuation
+            }
+        }
+        return names;
+    }
+
     @Override
     public String toString() {
         return "exit " + exitCode + "\n--- stderr:\n" + stderr + "\n--- stdout (" + stdoutLines().size() + " lines)";

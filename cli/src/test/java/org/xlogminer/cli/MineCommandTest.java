@@ -86,9 +86,13 @@ class MineCommandTest {
 
     @Test
     void filtersByTableAndOperation() throws Exception {
-        assertEquals(0, CliRun.of(args("--table", "public.other")).stdoutLines().size());
-        assertEquals(0, CliRun.of(args("--op", "insert,delete")).stdoutLines().size());
-        assertEquals(53, CliRun.of(args("--table", "PUBLIC.Accounts", "--op", "update")).stdoutLines().size());
+        // each run exits 0: an option refused would print nothing too
+        CliRun otherTable = CliRun.of(args("--table", "public.other"));
+        assertEquals(List.of(0, 0), List.of(otherTable.exitCode(), otherTable.stdoutLines().size()), otherTable.toString());
+        CliRun otherOps = CliRun.of(args("--op", "insert,delete"));
+        assertEquals(List.of(0, 0), List.of(otherOps.exitCode(), otherOps.stdoutLines().size()), otherOps.toString());
+        CliRun both = CliRun.of(args("--table", "PUBLIC.Accounts", "--op", "update"));
+        assertEquals(List.of(0, 53), List.of(both.exitCode(), both.stdoutLines().size()), both.toString());
         assertEquals(2, CliRun.of(args("--op", "nope")).exitCode());
     }
 
