@@ -102,6 +102,7 @@ class CatalogJsonTest {
     @Test
     void ignoresUnknownFields() throws Exception {
         String json = json().replace("\"formatVersion\" : 1,", "\"formatVersion\" : 1, \"comment\" : \"hi\",");
+        assertTrue(json.contains("\"comment\""), "the file read has a field the reader does not know");
         assertEquals(CatalogSamples.snapshot(), read(json));
     }
 

@@ -1,6 +1,7 @@
 package org.xlogminer.types;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -29,9 +30,7 @@ class FormatAllocationTest {
     @Test
     void deformingAndFormattingAllocateNothingPerRow() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        if (!mx.isThreadAllocatedMemorySupported()) {
-            return;
-        }
+        assumeTrue(mx.isThreadAllocatedMemorySupported(), "this JVM cannot measure a thread's allocation");
         mx.setThreadAllocatedMemoryEnabled(true);
         // columns: numeric, float8, timestamptz, text, jsonb, int4[], mood, interval, uuid
         long[] types = {1700, 701, 1184, 25, 3802, 1007, 16385, 1186, 2950};
