@@ -42,9 +42,9 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // stdout through one 64 kB buffer (System.out flushes every write); commands that write
-        // bytes they have already encoded (REDO, the UNDO script's reversal) can reach it beneath the
-        // writer, and the UNDO read-back its channel (a copy in the kernel from the temporary file)
+        // stdout through one 64 kB buffer (System.out flushes every write); the commands are handed
+        // the writer, the buffer beneath it for bytes they have already encoded (REDO, the UNDO
+        // script's reversal), and its channel for the UNDO read-back (a copy in the kernel)
         java.io.FileOutputStream fd1 = new java.io.FileOutputStream(java.io.FileDescriptor.out);
         java.io.OutputStream stdout = new java.io.BufferedOutputStream(fd1, 1 << 16);
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), false);
