@@ -1,0 +1,63 @@
+package org.xlogminer.mine;
+
+import org.xlogminer.decode.XactRecordDecoder;
+import org.xlogminer.event.TransactionInfo;
+import org.xlogminer.tx.TxAssembler;
+import org.xlogminer.wal.reader.XLogRecordView;
+
+/**
+ * The handlers of Transaction records, as PostgreSQL's {@code xact_redo_commit} and
+ * {@code xact_redo_abort}: at a commit or an abort (also of a prepared transaction) the transaction
+ * and its subtransactions end, and their records are released or dropped. A commit is released when
+ * it lies at or after the start LSN; an abort too when asked; the rest only drop their records.
+ * PREPARE, ASSIGNMENT and the other types end nothing: the transaction ends at COMMIT PREPARED or
+ * ABORT PREPARED, subtransactions with their top-level transaction.
+ *
+ * <p>Registered in {@link RecordHandlers}. Stateless; the mining thread's.
+ */
+final class XactHandlers {
+
+    // xl_info & XLOG_XACT_OPMASK (src/include/access/xact.h)
+    static final int XLOG_XACT_COMMIT = 0x00;
+    static final int XLOG_XACT_PREPARE = 0x10;
+    static final int XLOG_XACT_ABORT = 0x20;
+    static final int XLOG_XACT_COMMIT_PREPARED = 0x30;
+    static final int XLOG_XACT_ABORT_PREPARED = 0x40;
+    static final int XLOG_XACT_ASSIGNMENT = 0x50;
+
+    /** COMMIT, ABORT, COMMIT_PREPARED, ABORT_PREPARED. */
+    static final RecordHandler END = XactHandlers::end;
+    /** PREPARE, ASSIGNMENT and the rest: read (a malformed one is reported), nothing ends. */
+    static final RecordHandler OTHER = XactHandlers::other;
+
+    private XactHandlers() {
+    }
+
+    private static void end(MiningState m, XLogRecordView r) {
+        XactRecordDecoder xact = m.xact;
+        xact.wrap(r);
+        XactRecordDecoder.Kind kind = xact.kind();
+        int xid = xact.xid();
+        int n = xact.subxactCount();
+        int[] subxids = m.subxids(n);
+        for (int i = 0; i < n; i++) {
+            subxids[i] = xact.subxact(i);
+        }
+        boolean committed = kind == XactRecordDecoder.Kind.COMMIT || kind == XactRecordDecoder.Kind.COMMIT_PREPARED;
+        boolean wanted = Long.compareUnsigned(r.lsn(), m.fromLsn) >= 0 && (committed || m.includeAborted);
+        if (!wanted) {
+            m.assembler.discard(xid, subxids, n);
+            return;
+        }
+        try (TxAssembler.Ended ended = m.assembler.end(xid, subxids, n)) {
+            if (!ended.isEmpty()) {
+                m.release.release(ended, new TransactionInfo(Integer.toUnsignedLong(xid), r.lsn(), xact.xactTime(),
+                    committed, m.incomplete(xid)));
+            }
+        }
+    }
+
+    private static void other(MiningState m, XLogRecordView r) {
+        m.xact.wrap(r);
+    }
+}
