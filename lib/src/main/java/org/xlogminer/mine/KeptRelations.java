@@ -61,10 +61,7 @@ final class KeptRelations {
             }
             return null;
         }
-        if (!includeSystemCatalogs && isSystemCatalog(t)) {
-            return null;
-        }
-        return t;
+        return wanted(t) ? t : null;
     }
 
     /** Whether the pages of a relation are tracked: those whose changes {@link #kept} keeps. Counts nothing. */
@@ -73,11 +70,16 @@ final class KeptRelations {
             return false;
         }
         TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
-        return t != null && (includeSystemCatalogs || !isSystemCatalog(t));
+        return t != null && wanted(t);
+    }
+
+    /** Whether a table of the catalog is mined: any but a system catalog, and those too when asked. */
+    private boolean wanted(TableInfo t) {
+        return includeSystemCatalogs || !isSystemCatalog(t);
     }
 
     /** pg_catalog and information_schema tables: DDL's own row changes, noise when mining data. */
-    static boolean isSystemCatalog(TableInfo t) {
+    private static boolean isSystemCatalog(TableInfo t) {
         return t.relkind() != 't' && (t.schema().equals("pg_catalog") || t.schema().equals("information_schema"));
     }
 

@@ -41,7 +41,10 @@ import org.xlogminer.wal.reader.XLogRecordView;
  * </table>
  *
  * <p>To handle another record type, write a handler (a static method taking the
- * {@link MiningState} and the record) and add one {@link #on} line to {@link #build()}.
+ * {@link MiningState} and the record, kept in a {@code static final RecordHandler} constant) and add
+ * one {@link #on} line to {@link #build()}. A handler may do its part and then call another's
+ * constant: one that follows the system catalogs' own row changes can register for Heap INSERT and
+ * call {@link HeapHandlers#INSERT} after it.
  *
  * <p>Immutable once built; thread-safe.
  */
