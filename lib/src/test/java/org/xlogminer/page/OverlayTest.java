@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class OverlayTest {
 
-    private static void check(PageTracker.Overlay o, Map<Integer, byte[]> expected, int upTo) {
+    private static void check(Overlay o, Map<Integer, byte[]> expected, int upTo) {
         for (int off = 0; off <= upTo; off++) {
             assertSame(expected.get(off), o.get(off), "offset number " + off);
         }
@@ -32,18 +32,18 @@ class OverlayTest {
     void sameAsAMapWhateverTheCount() {
         Random random = new Random(7);
         for (int round = 0; round < 200; round++) {
-            PageTracker.Overlay o = new PageTracker.Overlay();
+            Overlay o = new Overlay();
             Map<Integer, byte[]> expected = new HashMap<>();
             int entries = 1 + random.nextInt(300);
-            int range = random.nextBoolean() ? 40 : PageTracker.Overlay.MAX_DIRECT;
+            int range = random.nextBoolean() ? 40 : Overlay.MAX_DIRECT;
             for (int step = 0; step < entries; step++) {
                 // now and then an offset number past the index: the overlay must go back to searching
-                int off = random.nextInt(60) == 0 ? PageTracker.Overlay.MAX_DIRECT + 1 + random.nextInt(65_535 - 292)
+                int off = random.nextInt(60) == 0 ? Overlay.MAX_DIRECT + 1 + random.nextInt(65_535 - 292)
                     : 1 + random.nextInt(range);
                 byte[] t = new byte[1 + random.nextInt(8)];
                 assertSame(expected.put(off, t), o.put(off, t));
             }
-            check(o, expected, PageTracker.Overlay.MAX_DIRECT + 5);
+            check(o, expected, Overlay.MAX_DIRECT + 5);
             for (int off : expected.keySet()) {
                 assertSame(expected.get(off), o.get(off));
             }
@@ -54,25 +54,25 @@ class OverlayTest {
 
     @Test
     void indexedFromDirectEntriesOn() {
-        PageTracker.Overlay o = new PageTracker.Overlay();
-        for (int off = 1; off < PageTracker.Overlay.DIRECT; off++) {
+        Overlay o = new Overlay();
+        for (int off = 1; off < Overlay.DIRECT; off++) {
             o.put(off, new byte[] {(byte) off});
         }
         int capacity = 4; // the searched arrays start at 4 entries and double
-        while (capacity < PageTracker.Overlay.DIRECT - 1) {
+        while (capacity < Overlay.DIRECT - 1) {
             capacity *= 2;
         }
         assertEquals(48 + 6 * capacity, o.arrayBytes());
-        o.put(PageTracker.Overlay.DIRECT, new byte[] {1});
+        o.put(Overlay.DIRECT, new byte[] {1});
         assertNull(o.offnums, "indexed by offset number");
-        assertEquals(16 + 4 * (PageTracker.Overlay.MAX_DIRECT + 1) + 16, o.arrayBytes());
+        assertEquals(16 + 4 * (Overlay.MAX_DIRECT + 1) + 16, o.arrayBytes());
         byte[] far = {2};
-        o.put(PageTracker.Overlay.MAX_DIRECT + 1, far);
-        assertEquals(PageTracker.Overlay.DIRECT + 1, o.n);
+        o.put(Overlay.MAX_DIRECT + 1, far);
+        assertEquals(Overlay.DIRECT + 1, o.n);
         assertEquals(false, o.offnums == null, "searched again");
-        assertSame(far, o.get(PageTracker.Overlay.MAX_DIRECT + 1));
-        for (int off = 1; off <= PageTracker.Overlay.DIRECT; off++) {
-            assertEquals(off < PageTracker.Overlay.DIRECT ? off : 1, o.get(off)[0]);
+        assertSame(far, o.get(Overlay.MAX_DIRECT + 1));
+        for (int off = 1; off <= Overlay.DIRECT; off++) {
+            assertEquals(off < Overlay.DIRECT ? off : 1, o.get(off)[0]);
         }
     }
 }

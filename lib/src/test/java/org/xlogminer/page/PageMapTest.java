@@ -15,48 +15,48 @@ import org.junit.jupiter.api.Test;
 /** The tracker's page map against a HashMap, through growth and removals that shift runs back. */
 class PageMapTest {
 
-    private static List<Long> key(PageTracker.Page p) {
+    private static List<Long> key(TrackedPage p) {
         return List.of((long) p.tablespace, (long) p.database, (long) p.relNumber, p.block);
     }
 
     @Test
     void findsWhatWasAddedAndNothingRemoved() {
         Random random = new Random(42);
-        PageTracker.PageMap map = new PageTracker.PageMap();
-        Map<List<Long>, PageTracker.Page> expected = new HashMap<>();
-        List<PageTracker.Page> added = new ArrayList<>();
+        PageMap map = new PageMap();
+        Map<List<Long>, TrackedPage> expected = new HashMap<>();
+        List<TrackedPage> added = new ArrayList<>();
         for (int step = 0; step < 200_000; step++) {
             // few relations, blocks in a narrow range: long runs of neighbouring keys
             int rel = 16384 + random.nextInt(3);
             long block = random.nextInt(20_000) + (random.nextInt(50) == 0 ? 0xFFFF_FF00L : 0);
-            PageTracker.Page found = map.get(1663, 5, rel, block);
-            PageTracker.Page want = expected.get(List.of(1663L, 5L, (long) rel, block));
+            TrackedPage found = map.get(1663, 5, rel, block);
+            TrackedPage want = expected.get(List.of(1663L, 5L, (long) rel, block));
             assertSame(want, found);
             if (found == null && random.nextInt(3) > 0) {
-                PageTracker.Page p = new PageTracker.Page(1663, 5, rel, block);
+                TrackedPage p = new TrackedPage(1663, 5, rel, block);
                 map.add(p);
                 expected.put(key(p), p);
                 added.add(p);
             } else if (!added.isEmpty() && random.nextInt(2) == 0) {
-                PageTracker.Page p = added.remove(random.nextInt(added.size()));
+                TrackedPage p = added.remove(random.nextInt(added.size()));
                 if (expected.remove(key(p)) != null) {
                     map.remove(p);
                 }
             }
             assertEquals(expected.size(), map.size());
         }
-        for (PageTracker.Page p : expected.values()) {
+        for (TrackedPage p : expected.values()) {
             assertSame(p, map.get(p.tablespace, p.database, p.relNumber, p.block));
         }
         int inSlots = 0;
-        for (PageTracker.Page p : map.entries()) {
+        for (TrackedPage p : map.entries()) {
             if (p != null) {
                 inSlots++;
                 assertSame(p, expected.get(key(p)));
             }
         }
         assertEquals(expected.size(), inSlots);
-        for (PageTracker.Page p : new ArrayList<>(expected.values())) {
+        for (TrackedPage p : new ArrayList<>(expected.values())) {
             map.remove(p);
             assertNull(map.get(p.tablespace, p.database, p.relNumber, p.block));
         }
