@@ -1,5 +1,7 @@
 package org.xlogminer.page;
 
+import java.util.Arrays;
+
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.decode.HeapRecordDecoder.Op;
 import org.xlogminer.wal.reader.XLogRecordView;
@@ -9,8 +11,9 @@ import org.xlogminer.wal.reader.XLogRecordView;
  * is the page after the change), as {@code heap_redo} in
  * {@code src/backend/access/heap/heapam_xlog.c} hands each record to {@code heap_xlog_insert},
  * {@code heap_xlog_multi_insert}, {@code heap_xlog_update}, ... Chosen by {@link #of} from a table
- * indexed by the decoder's operation; a kind whose redo would not change a tuple's data or offset
- * number (delete, truncate, confirm: see {@link PageTracker}) falls to one that does nothing.
+ * indexed by the decoder's operation. Every other kind (delete and confirm, which change only
+ * header fields the tracker does not keep; truncate; any kind added to the decoder later) falls to
+ * a handler that does nothing.
  *
  * <p>Stateless: each handler is one shared instance. Thread-safe; the tracker it is given is not.
  */
@@ -30,7 +33,7 @@ interface HeapRedo {
         static final HeapRedo[] BY_OP = new HeapRedo[Op.values().length];
 
         static {
-            java.util.Arrays.fill(BY_OP, (HeapRedo) Table::nothing);
+            Arrays.fill(BY_OP, (HeapRedo) Table::nothing);
             BY_OP[Op.INSERT.ordinal()] = Table::insert;
             BY_OP[Op.MULTI_INSERT.ordinal()] = Table::multiInsert;
             BY_OP[Op.UPDATE.ordinal()] = Table::update;
