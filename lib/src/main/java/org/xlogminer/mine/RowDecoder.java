@@ -116,10 +116,11 @@ final class RowDecoder {
         ChangeSink out = new ChangeSink(sink);
         for (TxAssembler.StoredRecord s : records) {
             recordLsn = s.lsn();
-            if (isSummary(s.bytes())) {
-                fromSummary(out, s, xid, commitLsn, commitTime);
+            if (s instanceof TxAssembler.StoredRecord.Summary m) {
+                fromSummary(out, m, xid, commitLsn, commitTime);
                 continue;
             }
+            TxAssembler.StoredRecord.Copy c = (TxAssembler.StoredRecord.Copy) s;
             XLogRecordView r = view.wrapCopy(s.bytes(), s.lsn(), s.endLsn(), version);
             if (!heap.wrap(r)) {
                 continue;
@@ -151,7 +152,7 @@ final class RowDecoder {
                 case MULTI_INSERT -> {
                     if (!heap.multiInsertHasTuples()) {
                         for (int i = 0; i < heap.count(); i++) {
-                            byte[] t = s.pageMultiTuples() == null ? null : s.pageMultiTuples()[i];
+                            byte[] t = c.pageMultiTuples() == null ? null : c.pageMultiTuples()[i];
                             out.add(new RowChange.Insert(source(s.lsn(), commitLsn, xid, commitTime, table, NO_TID,
                                 Source.tid(r.blockNumber(nb), heap.multiInsertOffnum(i))), t != null ? wholeRow(plan, t)
                                 : unknownRow(plan, "the inserted row is not in the record (a full-page image replaced it) "
@@ -311,11 +312,7 @@ final class RowDecoder {
         return (short) LittleEndian.SHORT.get(b, at) & 0xFFFF;
     }
 
-    private static boolean isSummary(byte[] b) {
-        return b.length >= SUMMARY_HEAD && (int) LittleEndian.INT.get(b, 0) == 0;
-    }
-
-    private void fromSummary(ChangeSink out, TxAssembler.StoredRecord s, long xid, long commitLsn,
+    private void fromSummary(ChangeSink out, TxAssembler.StoredRecord.Summary s, long xid, long commitLsn,
                              Instant commitTime) {
         byte[] b = s.bytes();
         long lsn = s.lsn();
@@ -413,7 +410,7 @@ final class RowDecoder {
                 return null;
             }
         }
-        return new TxAssembler.StoredRecord(r.lsn(), r.endLsn(), summary(r, heap), oldT, newT, null);
+        return new TxAssembler.StoredRecord.Summary(r.lsn(), r.endLsn(), summary(r, heap), oldT, newT);
     }
 
     /** The new row's whole tuple, where {@link #newRow} finds it whole: the page's or the record's; or null. */

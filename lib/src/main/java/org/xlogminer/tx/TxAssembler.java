@@ -1,24 +1,14 @@
 package org.xlogminer.tx;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.PriorityQueue;
 
-import org.xlogminer.util.OpenAddressing;
 import org.xlogminer.wal.reader.XLogRecordView;
 
 /**
@@ -27,13 +17,15 @@ import org.xlogminer.wal.reader.XLogRecordView;
  * dropped (or handed back, for those who want to see aborted work).
  *
  * <p>Records are kept as copies of their bytes without their full-page images
- * ({@link XLogRecordView#copyWithoutImages()}: what a page held is taken at read time), per xid
- * as logged ({@code xl_xid} is the subtransaction's own xid); a commit names its committed
- * subtransactions, an abort its aborted ones, so buffers are joined only when the transaction ends.
+ * ({@link XLogRecordView#copyWithoutImages()}: what a page held is taken at read time), or as the
+ * caller's summaries of them, per xid as logged ({@code xl_xid} is the subtransaction's own xid)
+ * in a {@link TxBuffer}; a commit names its committed subtransactions, an abort its aborted ones,
+ * so buffers are joined only when the transaction ends ({@link Ended}, {@link WalOrderMerge}).
  *
  * <p>Memory is bounded: when the bytes kept in memory pass the budget, the largest transaction's
- * records move to a temporary file (and stream back from it at commit), so a 10-million-row UPDATE
- * costs disk, not heap. Spill files are deleted when their transaction ends and on {@link #close()}.
+ * records move to its {@link TxSpillFile} (and stream back from it at commit), so a 10-million-row
+ * UPDATE costs disk, not heap. Spill files are deleted when their transaction ends and on
+ * {@link #close()}.
  *
  * <p>Not thread-safe.
  */
@@ -43,27 +35,43 @@ public final class TxAssembler implements Closeable {
     public static final long DEFAULT_MEMORY_BUDGET = 256L << 20;
 
     /**
-     * A kept record: where it was, its bytes, and the tuples its pages held when it was read
-     * (null when not needed or not known): the old row of an UPDATE or DELETE, the new row of an
-     * INSERT or UPDATE whose record does not carry it whole, the tuples of a MULTI_INSERT whose
-     * block data an image replaced. Each tuple is the whole on-page tuple, header included.
+     * A kept record, of one of two kinds told apart by type: a {@link Copy} of the record's bytes,
+     * or a {@link Summary} the caller made of it in its place. Either comes with the tuples its
+     * pages held when it was read (null when not needed or not known): the old row of an UPDATE or
+     * DELETE, the new row of an INSERT or UPDATE whose record does not carry it whole. Each tuple is
+     * the whole on-page tuple, header included. Immutable (the arrays are not changed once kept).
      */
-    public record StoredRecord(long lsn, long endLsn, byte[] bytes, byte[] pageOldTuple, byte[] pageNewTuple,
-                               byte[][] pageMultiTuples) {
-        public StoredRecord(long lsn, long endLsn, byte[] bytes) {
-            this(lsn, endLsn, bytes, null, null, null);
+    public sealed interface StoredRecord permits StoredRecord.Copy, StoredRecord.Summary {
+
+        /** The LSN of the record. */
+        long lsn();
+
+        /** The LSN just past the record. */
+        long endLsn();
+
+        /** The record's bytes (a copy), or the summary's. */
+        byte[] bytes();
+
+        /** The old row as its page held it, or null. */
+        byte[] pageOldTuple();
+
+        /** The new row as its page held it, or null. */
+        byte[] pageNewTuple();
+
+        /**
+         * A copy of a record's bytes, without its full-page images, with what its pages held; and
+         * for a MULTI_INSERT whose block data an image replaced, its tuples (null: none kept).
+         */
+        record Copy(long lsn, long endLsn, byte[] bytes, byte[] pageOldTuple, byte[] pageNewTuple,
+                    byte[][] pageMultiTuples) implements StoredRecord {
+            public Copy(long lsn, long endLsn, byte[] bytes) {
+                this(lsn, endLsn, bytes, null, null, null);
+            }
         }
 
-        long size() {
-            long n = bytes.length + 48L;
-            n += pageOldTuple == null ? 0 : pageOldTuple.length + 16;
-            n += pageNewTuple == null ? 0 : pageNewTuple.length + 16;
-            if (pageMultiTuples != null) {
-                for (byte[] t : pageMultiTuples) {
-                    n += t == null ? 8 : t.length + 16;
-                }
-            }
-            return n;
+        /** The caller's summary of a record, in the record's place, with what its pages held. */
+        record Summary(long lsn, long endLsn, byte[] bytes, byte[] pageOldTuple, byte[] pageNewTuple)
+            implements StoredRecord {
         }
     }
 
@@ -87,21 +95,21 @@ public final class TxAssembler implements Closeable {
         add(xid, record, null, null, null);
     }
 
-    /** Keeps a copy of the record with the tuples its pages held (see {@link StoredRecord}). */
+    /** Keeps a copy of the record with the tuples its pages held (see {@link StoredRecord.Copy}). */
     public void add(int xid, XLogRecordView record, byte[] pageOldTuple, byte[] pageNewTuple, byte[][] pageMultiTuples) {
-        keep(xid, new StoredRecord(record.lsn(), record.endLsn(), record.copyWithoutImages(), pageOldTuple,
+        keep(xid, new StoredRecord.Copy(record.lsn(), record.endLsn(), record.copyWithoutImages(), pageOldTuple,
             pageNewTuple, pageMultiTuples));
     }
 
     /**
-     * Keeps bytes the caller made of the record at {@code lsn} (a summary of it, say) in its place:
-     * they come back as {@link StoredRecord#bytes()}, in WAL order with the xid's other records.
+     * Keeps a summary the caller made of the record at {@code lsn} in the record's place: it comes
+     * back as a {@link StoredRecord.Summary}, in WAL order with the xid's other records.
      */
-    public void add(int xid, long lsn, long endLsn, byte[] bytes) {
-        keep(xid, new StoredRecord(lsn, endLsn, bytes));
+    public void add(int xid, long lsn, long endLsn, byte[] summary) {
+        keep(xid, new StoredRecord.Summary(lsn, endLsn, summary, null, null));
     }
 
-    /** Keeps what the caller made of a record in its place (see {@link #add(int, long, long, byte[])}). */
+    /** Keeps what the caller made of a record in its place. */
     public void add(int xid, StoredRecord s) {
         keep(xid, s);
     }
@@ -116,7 +124,7 @@ public final class TxAssembler implements Closeable {
             b.firstLsn = s.lsn();
         }
         b.memory.add(s);
-        long size = s.size();
+        long size = TxBuffer.sizeOf(s);
         b.memoryBytes += size;
         inMemory += size;
         b.count++;
@@ -210,54 +218,15 @@ public final class TxAssembler implements Closeable {
         if (largest == null || largest.memory.isEmpty()) {
             return;
         }
+        long bytes = largest.memoryBytes;
         try {
-            if (largest.spillFile == null) {
-                Files.createDirectories(spillDir);
-                largest.spillFile = Files.createTempFile(spillDir, "xlogminer-tx-" + Integer.toUnsignedString(largest.xid) + "-", ".spill");
-                largest.spillFile.toFile().deleteOnExit();
-            }
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                Files.newOutputStream(largest.spillFile, StandardOpenOption.APPEND), 1 << 16))) {
-                for (StoredRecord s : largest.memory) {
-                    out.writeLong(s.lsn);
-                    out.writeLong(s.endLsn);
-                    writeBytes(out, s.bytes);
-                    writeBytes(out, s.pageOldTuple);
-                    writeBytes(out, s.pageNewTuple);
-                    out.writeInt(s.pageMultiTuples == null ? -1 : s.pageMultiTuples.length);
-                    if (s.pageMultiTuples != null) {
-                        for (byte[] t : s.pageMultiTuples) {
-                            writeBytes(out, t);
-                        }
-                    }
-                    spilledBytes += s.size();
-                }
-            }
+            largest.spill(spillDir);
         } catch (IOException e) {
             throw new UncheckedIOException("spilling transaction " + Integer.toUnsignedString(largest.xid) + " to " + spillDir, e);
         }
-        largest.spilled += largest.memory.size();
-        largest.memory.clear();
-        inMemory -= largest.memoryBytes;
-        largest.memoryBytes = 0;
+        spilledBytes += bytes;
+        inMemory -= bytes;
         spills++;
-    }
-
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b == null ? -1 : b.length);
-        if (b != null) {
-            out.write(b);
-        }
-    }
-
-    private static byte[] readBytes(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            return null;
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
     }
 
     @Override
@@ -267,121 +236,6 @@ public final class TxAssembler implements Closeable {
         }
         open.clear();
         inMemory = 0;
-    }
-
-    /**
-     * Open transactions, found by the buffers' own xids, so that a record's look-up boxes no
-     * Integer and makes no map node.
-     */
-    static final class XidMap extends OpenAddressing<TxBuffer> {
-        XidMap() {
-            super(256);
-        }
-
-        private static int hash(int xid) {
-            return xid * 0x9E3779B9 >>> 7;
-        }
-
-        @Override
-        protected int hash(TxBuffer b) {
-            return hash(b.xid);
-        }
-
-        TxBuffer get(int xid) {
-            for (int i = firstSlot(hash(xid)); ; i = nextSlot(i)) {
-                TxBuffer b = at(i);
-                if (b == null || b.xid == xid) {
-                    return b;
-                }
-            }
-        }
-
-        /** Removes and returns the buffer of this xid, or null. */
-        TxBuffer remove(int xid) {
-            TxBuffer b = get(xid);
-            if (b != null) {
-                remove(b);
-            }
-            return b;
-        }
-    }
-
-    /** The records one transaction kept per xid. */
-    static final class TxBuffer {
-        final int xid;
-        final List<StoredRecord> memory = new ArrayList<>();
-        long memoryBytes;
-        long count;
-        long firstLsn;
-        boolean marked;
-        Path spillFile;
-        long spilled;
-
-        TxBuffer(int xid) {
-            this.xid = xid;
-        }
-
-        Iterator<StoredRecord> iterator() {
-            if (spillFile == null) {
-                return memory.iterator();
-            }
-            return new Iterator<>() {
-                private DataInputStream in = open();
-                private long left = spilled;
-                private final Iterator<StoredRecord> tail = memory.iterator();
-
-                private DataInputStream open() {
-                    try {
-                        return new DataInputStream(new BufferedInputStream(Files.newInputStream(spillFile), 1 << 16));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-
-                @Override
-                public boolean hasNext() {
-                    return left > 0 || tail.hasNext();
-                }
-
-                @Override
-                public StoredRecord next() {
-                    if (left > 0) {
-                        try {
-                            long lsn = in.readLong();
-                            long end = in.readLong();
-                            byte[] bytes = readBytes(in);
-                            byte[] oldT = readBytes(in);
-                            byte[] newT = readBytes(in);
-                            int m = in.readInt();
-                            byte[][] multi = m < 0 ? null : new byte[m][];
-                            for (int i = 0; i < m; i++) {
-                                multi[i] = readBytes(in);
-                            }
-                            if (--left == 0) {
-                                in.close();
-                            }
-                            return new StoredRecord(lsn, end, bytes, oldT, newT, multi);
-                        } catch (EOFException e) {
-                            throw new IllegalStateException("spill file " + spillFile + " is shorter than written", e);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }
-                    return tail.next();
-                }
-            };
-        }
-
-        void deleteSpill() {
-            if (spillFile != null) {
-                try {
-                    Files.deleteIfExists(spillFile);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                spillFile = null;
-            }
-        }
     }
 
     /**
@@ -426,57 +280,18 @@ public final class TxAssembler implements Closeable {
                 return null;
             }
             TxBuffer b = parts.get(0);
-            return b.spillFile == null && b.memoryBytes <= maxBytes ? Collections.unmodifiableList(b.memory) : null;
+            return b.spill == null && b.memoryBytes <= maxBytes ? Collections.unmodifiableList(b.memory) : null;
         }
 
         @Override
         public Iterator<StoredRecord> iterator() {
-            if (parts.size() == 1) {
-                return parts.get(0).iterator();
-            }
-            PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> Long.compareUnsigned(a.current.lsn, b.current.lsn));
-            for (TxBuffer b : parts) {
-                Iterator<StoredRecord> it = b.iterator();
-                if (it.hasNext()) {
-                    heads.add(new Head(it, it.next()));
-                }
-            }
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return !heads.isEmpty();
-                }
-
-                @Override
-                public StoredRecord next() {
-                    Head h = heads.poll();
-                    if (h == null) {
-                        throw new NoSuchElementException();
-                    }
-                    StoredRecord r = h.current;
-                    if (h.rest.hasNext()) {
-                        h.current = h.rest.next();
-                        heads.add(h);
-                    }
-                    return r;
-                }
-            };
+            return parts.size() == 1 ? parts.get(0).iterator() : new WalOrderMerge(parts);
         }
 
         @Override
         public void close() {
             for (TxBuffer b : parts) {
                 b.deleteSpill();
-            }
-        }
-
-        private static final class Head {
-            final Iterator<StoredRecord> rest;
-            StoredRecord current;
-
-            Head(Iterator<StoredRecord> rest, StoredRecord current) {
-                this.rest = rest;
-                this.current = current;
             }
         }
     }

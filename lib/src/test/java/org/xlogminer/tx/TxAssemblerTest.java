@@ -29,7 +29,7 @@ class TxAssemblerTest {
         try (WalReader r = WalReader.builder(DirectorySegmentSource.open(TestData.accountsUpdateWal())).build()) {
             XLogRecordView v;
             while ((v = r.next()) != null) {
-                out.add(new TxAssembler.StoredRecord(v.lsn(), v.endLsn(), v.copyBytes()));
+                out.add(new TxAssembler.StoredRecord.Copy(v.lsn(), v.endLsn(), v.copyBytes()));
             }
         }
         return out;

@@ -18,8 +18,8 @@ class XidMapTest {
     @Test
     void findsWhatWasAddedAndNothingRemoved() {
         Random random = new Random(7);
-        TxAssembler.XidMap map = new TxAssembler.XidMap();
-        Map<Integer, TxAssembler.TxBuffer> expected = new HashMap<>();
+        XidMap map = new XidMap();
+        Map<Integer, TxBuffer> expected = new HashMap<>();
         List<Integer> xids = new ArrayList<>();
         int next = -50; // xids wrap around: negative ints are xids past 2^31
         for (int step = 0; step < 200_000; step++) {
@@ -28,7 +28,7 @@ class XidMapTest {
                 if (expected.containsKey(xid)) {
                     continue;
                 }
-                TxAssembler.TxBuffer b = new TxAssembler.TxBuffer(xid);
+                TxBuffer b = new TxBuffer(xid);
                 map.add(b);
                 expected.put(xid, b);
                 xids.add(xid);
@@ -41,7 +41,7 @@ class XidMapTest {
             assertSame(expected.get(probe), map.get(probe));
         }
         assertEquals(expected.size(), map.entries().size());
-        for (TxAssembler.TxBuffer b : map.entries()) {
+        for (TxBuffer b : map.entries()) {
             assertSame(expected.get(b.xid), b);
         }
         assertNull(map.remove(Integer.MIN_VALUE + 12345));
