@@ -94,4 +94,23 @@ class XLogRecordViewTest {
         problem = new XLogRecordView().wrap(XLogRecordView.littleEndian(c), 0, 1, 1 + c.length, WalVersion.PG15);
         assertTrue(problem.contains("invalid length"), problem);
     }
+
+    /** The problem reported when the record's length ends it after {@code length} bytes. */
+    private static String endingAt(String hex, int length) {
+        byte[] b = HexFormat.of().parseHex(hex);
+        b[0] = (byte) length; // xl_tot_len, little-endian; both records are shorter than 256 bytes
+        return new XLogRecordView().wrap(XLogRecordView.littleEndian(b), 0, 1, 1 + length, WalVersion.PG15);
+    }
+
+    @Test
+    void aRecordEndingInsideAFragmentHeaderNamesTheFragment() {
+        // UPDATE: block 0 header @24 (id, fork_flags, u16 data_length), its relation @28, block number @40
+        assertEquals("record too short for block header 0", endingAt(UPDATE_HEX, 24 + 3));
+        assertEquals("record too short for the relation of block 0", endingAt(UPDATE_HEX, 24 + 4 + 11));
+        assertEquals("record too short for the block number of block 0", endingAt(UPDATE_HEX, 24 + 4 + 12 + 3));
+        // COMMIT: only the short main-data header, 0xFF then a u8 length
+        assertEquals("record too short for its main-data length", endingAt(COMMIT_HEX, 24 + 1));
+        // a length that ends on a fragment boundary is a length that does not add up
+        assertTrue(endingAt(UPDATE_HEX, 24 + 4 + 12 + 4).startsWith("record with invalid length: fragment headers end at 44"));
+    }
 }
