@@ -28,6 +28,18 @@ public final class HeapRecordDecoder {
     /** What the record does to rows. */
     public enum Op { INSERT, MULTI_INSERT, UPDATE, HOT_UPDATE, DELETE, TRUNCATE, CONFIRM }
 
+    /** Heap (rmid 10) opcode, {@code (info & XLOG_HEAP_OPMASK) >> 4}, to what it does to rows; null: nothing. */
+    private static final Op[] HEAP_OPS = new Op[(XLOG_HEAP_OPMASK >> 4) + 1];
+
+    static {
+        HEAP_OPS[XLOG_HEAP_INSERT >> 4] = Op.INSERT;
+        HEAP_OPS[XLOG_HEAP_DELETE >> 4] = Op.DELETE;
+        HEAP_OPS[XLOG_HEAP_UPDATE >> 4] = Op.UPDATE;
+        HEAP_OPS[XLOG_HEAP_HOT_UPDATE >> 4] = Op.HOT_UPDATE;
+        HEAP_OPS[XLOG_HEAP_TRUNCATE >> 4] = Op.TRUNCATE;
+        HEAP_OPS[XLOG_HEAP_CONFIRM >> 4] = Op.CONFIRM;
+    }
+
     private XLogRecordView record;
     private Op op;
     private int flags;
@@ -66,23 +78,12 @@ public final class HeapRecordDecoder {
         int rmid = r.rmid();
         int opcode = r.info() & XLOG_HEAP_OPMASK;
         initPage = (r.info() & XLOG_HEAP_INIT_PAGE) != 0;
-        if (rmid == RecordTypeNames.RM_HEAP_ID) {
-            switch (opcode) {
-                case XLOG_HEAP_INSERT -> op = Op.INSERT;
-                case XLOG_HEAP_DELETE -> op = Op.DELETE;
-                case XLOG_HEAP_UPDATE -> op = Op.UPDATE;
-                case XLOG_HEAP_HOT_UPDATE -> op = Op.HOT_UPDATE;
-                case XLOG_HEAP_TRUNCATE -> op = Op.TRUNCATE;
-                case XLOG_HEAP_CONFIRM -> op = Op.CONFIRM;
-                default -> {
-                    return false;
-                }
-            }
-        } else if (rmid == RecordTypeNames.RM_HEAP2_ID && opcode == XLOG_HEAP2_MULTI_INSERT) {
-            op = Op.MULTI_INSERT;
-        } else {
+        Op o = rmid == RecordTypeNames.RM_HEAP_ID ? HEAP_OPS[opcode >> 4]
+            : rmid == RecordTypeNames.RM_HEAP2_ID && opcode == XLOG_HEAP2_MULTI_INSERT ? Op.MULTI_INSERT : null;
+        if (o == null) {
             return false;
         }
+        op = o;
         newBlock = r.indexOfBlock(0);
         oldBlock = newBlock;
         if (op != Op.TRUNCATE && newBlock < 0) {
@@ -94,21 +95,23 @@ public final class HeapRecordDecoder {
             case UPDATE, HOT_UPDATE -> decodeUpdate();
             case DELETE -> decodeDelete();
             case TRUNCATE -> decodeTruncate();
-            case CONFIRM -> {
-                need(2);
-                newOffnum = main().getShort(r.mainDataOffset()) & 0xFFFF;
-                flags = 0;
-            }
+            case CONFIRM -> decodeConfirm();
         }
         return true;
+    }
+
+    private void decodeConfirm() {
+        need(SIZE_OF_HEAP_CONFIRM);
+        newOffnum = main().getShort(record.mainDataOffset() + HEAP_CONFIRM_OFFNUM) & 0xFFFF;
+        flags = 0;
     }
 
     private void decodeInsert() {
         need(SIZE_OF_HEAP_INSERT);
         ByteBuffer b = main();
         int m = record.mainDataOffset();
-        newOffnum = b.getShort(m) & 0xFFFF;
-        flags = b.get(m + 2) & 0xFF;
+        newOffnum = b.getShort(m + HEAP_INSERT_OFFNUM) & 0xFFFF;
+        flags = b.get(m + HEAP_INSERT_FLAGS) & 0xFF;
         if (record.hasData(newBlock)) {
             int d = record.dataOffset(newBlock);
             if (!newTuple.setFromHeader(b, d, d + record.dataLength(newBlock))) {
@@ -121,8 +124,8 @@ public final class HeapRecordDecoder {
         need(SIZE_OF_HEAP_DELETE);
         ByteBuffer b = main();
         int m = record.mainDataOffset();
-        oldOffnum = b.getShort(m + 4) & 0xFFFF;
-        flags = b.get(m + 7) & 0xFF;
+        oldOffnum = b.getShort(m + HEAP_DELETE_OFFNUM) & 0xFFFF;
+        flags = b.get(m + HEAP_DELETE_FLAGS) & 0xFF;
         if ((flags & (XLH_DELETE_CONTAINS_OLD_TUPLE | XLH_DELETE_CONTAINS_OLD_KEY)) != 0
             && !oldTuple.setFromHeader(b, m + SIZE_OF_HEAP_DELETE, m + record.mainDataLength())) {
             throw malformed("delete claims an old tuple but main data is too short");
@@ -133,9 +136,9 @@ public final class HeapRecordDecoder {
         need(SIZE_OF_HEAP_UPDATE);
         ByteBuffer b = main();
         int m = record.mainDataOffset();
-        oldOffnum = b.getShort(m + 4) & 0xFFFF;
-        flags = b.get(m + 7) & 0xFF;
-        newOffnum = b.getShort(m + 12) & 0xFFFF;
+        oldOffnum = b.getShort(m + HEAP_UPDATE_OLD_OFFNUM) & 0xFFFF;
+        flags = b.get(m + HEAP_UPDATE_FLAGS) & 0xFF;
+        newOffnum = b.getShort(m + HEAP_UPDATE_NEW_OFFNUM) & 0xFFFF;
         int ob = record.indexOfBlock(1);
         if (ob >= 0 && record.forkNumber(ob) == 0) {
             oldBlock = ob;
@@ -149,11 +152,11 @@ public final class HeapRecordDecoder {
             int end = d + record.dataLength(newBlock);
             if ((flags & XLH_UPDATE_PREFIX_FROM_OLD) != 0) {
                 prefixLength = b.getShort(d) & 0xFFFF;
-                d += 2;
+                d += SIZE_OF_PREFIX_SUFFIX_LEN;
             }
             if ((flags & XLH_UPDATE_SUFFIX_FROM_OLD) != 0) {
                 suffixLength = b.getShort(d) & 0xFFFF;
-                d += 2;
+                d += SIZE_OF_PREFIX_SUFFIX_LEN;
             }
             if (!newTuple.setFromHeader(b, d, end)) {
                 throw malformed("update block data shorter than xl_heap_header");
@@ -165,10 +168,10 @@ public final class HeapRecordDecoder {
         need(SIZE_OF_HEAP_MULTI_INSERT);
         ByteBuffer b = main();
         int m = record.mainDataOffset();
-        flags = b.get(m) & 0xFF;
-        tupleCount = b.getShort(m + 2) & 0xFFFF;
+        flags = b.get(m + HEAP_MULTI_INSERT_FLAGS) & 0xFF;
+        tupleCount = b.getShort(m + HEAP_MULTI_INSERT_NTUPLES) & 0xFFFF;
         if (!initPage) {
-            need(SIZE_OF_HEAP_MULTI_INSERT + 2 * tupleCount);
+            need(SIZE_OF_HEAP_MULTI_INSERT + SIZE_OF_OFFSET_NUMBER * tupleCount);
         }
         if (record.hasData(newBlock)) {
             tupleCursor = record.dataOffset(newBlock);
@@ -182,12 +185,12 @@ public final class HeapRecordDecoder {
         need(SIZE_OF_HEAP_TRUNCATE);
         ByteBuffer b = main();
         int m = record.mainDataOffset();
-        tupleCount = b.getInt(m + 4);
-        flags = b.get(m + 8) & 0xFF;
+        tupleCount = b.getInt(m + HEAP_TRUNCATE_NRELIDS);
+        flags = b.get(m + HEAP_TRUNCATE_FLAGS) & 0xFF;
         if (tupleCount < 0) {
             throw malformed("negative relation count in truncate");
         }
-        need(SIZE_OF_HEAP_TRUNCATE + 4L * tupleCount);
+        need(SIZE_OF_HEAP_TRUNCATE + (long) SIZE_OF_OID * tupleCount);
     }
 
     public Op op() {
@@ -299,17 +302,16 @@ public final class HeapRecordDecoder {
         if (tupleDataEnd - p < SIZE_OF_MULTI_INSERT_TUPLE) {
             throw malformed("multi-insert data ends inside tuple " + tupleIndex);
         }
-        int datalen = b.getShort(p) & 0xFFFF;
-        int mask2 = b.getShort(p + 2) & 0xFFFF;
-        int mask = b.getShort(p + 4) & 0xFFFF;
-        int hoff = b.get(p + 6) & 0xFF;
+        int datalen = b.getShort(p + MULTI_INSERT_TUPLE_DATALEN) & 0xFFFF;
+        int mask2 = b.getShort(p + MULTI_INSERT_TUPLE_T_INFOMASK2) & 0xFFFF;
+        int mask = b.getShort(p + MULTI_INSERT_TUPLE_T_INFOMASK) & 0xFFFF;
+        int hoff = b.get(p + MULTI_INSERT_TUPLE_T_HOFF) & 0xFF;
         int data = p + SIZE_OF_MULTI_INSERT_TUPLE;
         if (data + datalen > tupleDataEnd) {
             throw malformed("multi-insert tuple " + tupleIndex + " runs past the block data");
         }
         newTuple.set(b, data, datalen, mask2, mask, hoff);
-        newOffnum = initPage ? tupleIndex + 1
-            : b.getShort(record.mainDataOffset() + SIZE_OF_HEAP_MULTI_INSERT + 2 * tupleIndex) & 0xFFFF;
+        newOffnum = multiInsertOffnum(tupleIndex);
         tupleCursor = data + datalen;
         tupleIndex++;
         return true;
@@ -318,18 +320,18 @@ public final class HeapRecordDecoder {
     /** Offset number of the i-th tuple of a MULTI_INSERT (from its offsets, or i + 1 on a fresh page). */
     public int multiInsertOffnum(int i) {
         return initPage ? i + 1
-            : record.buffer().getShort(record.mainDataOffset() + SIZE_OF_HEAP_MULTI_INSERT + 2 * i) & 0xFFFF;
+            : record.buffer().getShort(record.mainDataOffset() + HEAP_MULTI_INSERT_OFFSETS + SIZE_OF_OFFSET_NUMBER * i) & 0xFFFF;
     }
 
     // ---- TRUNCATE --------------------------------------------------------------------------------
 
     /** pg_class OID of the i-th truncated relation. */
     public long truncatedRelid(int i) {
-        return Integer.toUnsignedLong(main().getInt(record.mainDataOffset() + SIZE_OF_HEAP_TRUNCATE + 4 * i));
+        return Integer.toUnsignedLong(main().getInt(record.mainDataOffset() + HEAP_TRUNCATE_RELIDS + SIZE_OF_OID * i));
     }
 
     public long truncateDatabase() {
-        return Integer.toUnsignedLong(main().getInt(record.mainDataOffset()));
+        return Integer.toUnsignedLong(main().getInt(record.mainDataOffset() + HEAP_TRUNCATE_DBID));
     }
 
     private ByteBuffer main() {

@@ -32,7 +32,9 @@ public final class TupleRef {
             return false;
         }
         set(b, at + HeapLayout.SIZE_OF_HEAP_HEADER, end - at - HeapLayout.SIZE_OF_HEAP_HEADER,
-            b.getShort(at) & 0xFFFF, b.getShort(at + 2) & 0xFFFF, b.get(at + 4) & 0xFF);
+            b.getShort(at + HeapLayout.HEAP_HEADER_T_INFOMASK2) & 0xFFFF,
+            b.getShort(at + HeapLayout.HEAP_HEADER_T_INFOMASK) & 0xFFFF,
+            b.get(at + HeapLayout.HEAP_HEADER_T_HOFF) & 0xFF);
         return true;
     }
 

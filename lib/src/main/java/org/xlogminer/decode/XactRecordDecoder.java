@@ -1,5 +1,7 @@
 package org.xlogminer.decode;
 
+import static org.xlogminer.decode.XactLayout.*;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,39 +13,14 @@ import org.xlogminer.wal.rmgr.RecordTypeNames;
 /**
  * Decodes Transaction (rmid 1) records: commit and abort (also of prepared transactions),
  * prepare and subtransaction assignment, as {@code ParseCommitRecord}/{@code ParseAbortRecord} in
- * {@code src/backend/access/rmgrdesc/xactdesc.c} read them ({@code src/include/access/xact.h}).
- *
- * <table>
- * <caption>xl_xact_commit / xl_xact_abort main data, in order</caption>
- * <tr><th>part</th><th>present when</th><th>size</th></tr>
- * <tr><td>xact_time i64 (µs since 2000-01-01 UTC)</td><td>always</td><td>8</td></tr>
- * <tr><td>xinfo u32</td><td>xl_info &amp; 0x80</td><td>4</td></tr>
- * <tr><td>dbId u32, tsId u32</td><td>xinfo 0x01</td><td>8</td></tr>
- * <tr><td>nsubxacts i32, xids u32[]</td><td>xinfo 0x02</td><td>4 + 4n</td></tr>
- * <tr><td>nrels i32, RelFileNode[] (12 each)</td><td>xinfo 0x04</td><td>4 + 12n</td></tr>
- * <tr><td>nitems i32, xl_xact_stats_item[] (12 each on 15-17, 16 on 18)</td><td>xinfo 0x100 (15+)</td><td>4 + 12n / 16n</td></tr>
- * <tr><td>nmsgs i32, SharedInvalidationMessage[] (16 each)</td><td>xinfo 0x08, commit only</td><td>4 + 16n</td></tr>
- * <tr><td>twophase xid u32, then the GID NUL-terminated if xinfo 0x80</td><td>xinfo 0x10</td><td>4 + …</td></tr>
- * <tr><td>origin lsn u64, origin timestamp i64</td><td>xinfo 0x20</td><td>16</td></tr>
- * </table>
- * xl_xact_assignment: xtop u32 @0, nsubxacts i32 @4, xsub u32[] @8.
+ * {@code src/backend/access/rmgrdesc/xactdesc.c} read them; the layouts, from
+ * {@code src/include/access/xact.h}, are in {@link XactLayout}.
  *
  * <p>A reusable flyweight; not thread-safe.
  */
 public final class XactRecordDecoder {
 
     public enum Kind { COMMIT, PREPARE, ABORT, COMMIT_PREPARED, ABORT_PREPARED, ASSIGNMENT, OTHER }
-
-    public static final int XLOG_XACT_OPMASK = 0x70;
-    public static final int XLOG_XACT_HAS_INFO = 0x80;
-    public static final int XACT_XINFO_HAS_DBINFO = 0x01;
-    public static final int XACT_XINFO_HAS_SUBXACTS = 0x02;
-    public static final int XACT_XINFO_HAS_RELFILENODES = 0x04;
-    public static final int XACT_XINFO_HAS_INVALS = 0x08;
-    public static final int XACT_XINFO_HAS_TWOPHASE = 0x10;
-    public static final int XACT_XINFO_HAS_ORIGIN = 0x20;
-    public static final int XACT_XINFO_HAS_GID = 0x80;
-    public static final int XACT_XINFO_HAS_DROPPED_STATS = 0x100;
 
     /** Microseconds from 1970-01-01 to 2000-01-01, PostgreSQL's epoch. */
     public static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
@@ -72,22 +49,18 @@ public final class XactRecordDecoder {
         gidOffset = -1;
         topXid = r.xid();
         kind = switch (r.info() & XLOG_XACT_OPMASK) {
-            case 0x00 -> Kind.COMMIT;
-            case 0x10 -> Kind.PREPARE;
-            case 0x20 -> Kind.ABORT;
-            case 0x30 -> Kind.COMMIT_PREPARED;
-            case 0x40 -> Kind.ABORT_PREPARED;
-            case 0x50 -> Kind.ASSIGNMENT;
+            case XLOG_XACT_COMMIT -> Kind.COMMIT;
+            case XLOG_XACT_PREPARE -> Kind.PREPARE;
+            case XLOG_XACT_ABORT -> Kind.ABORT;
+            case XLOG_XACT_COMMIT_PREPARED -> Kind.COMMIT_PREPARED;
+            case XLOG_XACT_ABORT_PREPARED -> Kind.ABORT_PREPARED;
+            case XLOG_XACT_ASSIGNMENT -> Kind.ASSIGNMENT;
             default -> Kind.OTHER;
         };
         switch (kind) {
             case COMMIT, ABORT, COMMIT_PREPARED, ABORT_PREPARED -> parseCommitOrAbort();
             case ASSIGNMENT -> parseAssignment();
-            case PREPARE -> {
-                need(record.mainDataOffset(), 24);
-                xactTime = record.buffer().getLong(record.mainDataOffset() + 16);
-                databaseOid = Integer.toUnsignedLong(record.buffer().getInt(record.mainDataOffset() + 12));
-            }
+            case PREPARE -> parsePrepare();
             default -> { }
         }
         return true;
@@ -97,39 +70,39 @@ public final class XactRecordDecoder {
         ByteBuffer b = record.buffer();
         int p = record.mainDataOffset();
         boolean commit = kind == Kind.COMMIT || kind == Kind.COMMIT_PREPARED;
-        need(p, 8);
+        need(p, SIZE_OF_XACT_TIME);
         xactTime = b.getLong(p);
-        p += 8;
+        p += SIZE_OF_XACT_TIME;
         if ((record.info() & XLOG_XACT_HAS_INFO) != 0) {
-            need(p, 4);
+            need(p, SIZE_OF_XACT_XINFO);
             xinfo = b.getInt(p);
-            p += 4;
+            p += SIZE_OF_XACT_XINFO;
         }
         if ((xinfo & XACT_XINFO_HAS_DBINFO) != 0) {
-            need(p, 8);
-            databaseOid = Integer.toUnsignedLong(b.getInt(p));
-            p += 8;
+            need(p, SIZE_OF_XACT_DBINFO);
+            databaseOid = Integer.toUnsignedLong(b.getInt(p + XACT_DBINFO_DBID));
+            p += SIZE_OF_XACT_DBINFO;
         }
         if ((xinfo & XACT_XINFO_HAS_SUBXACTS) != 0) {
             subxactCount = count(p);
-            subxactOffset = p + 4;
-            p += 4;
-            need(p, 4L * subxactCount);
-            p += 4 * subxactCount;
+            p += SIZE_OF_XACT_COUNT;
+            subxactOffset = p;
+            need(p, (long) SIZE_OF_XID * subxactCount);
+            p += SIZE_OF_XID * subxactCount;
         }
         if ((xinfo & XACT_XINFO_HAS_RELFILENODES) != 0) {
-            p = skipArray(p, 12);
+            p = skipArray(p, SIZE_OF_RELFILENODE);
         }
         if ((xinfo & XACT_XINFO_HAS_DROPPED_STATS) != 0 && record.version().major() >= 15) {
-            p = skipArray(p, record.version().major() >= 18 ? 16 : 12);
+            p = skipArray(p, record.version().major() >= 18 ? SIZE_OF_STATS_ITEM_V18 : SIZE_OF_STATS_ITEM_V15);
         }
         if (commit && (xinfo & XACT_XINFO_HAS_INVALS) != 0) {
-            p = skipArray(p, 16);
+            p = skipArray(p, SIZE_OF_INVAL_MESSAGE);
         }
         if ((xinfo & XACT_XINFO_HAS_TWOPHASE) != 0) {
-            need(p, 4);
+            need(p, SIZE_OF_XID);
             topXid = b.getInt(p);
-            p += 4;
+            p += SIZE_OF_XID;
             if ((xinfo & XACT_XINFO_HAS_GID) != 0) {
                 int end = record.mainDataOffset() + record.mainDataLength();
                 int q = p;
@@ -142,17 +115,24 @@ public final class XactRecordDecoder {
         }
     }
 
+    private void parsePrepare() {
+        int p = record.mainDataOffset();
+        need(p, SIZE_OF_XACT_PREPARE_READ);
+        xactTime = record.buffer().getLong(p + XACT_PREPARE_PREPARED_AT);
+        databaseOid = Integer.toUnsignedLong(record.buffer().getInt(p + XACT_PREPARE_DATABASE));
+    }
+
     private void parseAssignment() {
         int p = record.mainDataOffset();
-        need(p, 8);
-        topXid = record.buffer().getInt(p);
-        subxactCount = count(p + 4);
-        subxactOffset = p + 8;
-        need(subxactOffset, 4L * subxactCount);
+        need(p, XACT_ASSIGNMENT_XSUB);
+        topXid = record.buffer().getInt(p + XACT_ASSIGNMENT_XTOP);
+        subxactCount = count(p + XACT_ASSIGNMENT_NSUBXACTS);
+        subxactOffset = p + XACT_ASSIGNMENT_XSUB;
+        need(subxactOffset, (long) SIZE_OF_XID * subxactCount);
     }
 
     private int count(int p) {
-        need(p, 4);
+        need(p, SIZE_OF_XACT_COUNT);
         int n = record.buffer().getInt(p);
         if (n < 0) {
             throw malformed("negative count " + n);
@@ -160,10 +140,11 @@ public final class XactRecordDecoder {
         return n;
     }
 
+    /** Skips a count and its items; returns the position after them. */
     private int skipArray(int p, int itemSize) {
         int n = count(p);
-        need(p + 4, (long) itemSize * n);
-        return p + 4 + itemSize * n;
+        need(p + SIZE_OF_XACT_COUNT, (long) itemSize * n);
+        return p + SIZE_OF_XACT_COUNT + itemSize * n;
     }
 
     private void need(int p, long bytes) {
@@ -211,7 +192,7 @@ public final class XactRecordDecoder {
     }
 
     public int subxact(int i) {
-        return record.buffer().getInt(subxactOffset + 4 * i);
+        return record.buffer().getInt(subxactOffset + SIZE_OF_XID * i);
     }
 
     /** The prepared transaction's GID, or null. Allocates. */
