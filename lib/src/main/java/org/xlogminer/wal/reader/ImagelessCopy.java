@@ -11,7 +11,7 @@ import org.xlogminer.util.LittleEndian;
  * and main data, in the order of {@link XLogRecordLayout}. A record without images is copied as it
  * is.
  *
- * <p>Stateless; allocates nothing.
+ * <p>Stateless, so as thread-safe as the view it is given (which is not); allocates nothing.
  */
 final class ImagelessCopy {
 
