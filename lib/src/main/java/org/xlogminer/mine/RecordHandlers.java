@@ -8,7 +8,11 @@ import static org.xlogminer.decode.HeapLayout.XLOG_HEAP_INSERT;
 import static org.xlogminer.decode.HeapLayout.XLOG_HEAP_OPMASK;
 import static org.xlogminer.decode.HeapLayout.XLOG_HEAP_TRUNCATE;
 import static org.xlogminer.decode.HeapLayout.XLOG_HEAP_UPDATE;
-import static org.xlogminer.decode.XactRecordDecoder.XLOG_XACT_OPMASK;
+import static org.xlogminer.decode.XactLayout.XLOG_XACT_ABORT;
+import static org.xlogminer.decode.XactLayout.XLOG_XACT_ABORT_PREPARED;
+import static org.xlogminer.decode.XactLayout.XLOG_XACT_COMMIT;
+import static org.xlogminer.decode.XactLayout.XLOG_XACT_COMMIT_PREPARED;
+import static org.xlogminer.decode.XactLayout.XLOG_XACT_OPMASK;
 import static org.xlogminer.wal.rmgr.RecordTypeNames.RM_HEAP2_ID;
 import static org.xlogminer.wal.rmgr.RecordTypeNames.RM_HEAP_ID;
 import static org.xlogminer.wal.rmgr.RecordTypeNames.RM_XACT_ID;
@@ -82,10 +86,10 @@ final class RecordHandlers {
         for (int info = 0; info <= XLOG_XACT_OPMASK; info += 0x10) {
             on(t, RM_XACT_ID, info, XLOG_XACT_OPMASK, XactHandlers.OTHER);
         }
-        on(t, RM_XACT_ID, XactHandlers.XLOG_XACT_COMMIT, XLOG_XACT_OPMASK, XactHandlers.END);
-        on(t, RM_XACT_ID, XactHandlers.XLOG_XACT_ABORT, XLOG_XACT_OPMASK, XactHandlers.END);
-        on(t, RM_XACT_ID, XactHandlers.XLOG_XACT_COMMIT_PREPARED, XLOG_XACT_OPMASK, XactHandlers.END);
-        on(t, RM_XACT_ID, XactHandlers.XLOG_XACT_ABORT_PREPARED, XLOG_XACT_OPMASK, XactHandlers.END);
+        on(t, RM_XACT_ID, XLOG_XACT_COMMIT, XLOG_XACT_OPMASK, XactHandlers.END);
+        on(t, RM_XACT_ID, XLOG_XACT_ABORT, XLOG_XACT_OPMASK, XactHandlers.END);
+        on(t, RM_XACT_ID, XLOG_XACT_COMMIT_PREPARED, XLOG_XACT_OPMASK, XactHandlers.END);
+        on(t, RM_XACT_ID, XLOG_XACT_ABORT_PREPARED, XLOG_XACT_OPMASK, XactHandlers.END);
         on(t, RM_XLOG_ID, Checkpoints.XLOG_CHECKPOINT_SHUTDOWN, WHOLE_INFO, XlogHandlers.CHECKPOINT);
         on(t, RM_XLOG_ID, Checkpoints.XLOG_CHECKPOINT_ONLINE, WHOLE_INFO, XlogHandlers.CHECKPOINT);
         return t;

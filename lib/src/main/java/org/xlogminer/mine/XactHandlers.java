@@ -17,14 +17,6 @@ import org.xlogminer.wal.reader.XLogRecordView;
  */
 final class XactHandlers {
 
-    // xl_info & XLOG_XACT_OPMASK (src/include/access/xact.h)
-    static final int XLOG_XACT_COMMIT = 0x00;
-    static final int XLOG_XACT_PREPARE = 0x10;
-    static final int XLOG_XACT_ABORT = 0x20;
-    static final int XLOG_XACT_COMMIT_PREPARED = 0x30;
-    static final int XLOG_XACT_ABORT_PREPARED = 0x40;
-    static final int XLOG_XACT_ASSIGNMENT = 0x50;
-
     /** COMMIT, ABORT, COMMIT_PREPARED, ABORT_PREPARED. */
     static final RecordHandler END = XactHandlers::end;
     /** PREPARE, ASSIGNMENT and the rest: read (a malformed one is reported), nothing ends. */
