@@ -89,6 +89,7 @@ final class ImageTuples {
         p.imageAt = r.imageCompression(i) == ImageCompression.NONE ? r.imageOffset(i) - r.offset() : -1;
         p.holeOffset = (short) r.holeOffset(i);
         p.holeLength = (short) r.holeLength(i);
+        p.recentSlot = -1; // a copy kept of an earlier image is not this one's (a compressed one keeps none)
         if (p.imageAt >= 0) {
             keepRecent(p, r, i);
             keepLinePointers(p, r, i);
