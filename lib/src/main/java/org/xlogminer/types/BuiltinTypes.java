@@ -28,6 +28,13 @@ final class BuiltinTypes {
     static final long CID = 29;
     static final long OIDVECTOR = 30;
     static final long JSON = 114;
+    static final long ACLITEM = 1033;
+    static final long REFCURSOR = 1790;
+    static final long TXID_SNAPSHOT = 2970;
+    static final long TSVECTOR = 3614;
+    static final long TSQUERY = 3615;
+    static final long JSONPATH = 4072;
+    static final long PG_SNAPSHOT = 5038;
     static final long XML = 142;
     static final long POINT = 600;
     static final long LSEG = 601;
@@ -82,6 +89,7 @@ final class BuiltinTypes {
 
     private static final Factory TEXT_LIKE = (c, m, f) -> new TextFormatter(c, false);
     private static final Factory UINT4 = (c, m, f) -> new IntegerFormatter(c, IntegerFormatter.Kind.UINT4);
+    private static final Factory SNAPSHOT = (c, m, f) -> new SystemFormatter(c, SystemFormatter.Kind.SNAPSHOT);
 
     private static final Map<Long, Builtin> BY_OID = new HashMap<>();
 
@@ -94,7 +102,7 @@ final class BuiltinTypes {
         add(INT2, "smallint", 2, 's', (c, m, f) -> new IntegerFormatter(c, IntegerFormatter.Kind.INT2));
         add(INT2VECTOR, "int2vector", -1, 'i', (c, m, f) -> new ArrayFormatter(c, f.forType(INT2), 2, 's', ' ', true));
         add(INT4, "integer", 4, 'i', (c, m, f) -> new IntegerFormatter(c, IntegerFormatter.Kind.INT4));
-        add(REGPROC, "regproc", 4, 'i', UINT4);
+        add(REGPROC, "regproc", 4, 'i', reg(RegFormatter.Kind.OTHER));
         add(TEXT, "text", -1, 'i', TEXT_LIKE);
         add(OID, "oid", 4, 'i', UINT4);
         add(TID, "tid", 6, 's', (c, m, f) -> new SystemFormatter(c, SystemFormatter.Kind.TID));
@@ -128,21 +136,27 @@ final class BuiltinTypes {
         add(BIT, "\"bit\"", -1, 'i', (c, m, f) -> new BitStringFormatter(c));
         add(VARBIT, "bit varying", -1, 'i', (c, m, f) -> new BitStringFormatter(c));
         add(NUMERIC, "numeric", -1, 'i', (c, m, f) -> new NumericFormatter(c));
-        add(REGPROCEDURE, "regprocedure", 4, 'i', UINT4);
-        add(REGOPER, "regoper", 4, 'i', UINT4);
-        add(REGOPERATOR, "regoperator", 4, 'i', UINT4);
-        add(REGCLASS, "regclass", 4, 'i', UINT4);
-        add(REGTYPE, "regtype", 4, 'i', UINT4);
+        add(REGPROCEDURE, "regprocedure", 4, 'i', reg(RegFormatter.Kind.OTHER));
+        add(REGOPER, "regoper", 4, 'i', reg(RegFormatter.Kind.OPERATOR));
+        add(REGOPERATOR, "regoperator", 4, 'i', reg(RegFormatter.Kind.OPERATOR));
+        add(REGCLASS, "regclass", 4, 'i', reg(RegFormatter.Kind.RELATION));
+        add(REGTYPE, "regtype", 4, 'i', reg(RegFormatter.Kind.TYPE));
         add(CSTRING, "cstring", -2, 'c', (c, m, f) -> new TextFormatter(c, true));
         add(UUID, "uuid", 16, 'c', (c, m, f) -> new UuidFormatter(c));
         add(PG_LSN, "pg_lsn", 8, 'd', (c, m, f) -> new SystemFormatter(c, SystemFormatter.Kind.PG_LSN));
-        add(REGCONFIG, "regconfig", 4, 'i', UINT4);
-        add(REGDICTIONARY, "regdictionary", 4, 'i', UINT4);
+        add(REGCONFIG, "regconfig", 4, 'i', reg(RegFormatter.Kind.OTHER));
+        add(REGDICTIONARY, "regdictionary", 4, 'i', reg(RegFormatter.Kind.OTHER));
         add(JSONB, "jsonb", -1, 'i', (c, m, f) -> new JsonbFormatter(c));
-        add(REGNAMESPACE, "regnamespace", 4, 'i', UINT4);
-        add(REGROLE, "regrole", 4, 'i', UINT4);
-        add(REGCOLLATION, "regcollation", 4, 'i', UINT4);
+        add(REGNAMESPACE, "regnamespace", 4, 'i', reg(RegFormatter.Kind.NAMESPACE));
+        add(REGROLE, "regrole", 4, 'i', reg(RegFormatter.Kind.ROLE));
+        add(REGCOLLATION, "regcollation", 4, 'i', reg(RegFormatter.Kind.OTHER));
         add(XID8, "xid8", 8, 'd', (c, m, f) -> new IntegerFormatter(c, IntegerFormatter.Kind.UINT8));
+        add(REFCURSOR, "refcursor", -1, 'i', TEXT_LIKE);
+        add(ACLITEM, "aclitem", 12, 'i', (c, m, f) -> new AclItemFormatter(c, f.names()));
+        add(TXID_SNAPSHOT, "txid_snapshot", -1, 'd', SNAPSHOT);
+        add(PG_SNAPSHOT, "pg_snapshot", -1, 'd', SNAPSHOT);
+        add(TSVECTOR, "tsvector", -1, 'i', (c, m, f) -> new TsVectorFormatter(c));
+        add(TSQUERY, "tsquery", -1, 'i', (c, m, f) -> new TsQueryFormatter(c));
     }
 
     private BuiltinTypes() {
@@ -156,8 +170,39 @@ final class BuiltinTypes {
         return (c, m, f) -> new GeometricFormatter(c, kind);
     }
 
+    private static Factory reg(RegFormatter.Kind kind) {
+        return (c, m, f) -> new RegFormatter(c, kind, f.names());
+    }
+
     private static Factory dateTime(DateTimeFormatter.Kind kind) {
         return (c, m, f) -> new DateTimeFormatter(c, kind, m);
+    }
+
+    /**
+     * {@code format_type()}'s name of a built-in type, as regtype prints it, or null: the cast name
+     * but for {@code character} and {@code bit}.
+     */
+    static String formatTypeName(long oid) {
+        if (oid == BPCHAR) {
+            return "character";
+        }
+        if (oid == BIT) {
+            return "bit";
+        }
+        Builtin b = BY_OID.get(oid);
+        return b == null ? null : b.castName();
+    }
+
+    /**
+     * Storage of a built-in type on a server of this major: as {@link #get}, but aclitem grew from 12
+     * bytes (int-aligned) to 16 (double-aligned) in 16, when its privilege mask became 64 bits.
+     */
+    static Builtin storage(long oid, int serverMajor) {
+        Builtin b = BY_OID.get(oid);
+        if (b != null && oid == ACLITEM && serverMajor >= 16) {
+            return new Builtin(oid, b.castName(), 16, 'd', b.factory());
+        }
+        return b;
     }
 
     /** The built-in type with this OID, or null. */

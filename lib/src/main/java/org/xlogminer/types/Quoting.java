@@ -12,6 +12,9 @@ package org.xlogminer.types;
  *   <li>range bounds ({@code range_bound_escape()}, rangetypes.c): as composite fields, plus
  *       {@code [ ]}.</li>
  * </ul>
+ * and, for lexemes and key/value strings that are always quoted, {@link #escapeFrom}: a prefix before
+ * each of two characters (tsvector and tsquery double {@code '} and {@code \}; hstore puts a backslash
+ * before {@code "} and {@code \}).
  * White space is {@code isspace()} in the C locale: space, \t, \n, \v, \f, \r.
  */
 final class Quoting {
@@ -77,6 +80,33 @@ final class Quoting {
             }
         }
         sb.setCharAt(w, '"');
+    }
+
+    /**
+     * Puts a prefix before every {@code a} and {@code b} in [start, end of sb): the character itself
+     * when {@code prefix} is 0 (doubling), else {@code prefix}.
+     */
+    static void escapeFrom(StringBuilder sb, int start, char a, char b, char prefix) {
+        int end = sb.length();
+        int escapes = 0;
+        for (int i = start; i < end; i++) {
+            char c = sb.charAt(i);
+            if (c == a || c == b) {
+                escapes++;
+            }
+        }
+        if (escapes == 0) {
+            return;
+        }
+        sb.setLength(end + escapes);
+        int w = end + escapes - 1;
+        for (int r = end - 1; r >= start; r--) {
+            char c = sb.charAt(r);
+            sb.setCharAt(w--, c);
+            if (c == a || c == b) {
+                sb.setCharAt(w--, prefix == 0 ? c : prefix);
+            }
+        }
     }
 
     private static boolean isNullWord(StringBuilder sb, int start, int end) {

@@ -38,6 +38,11 @@ final class RangeFormatter extends TypeFormatter {
         this.subAlign = HeapTupleHeaderLayout.alignment(subAlign);
     }
 
+    /** The subtype's alignment in bytes (typalign). */
+    int subAlign() {
+        return subAlign;
+    }
+
     @Override
     public boolean threadSafe() {
         return subtype.threadSafe();
@@ -55,8 +60,16 @@ final class RangeFormatter extends TypeFormatter {
             out.append("empty");
             return;
         }
+        appendRange(out, buf, flags, off + 4, base, end);
+    }
+
+    /**
+     * Appends a non-empty range's text from its flags and bound data at {@code p}: the lower bound if
+     * any, then the upper bound aligned relative to {@code base} (the start of the aligned datum holding
+     * them), both before {@code end}. Shared with {@link MultirangeFormatter}.
+     */
+    void appendRange(StringBuilder out, ByteBuffer buf, int flags, int p, int base, int end) {
         out.append((flags & RANGE_LB_INC) != 0 ? '[' : '(');
-        int p = off + 4;
         if ((flags & (RANGE_LB_INF | RANGE_LB_NULL)) == 0) {
             p = appendBound(out, buf, p, end);
         }

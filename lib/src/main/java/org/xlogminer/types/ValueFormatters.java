@@ -11,7 +11,8 @@ import org.xlogminer.catalog.TypeInfo;
 /**
  * Chooses the {@link ValueFormatter} of a column or type once, from the catalog snapshot's types:
  * domains format as their base type, enums by label, composites, ranges and arrays by their parts,
- * built-in types by OID ({@link BuiltinTypes}), the extension type {@code citext} as text; anything
+ * multiranges by their range type, built-in types by OID ({@link BuiltinTypes}), the extension types
+ * citext, hstore and ltree by name ({@link ContribTypes}); anything
  * else, and any container of it, gets an undecodable formatter and one warning in
  * {@link #warnings()}.
  *
@@ -21,6 +22,7 @@ import org.xlogminer.catalog.TypeInfo;
 public final class ValueFormatters {
 
     private final Map<Long, TypeInfo> types;
+    private final ObjectNames names;
     private final int serverMajor;
     private final FormatWarnings warnings;
     private final Map<Long, ValueFormatter> cache = new HashMap<>();
@@ -32,9 +34,25 @@ public final class ValueFormatters {
      * @param warnings    where to record types that cannot be decoded
      */
     public ValueFormatters(Map<Long, TypeInfo> types, int serverMajor, FormatWarnings warnings) {
+        this(types, ObjectNames.of(types), serverMajor, warnings);
+    }
+
+    /**
+     * @param types       the snapshot's types by OID ({@code CatalogSnapshot.types()})
+     * @param names       the names reg* and aclitem values print, e.g. {@code ObjectNames.of(snapshot)}
+     * @param serverMajor major version of the server that wrote the data (13..18)
+     * @param warnings    where to record types that cannot be decoded
+     */
+    public ValueFormatters(Map<Long, TypeInfo> types, ObjectNames names, int serverMajor, FormatWarnings warnings) {
         this.types = Objects.requireNonNull(types, "types");
+        this.names = Objects.requireNonNull(names, "names");
         this.serverMajor = serverMajor;
         this.warnings = Objects.requireNonNull(warnings, "warnings");
+    }
+
+    /** The names reg* and aclitem values print. */
+    ObjectNames names() {
+        return names;
     }
 
     /** The warnings recorded so far. */
@@ -77,7 +95,7 @@ public final class ValueFormatters {
                 case 'r':
                     return range(t);
                 case 'm':
-                    return undecodable(oid, t.sqlName(), "multirange types are not decoded");
+                    return multirange(t);
                 default:
                     break;
             }
@@ -92,8 +110,9 @@ public final class ValueFormatters {
         if (t.elementOid() != 0 && t.len() == -1) {
             return array(t);
         }
-        if ("citext".equals(t.name()) && t.len() == -1) {
-            return new TextFormatter(t.sqlName(), false);
+        ValueFormatter contrib = ContribTypes.forType(t);
+        if (contrib != null) {
+            return contrib;
         }
         return undecodable(oid, t.sqlName(), "no decoder for type " + t.sqlName() + " (oid " + oid + ")");
     }
@@ -152,6 +171,14 @@ public final class ValueFormatters {
         return new RangeFormatter(t.sqlName(), sub, len[0], align[0]);
     }
 
+    private ValueFormatter multirange(TypeInfo t) {
+        ValueFormatter range = forType(t.rangeSubtype());
+        if (!(range instanceof RangeFormatter)) {
+            return undecodable(t.oid(), t.sqlName(), "multirange type " + t.sqlName() + " over an undecodable range type");
+        }
+        return new MultirangeFormatter(t.sqlName(), (RangeFormatter) range);
+    }
+
     private ValueFormatter array(TypeInfo t) {
         long elem = t.elementOid();
         ValueFormatter e = forType(elem);
@@ -178,7 +205,7 @@ public final class ValueFormatters {
             align[0] = t.align();
             return true;
         }
-        BuiltinTypes.Builtin b = BuiltinTypes.get(oid);
+        BuiltinTypes.Builtin b = BuiltinTypes.storage(oid, serverMajor);
         if (b != null) {
             len[0] = b.len();
             align[0] = b.align();

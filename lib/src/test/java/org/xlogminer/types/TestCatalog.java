@@ -24,10 +24,13 @@ final class TestCatalog {
 
     final TableInfo table;
     final Map<Long, TypeInfo> types;
+    /** Names of every relation, schema and role of the server, and of the types above. */
+    final ObjectNames names;
 
-    private TestCatalog(TableInfo table, Map<Long, TypeInfo> types) {
+    private TestCatalog(TableInfo table, Map<Long, TypeInfo> types, ObjectNames names) {
         this.table = table;
         this.types = types;
+        this.names = names;
     }
 
     static TestCatalog of(Connection c, String tableName) throws SQLException {
@@ -77,7 +80,33 @@ final class TestCatalog {
         }
         TableInfo table = new TableInfo(oid, schema, name, relkind, relfilenode, 1663, 'p', toast, 'd',
                 List.of(), List.of(), columns);
-        return new TestCatalog(table, types);
+        return new TestCatalog(table, types, names(c, types));
+    }
+
+    private static ObjectNames names(Connection c, Map<Long, TypeInfo> types) throws SQLException {
+        Map<Long, String[]> relations = new HashMap<>();
+        Map<Long, String> namespaces = new HashMap<>();
+        Map<Long, String> roles = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                relations.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT oid, nspname FROM pg_namespace");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                namespaces.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT oid, rolname FROM pg_roles");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                roles.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        return ObjectNames.of(types).with(relations, namespaces, roles);
     }
 
     private static List<ColumnInfo> attributes(Connection c, long relid) throws SQLException {
@@ -97,10 +126,15 @@ final class TestCatalog {
         return out;
     }
 
+    private static boolean multiranges(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseMajorVersion() >= 14;
+    }
+
     private static TypeInfo type(Connection c, long oid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, t.typname, format_type(t.oid, NULL), "
                 + "t.typtype, t.typcategory, t.typlen, t.typbyval, t.typalign, t.typelem, t.typarray, "
-                + "t.typbasetype, t.typtypmod, t.typrelid, (SELECT rngsubtype FROM pg_range WHERE rngtypid = t.oid) "
+                + "t.typbasetype, t.typtypmod, t.typrelid, COALESCE((SELECT rngsubtype FROM pg_range WHERE rngtypid = t.oid), "
+                + (multiranges(c) ? "(SELECT rngtypid FROM pg_range WHERE rngmultitypid = t.oid), " : "") + "0) "
                 + "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.oid = ?")) {
             ps.setLong(1, oid);
             try (ResultSet rs = ps.executeQuery()) {

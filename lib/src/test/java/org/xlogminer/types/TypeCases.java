@@ -31,7 +31,11 @@ final class TypeCases {
                 "CREATE TYPE compd AS (a int, b text, c float8, d bool)",
                 "CREATE TYPE textrange AS RANGE (subtype = text, collation = \"C\")",
                 "CREATE TYPE floatrange AS RANGE (subtype = float8)",
-                "CREATE TYPE \"Mixed Type\" AS (\"Field One\" int, \"select\" text)"));
+                "CREATE TYPE \"Mixed Type\" AS (\"Field One\" int, \"select\" text)",
+                "CREATE TABLE \"Odd Schema\".odd_rel (a int)",
+                "CREATE TABLE \"Mixed Rel\" (a int)",
+                "CREATE ROLE plain_role",
+                "CREATE ROLE \"Odd \"\"Role\"\"\""));
         return s;
     }
 
@@ -204,6 +208,7 @@ final class TypeCases {
         all.add(new Case("int2vector", "int2vector", 13, List.of("'1 2 3'", "''")));
         all.add(new Case("oidvector", "oidvector", 13, List.of("'23 25'")));
         all.add(new Case("xid8", "xid8", 13, List.of("'18446744073709551615'::xid8", "'5'::xid8")));
+        all.addAll(SystemTypeCases.cases(major));
         List<Case> out = new ArrayList<>();
         for (Case c : all) {
             if (c.minMajor() <= major) {
