@@ -157,6 +157,7 @@ final class BuiltinTypes {
         add(PG_SNAPSHOT, "pg_snapshot", -1, 'd', SNAPSHOT);
         add(TSVECTOR, "tsvector", -1, 'i', (c, m, f) -> new TsVectorFormatter(c));
         add(TSQUERY, "tsquery", -1, 'i', (c, m, f) -> new TsQueryFormatter(c));
+        add(JSONPATH, "jsonpath", -1, 'i', (c, m, f) -> new JsonPathFormatter(c, m));
     }
 
     private BuiltinTypes() {

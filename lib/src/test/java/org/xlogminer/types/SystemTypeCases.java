@@ -46,6 +46,7 @@ final class SystemTypeCases {
         all.add(new TypeCases.Case("floatmultirange", "floatmultirange", 14, List.of("'{[0.1,1e20],(-Infinity,-1]}'")));
         all.add(new TypeCases.Case("int4multirange_array", "int4multirange[]", 14, List.of(
                 "ARRAY['{[1,2)}'::int4multirange, '{}', NULL]")));
+        all.add(new TypeCases.Case("jsonpath", "jsonpath", 13, jsonpaths(major)));
         all.add(new TypeCases.Case("refcursor", "refcursor", 13, List.of("'my_cursor'", "''", "'it''s'",
                 "'<unnamed portal 1>'")));
         all.add(new TypeCases.Case("txid_snapshot", "txid_snapshot", 13, List.of("'10:20:10,14,15'", "'1:1:'",
@@ -82,5 +83,29 @@ final class SystemTypeCases {
         all.add(new TypeCases.Case("aclitem_array", "aclitem[]", 13, List.of(
                 "ARRAY[('plain_role=r*/' || current_user)::aclitem, ('=r/' || current_user)::aclitem]")));
         return all;
+    }
+
+    private static List<String> jsonpaths(int major) {
+        List<String> p = new ArrayList<>(List.of("'$'", "'strict $'", "'lax $.a'", "'strict $.a.b[*].c'",
+                "'$.\"key with space\".\"quo\\\"te\"'", "'$[0, 2 to 4, last]'", "'$[last - 1]'", "'$.*'",
+                "'$.**'", "'$.**{2}'", "'$.**{1 to 3}'", "'$.**{last}'", "'$.**{2 to last}'", "'$.**{last to 1}'",
+                "'$.a ? (@ > 1 && @ < 10 || !(@ == 5))'", "'$.a ? (@.b == \"x\" && exists (@.c))'",
+                "'($.a + 1) * 2 - -$.b / 3 % 4'", "'$.a + ($.b * $.c)'", "'-(1 + 2)'", "'+$.a'", "'- -1'",
+                "'1 - (2 - 3)'", "'(1 - 2) - 3'", "'$.a ? (@ like_regex \"^ab.*c\" flag \"i\")'",
+                "'$ ? (@ like_regex \"x\" flag \"ismxq\")'", "'$ ? (@ like_regex \"\\\\d+\")'",
+                "'$ ? (@ starts with \"abc\")'", "'$ ? (@ starts with $var)'", "'$ ? ((@ == 1) is unknown)'",
+                "'$.a.type()'", "'$.a.size().abs().floor().ceiling().double().keyvalue()'", "'$.datetime()'",
+                "'$.datetime(\"YYYY-MM-DD HH24:MI\")'", "'$.a[*] ? (@.datetime() > \"2024-01-01\".datetime())'",
+                "'null'", "'true'", "'false'", "'\"str\\u00e9 \\n\"'", "'1.5e3'", "'-0.0001'", "'$var.x'",
+                "'$\"var with space\"'", "'$ == 1'", "'$.a ? (@ != null)'",
+                "'$.g ? (exists (@ ? (@[*] > 2)))'", "'$[$.a to $.b]'", "'strict $.a ? (@ >= 1 && @ <= 2 || @ != 3)'",
+                "'$.a ? (!(@ > 1) && !(@ < 0))'", "'1 + 2 * 3'", "'(1 + 2) * 3'", "'(1).a'", "'(1.5).type()'",
+                "'$ ? (@ == -1)'", "'$.a[1.5]'"));
+        if (major >= 17) {
+            p.addAll(List.of("'$.a.bigint().boolean().date().integer().number().string()'", "'$.decimal()'",
+                    "'$.decimal(4)'", "'$.decimal(4, 2)'", "'$.time()'", "'$.time(3)'", "'$.time_tz(2)'",
+                    "'$.timestamp()'", "'$.timestamp_tz(6)'"));
+        }
+        return p;
     }
 }
