@@ -28,17 +28,52 @@ public final class ObjectNames {
     /** Knows no names: every reg* value prints as its OID. */
     public static final ObjectNames NONE = new ObjectNames();
 
+    // filled while building, then frozen into sorted arrays that are looked up without boxing
     private final Map<Long, String> relations = new HashMap<>();
     private final Map<Long, String> types = new HashMap<>();
     private final Map<Long, String> namespaces = new HashMap<>();
     private final Map<Long, String> roles = new HashMap<>();
+    private ByOid relationNames;
+    private ByOid typeNames;
+    private ByOid namespaceNames;
+    private ByOid roleNames;
 
     private ObjectNames() {
+        freeze();
+    }
+
+    /** Names by OID in sorted arrays: a lookup boxes nothing. */
+    private static final class ByOid {
+        private final long[] oids;
+        private final String[] names;
+
+        ByOid(Map<Long, String> map) {
+            oids = new long[map.size()];
+            names = new String[map.size()];
+            int i = 0;
+            for (Long oid : new java.util.TreeSet<>(map.keySet())) {
+                oids[i] = oid;
+                names[i++] = map.get(oid);
+            }
+        }
+
+        String get(long oid) {
+            int i = java.util.Arrays.binarySearch(oids, oid);
+            return i >= 0 ? names[i] : null;
+        }
+    }
+
+    private ObjectNames freeze() {
+        relationNames = new ByOid(relations);
+        typeNames = new ByOid(types);
+        namespaceNames = new ByOid(namespaces);
+        roleNames = new ByOid(roles);
+        return this;
     }
 
     /** Type names only, from a snapshot's types (what {@link ValueFormatters} knows by itself). */
     public static ObjectNames of(Map<Long, TypeInfo> types) {
-        return new ObjectNames().withTypes(types);
+        return new ObjectNames().withTypes(types).freeze();
     }
 
     /** Relations and types of a snapshot. */
@@ -54,7 +89,7 @@ public final class ObjectNames {
         for (TableInfo t : snapshot.tables()) {
             n.relations.put(t.oid(), relationText(t.schema(), t.name(), catalogNames.contains(t.name())));
         }
-        return n;
+        return n.freeze();
     }
 
     /**
@@ -78,7 +113,7 @@ public final class ObjectNames {
         moreRelations.forEach((oid, r) -> n.relations.put(oid, relationText(r[0], r[1], catalogNames.contains(r[1]))));
         moreNamespaces.forEach((oid, s) -> n.namespaces.put(oid, SqlText.quoteIdentifier(s)));
         n.roles.putAll(moreRoles);
-        return n;
+        return n.freeze();
     }
 
     private ObjectNames withTypes(Map<Long, TypeInfo> snapshotTypes) {
@@ -95,21 +130,21 @@ public final class ObjectNames {
 
     /** regclassout's text of a pg_class OID, or null. */
     String relation(long oid) {
-        return relations.get(oid);
+        return relationNames.get(oid);
     }
 
     /** regtypeout's text (format_type) of a pg_type OID, or null. */
     String type(long oid) {
-        return types.get(oid);
+        return typeNames.get(oid);
     }
 
     /** regnamespaceout's text (the quoted schema name) of a pg_namespace OID, or null. */
     String namespace(long oid) {
-        return namespaces.get(oid);
+        return namespaceNames.get(oid);
     }
 
     /** The raw name of a role, or null. */
     String role(long oid) {
-        return roles.get(oid);
+        return roleNames.get(oid);
     }
 }

@@ -23,12 +23,12 @@ class ValueFormattersTest {
             'i', 0, 0, 0, -1, Map.of(16386L, "happy", 16387L, "it's"), List.of(), 0);
     private static final TypeInfo POSINT = new TypeInfo(16390, "public", "posint", "public.posint", 'd', 'N', 4,
             true, 'i', 0, 0, 23, -1, Map.of(), List.of(), 0);
-    private static final TypeInfo HSTORE = new TypeInfo(16400, "public", "hstore", "public.hstore", 'b', 'U', -1,
+    private static final TypeInfo CUBE = new TypeInfo(16400, "public", "cube", "public.cube", 'b', 'U', -1,
             false, 'i', 0, 0, 0, -1, Map.of(), List.of(), 0);
 
     private final FormatWarnings warnings = new FormatWarnings();
     private final ValueFormatters formatters = new ValueFormatters(
-            Map.of(1007L, INT4_ARRAY, 16385L, MOOD, 16390L, POSINT, 16400L, HSTORE), 16, warnings);
+            Map.of(1007L, INT4_ARRAY, 16385L, MOOD, 16390L, POSINT, 16400L, CUBE), 16, warnings);
 
     @Test
     void numericShortLongAndSpecial() {
@@ -124,7 +124,7 @@ class ValueFormattersTest {
         ValueFormatter h = formatters.forType(16400);
         assertFalse(h.isDecodable());
         assertSame(h, formatters.forType(16400));
-        check(16400, "0102", "<undecodable public.hstore: \\x0102>", "xlogminer_undecodable('public.hstore', '\\x0102')");
+        check(16400, "0102", "<undecodable public.cube: \\x0102>", "xlogminer_undecodable('public.cube', '\\x0102')");
         ValueFormatter missing = formatters.forType(999999);
         assertFalse(missing.isDecodable());
         assertEquals(3, warnings.messages().size(), warnings::toString);
