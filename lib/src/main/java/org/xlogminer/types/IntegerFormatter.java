@@ -5,9 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * Integers: int2, int4, int8 (signed, bare SQL literals), and the unsigned oid, xid, cid (uint32) and
  * xid8 (uint64), whose literals are quoted and cast because a bare number would be typed int or bigint.
- * The reg* types (regclass, regtype, ...) are an oid on disk: their text here is the OID number (the
- * server would print the object's name) and their literal {@code '16384'::regclass}, which the server
- * reads back as the same OID.
+ * The reg* types, an oid on disk too, have their own {@link RegFormatter}.
  */
 final class IntegerFormatter extends TypeFormatter {
 

@@ -234,18 +234,10 @@ final class JsonPathFormatter extends TypeFormatter {
             case IS_UNKNOWN:
             case FILTER:
             case EXISTS:
-                out.append(type == NOT ? "!(" : type == IS_UNKNOWN ? "(" : type == FILTER ? "?(" : "exists (");
-                path(arg(pos, int32(p)), false, false);
-                out.append(type == IS_UNKNOWN ? ") is unknown" : ")");
-                break;
             case PLUS:
-            case MINUS: {
-                out.append(brackets ? "(" : "").append(type == PLUS ? '+' : '-');
-                int a = arg(pos, int32(p));
-                path(a, false, priority(buf.get(a) & 0xFF) <= priority(type));
-                out.append(brackets ? ")" : "");
+            case MINUS:
+                unary(arg(pos, int32(p)), type, brackets);
                 break;
-            }
             case ANY_ARRAY:
                 out.append("[*]");
                 break;
@@ -267,24 +259,36 @@ final class JsonPathFormatter extends TypeFormatter {
             case LIKE_REGEX:
                 likeRegex(pos, p, brackets);
                 break;
-            case DECIMAL:
-                out.append(".decimal(");
-                optionalArg(pos, int32(p));
-                if (int32(p + 4) != 0) {
-                    out.append(',');
-                    optionalArg(pos, int32(p + 4));
-                }
-                out.append(')');
-                break;
             default:
-                if (type == DATETIME || type >= TIME && type <= TIMESTAMP_TZ) {
-                    out.append('.').append(METHOD[type]).append('(');
-                    optionalArg(pos, int32(p));
-                    out.append(')');
-                    break;
-                }
-                throw new TupleFormatException("jsonpath item type " + type + " offset=" + pos);
+                methodWithArguments(pos, p, type);
         }
+    }
+
+    /** ! (pred), (pred) is unknown, ?(pred), exists (expr), +expr, -expr; {@code a}: the operand. */
+    private void unary(int a, int type, boolean brackets) {
+        if (type == PLUS || type == MINUS) {
+            out.append(brackets ? "(" : "").append(type == PLUS ? '+' : '-');
+            path(a, false, priority(buf.get(a) & 0xFF) <= priority(type));
+            out.append(brackets ? ")" : "");
+            return;
+        }
+        out.append(type == NOT ? "!(" : type == IS_UNKNOWN ? "(" : type == FILTER ? "?(" : "exists (");
+        path(a, false, false);
+        out.append(type == IS_UNKNOWN ? ") is unknown" : ")");
+    }
+
+    /** .datetime(t), .time(p) ... .timestamp_tz(p), .decimal(p, s): arguments that may be absent. */
+    private void methodWithArguments(int pos, int p, int type) {
+        if (type != DATETIME && type != DECIMAL && (type < TIME || type > TIMESTAMP_TZ)) {
+            throw new TupleFormatException("jsonpath item type " + type + " offset=" + pos);
+        }
+        out.append('.').append(METHOD[type]).append('(');
+        optionalArg(pos, int32(p));
+        if (type == DECIMAL && int32(p + 4) != 0) {
+            out.append(',');
+            optionalArg(pos, int32(p + 4));
+        }
+        out.append(')');
     }
 
     private void optionalArg(int pos, int rel) {

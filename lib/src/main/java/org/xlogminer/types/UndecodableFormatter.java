@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import org.xlogminer.sql.SqlText;
 
 /**
- * Values of a type xlogminer cannot decode (no TypeInfo in the snapshot, an extension's binary format,
- * tsvector, multiranges, ...), or of a container holding one. The raw payload is kept visible, in forms
+ * Values of a type xlogminer cannot decode (no TypeInfo in the snapshot, an extension's binary format
+ * other than citext, hstore and ltree, ...), or of a container holding one. The raw payload is kept visible, in forms
  * that cannot pass for a value:
  * <ul>
  *   <li>text: {@code <undecodable public.foo: \x0102...>}</li>

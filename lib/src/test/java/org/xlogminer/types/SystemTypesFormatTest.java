@@ -166,13 +166,6 @@ class SystemTypesFormatTest {
     }
 
     private void check(long type, String hex, String text, String literal) {
-        ValueFormatter f = formatters.forType(type);
-        ByteBuffer buf = ValueFormattersTest.hex(hex);
-        StringBuilder sb = new StringBuilder("prefix:");
-        f.appendText(sb, buf, 0, buf.capacity());
-        assertEquals("prefix:" + text, sb.toString(), () -> "text of type " + type);
-        sb.setLength(0);
-        f.appendSqlLiteral(sb, buf, 0, buf.capacity());
-        assertEquals(literal, sb.toString(), () -> "literal of type " + type);
+        ValueFormattersTest.assertFormats(formatters, type, hex, text, literal);
     }
 }

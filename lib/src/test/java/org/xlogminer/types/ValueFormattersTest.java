@@ -139,6 +139,11 @@ class ValueFormattersTest {
     }
 
     private void check(long type, String hex, String text, String literal) {
+        assertFormats(formatters, type, hex, text, literal);
+    }
+
+    /** The formatter of {@code type} prints the payload {@code hex} as {@code text} and {@code literal}. */
+    static void assertFormats(ValueFormatters formatters, long type, String hex, String text, String literal) {
         ValueFormatter f = formatters.forType(type);
         ByteBuffer buf = hex(hex);
         StringBuilder sb = new StringBuilder("prefix:");
