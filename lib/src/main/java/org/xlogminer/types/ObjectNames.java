@@ -1,10 +1,12 @@
 package org.xlogminer.types;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
@@ -26,20 +28,28 @@ import org.xlogminer.sql.SqlText;
 public final class ObjectNames {
 
     /** Knows no names: every reg* value prints as its OID. */
-    public static final ObjectNames NONE = new ObjectNames();
+    public static final ObjectNames NONE = new ObjectNames(Map.of(), Map.of(), Map.of(), Map.of());
 
-    // filled while building, then frozen into sorted arrays that are looked up without boxing
-    private final Map<Long, String> relations = new HashMap<>();
-    private final Map<Long, String> types = new HashMap<>();
-    private final Map<Long, String> namespaces = new HashMap<>();
-    private final Map<Long, String> roles = new HashMap<>();
-    private ByOid relationNames;
-    private ByOid typeNames;
-    private ByOid namespaceNames;
-    private ByOid roleNames;
+    // the names as given (kept to build extended copies), and the same in sorted arrays for lookups
+    private final Map<Long, String> relations;
+    private final Map<Long, String> types;
+    private final Map<Long, String> namespaces;
+    private final Map<Long, String> roles;
+    private final ByOid relationNames;
+    private final ByOid typeNames;
+    private final ByOid namespaceNames;
+    private final ByOid roleNames;
 
-    private ObjectNames() {
-        freeze();
+    private ObjectNames(Map<Long, String> relations, Map<Long, String> types, Map<Long, String> namespaces,
+                        Map<Long, String> roles) {
+        this.relations = Map.copyOf(relations);
+        this.types = Map.copyOf(types);
+        this.namespaces = Map.copyOf(namespaces);
+        this.roles = Map.copyOf(roles);
+        this.relationNames = new ByOid(relations);
+        this.typeNames = new ByOid(types);
+        this.namespaceNames = new ByOid(namespaces);
+        this.roleNames = new ByOid(roles);
     }
 
     /** Names by OID in sorted arrays: a lookup boxes nothing. */
@@ -51,76 +61,73 @@ public final class ObjectNames {
             oids = new long[map.size()];
             names = new String[map.size()];
             int i = 0;
-            for (Long oid : new java.util.TreeSet<>(map.keySet())) {
+            for (Long oid : new TreeSet<>(map.keySet())) {
                 oids[i] = oid;
                 names[i++] = map.get(oid);
             }
         }
 
         String get(long oid) {
-            int i = java.util.Arrays.binarySearch(oids, oid);
+            int i = Arrays.binarySearch(oids, oid);
             return i >= 0 ? names[i] : null;
         }
     }
 
-    private ObjectNames freeze() {
-        relationNames = new ByOid(relations);
-        typeNames = new ByOid(types);
-        namespaceNames = new ByOid(namespaces);
-        roleNames = new ByOid(roles);
-        return this;
-    }
-
     /** Type names only, from a snapshot's types (what {@link ValueFormatters} knows by itself). */
     public static ObjectNames of(Map<Long, TypeInfo> types) {
-        return new ObjectNames().withTypes(types).freeze();
+        return new ObjectNames(Map.of(), typeNames(types), Map.of(), Map.of());
     }
 
     /** Relations and types of a snapshot. */
     public static ObjectNames of(CatalogSnapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
-        ObjectNames n = new ObjectNames().withTypes(snapshot.types());
-        Set<String> catalogNames = new HashSet<>();
+        Map<Long, String[]> tables = new HashMap<>();
         for (TableInfo t : snapshot.tables()) {
-            if ("pg_catalog".equals(t.schema())) {
-                catalogNames.add(t.name());
-            }
+            tables.put(t.oid(), new String[] {t.schema(), t.name()});
         }
-        for (TableInfo t : snapshot.tables()) {
-            n.relations.put(t.oid(), relationText(t.schema(), t.name(), catalogNames.contains(t.name())));
-        }
-        return n.freeze();
+        return new ObjectNames(relationTexts(tables), typeNames(snapshot.types()), Map.of(), Map.of());
     }
 
     /**
      * A copy that also knows these relations, schemas and roles (e.g. from another source than the
-     * snapshot): {@code relations} as (schema, name) pairs, {@code namespaces} and {@code roles} as raw
-     * names; the relation rule is the one above.
+     * snapshot): {@code moreRelations} as (schema, name) pairs, {@code moreNamespaces} and
+     * {@code moreRoles} as raw names; relations are printed by the rule above.
      */
     public ObjectNames with(Map<Long, String[]> moreRelations, Map<Long, String> moreNamespaces,
                             Map<Long, String> moreRoles) {
-        ObjectNames n = new ObjectNames();
-        n.relations.putAll(relations);
-        n.types.putAll(types);
-        n.namespaces.putAll(namespaces);
-        n.roles.putAll(roles);
+        Map<Long, String> rel = new HashMap<>(relations);
+        rel.putAll(relationTexts(moreRelations));
+        Map<Long, String> ns = new HashMap<>(namespaces);
+        for (Map.Entry<Long, String> e : moreNamespaces.entrySet()) {
+            ns.put(e.getKey(), SqlText.quoteIdentifier(e.getValue()));
+        }
+        Map<Long, String> ro = new HashMap<>(roles);
+        ro.putAll(moreRoles);
+        return new ObjectNames(rel, types, ns, ro);
+    }
+
+    private static Map<Long, String> typeNames(Map<Long, TypeInfo> snapshotTypes) {
+        Map<Long, String> names = new HashMap<>();
+        for (TypeInfo t : snapshotTypes.values()) {
+            names.put(t.oid(), t.sqlName());
+        }
+        return names;
+    }
+
+    /** regclassout's texts of relations given as (schema, name). */
+    private static Map<Long, String> relationTexts(Map<Long, String[]> relations) {
         Set<String> catalogNames = new HashSet<>();
-        for (String[] r : moreRelations.values()) {
+        for (String[] r : relations.values()) {
             if ("pg_catalog".equals(r[0])) {
                 catalogNames.add(r[1]);
             }
         }
-        moreRelations.forEach((oid, r) -> n.relations.put(oid, relationText(r[0], r[1], catalogNames.contains(r[1]))));
-        moreNamespaces.forEach((oid, s) -> n.namespaces.put(oid, SqlText.quoteIdentifier(s)));
-        n.roles.putAll(moreRoles);
-        return n.freeze();
-    }
-
-    private ObjectNames withTypes(Map<Long, TypeInfo> snapshotTypes) {
-        for (TypeInfo t : snapshotTypes.values()) {
-            types.put(t.oid(), t.sqlName());
+        Map<Long, String> texts = new HashMap<>();
+        for (Map.Entry<Long, String[]> e : relations.entrySet()) {
+            String[] r = e.getValue();
+            texts.put(e.getKey(), relationText(r[0], r[1], catalogNames.contains(r[1])));
         }
-        return this;
+        return texts;
     }
 
     private static String relationText(String schema, String name, boolean hiddenByCatalog) {
