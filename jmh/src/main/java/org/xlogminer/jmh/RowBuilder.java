@@ -13,6 +13,7 @@ import org.xlogminer.tuple.DatumDecompressor;
 import org.xlogminer.tuple.DeformedTuple;
 import org.xlogminer.tuple.HeapTupleDeformer;
 import org.xlogminer.types.FormatWarnings;
+import org.xlogminer.types.ObjectNames;
 import org.xlogminer.types.TupleValues;
 import org.xlogminer.types.ValueFormatter;
 import org.xlogminer.types.ValueFormatters;
@@ -38,7 +39,8 @@ final class RowBuilder {
     RowBuilder(CatalogSnapshot catalog, TableInfo table) {
         this.table = table;
         this.deformer = HeapTupleDeformer.forTable(table);
-        ValueFormatters factory = new ValueFormatters(catalog.types(), catalog.major(), new FormatWarnings());
+        ValueFormatters factory = new ValueFormatters(catalog.types(), ObjectNames.of(catalog), catalog.major(),
+            new FormatWarnings());
         List<ColumnInfo> cols = table.columns();
         this.formatters = new ValueFormatter[cols.size()];
         for (int i = 0; i < formatters.length; i++) {

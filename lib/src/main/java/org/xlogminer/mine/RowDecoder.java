@@ -14,6 +14,7 @@ import org.xlogminer.tuple.HeapTupleHeaderLayout;
 import org.xlogminer.tx.TxAssembler;
 import org.xlogminer.tx.TxAssembler.StoredRecord;
 import org.xlogminer.types.FormatWarnings;
+import org.xlogminer.types.ObjectNames;
 import org.xlogminer.types.ValueFormatters;
 import org.xlogminer.wal.WalVersion;
 import org.xlogminer.wal.reader.XLogRecordView;
@@ -42,7 +43,7 @@ final class RowDecoder {
     RowDecoder(CatalogSnapshot catalog, WalVersion version, ToastStore toast, FormatWarnings warnings,
                PageTracker pages, boolean values) {
         this.version = version;
-        TablePlans plans = new TablePlans(new ValueFormatters(catalog.types(), catalog.major(), warnings));
+        TablePlans plans = new TablePlans(new ValueFormatters(catalog.types(), ObjectNames.of(catalog), catalog.major(), warnings));
         DatumDecompressor decompressor = new DatumDecompressor();
         ToastResolver toasts = new ToastResolver(catalog, toast, pages, plans, decompressor);
         this.rows = new RowBuilder(values, toasts, decompressor);
