@@ -11,6 +11,7 @@ import org.xlogminer.render.JsonLinesWriter;
 import org.xlogminer.render.ScriptOutput;
 import org.xlogminer.render.SqlRenderer;
 import org.xlogminer.render.SqlScriptWriter;
+import org.xlogminer.render.UndoGuard;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code xlogminer [mine]}: REDO or UNDO SQL (or JSON lines) of the committed row changes. */
 @Command(name = "mine", mixinStandardHelpOptions = true,
     description = {"Prints the row changes of committed transactions as REDO SQL (default), UNDO SQL (--undo) or JSON lines.",
-        "SQL is psql-ready: a BEGIN/COMMIT block per transaction; UNDO lists transactions and statements newest first."})
+        "SQL is psql-ready: a BEGIN/COMMIT block per transaction; UNDO lists transactions and statements newest first,",
+        "guarded so that it never overwrites a later change, as one transaction (see --undo-guard)."})
 final class MineCommand implements Callable<Integer> {
 
     enum Format { sql, json }
@@ -36,6 +38,9 @@ final class MineCommand implements Callable<Integer> {
 
     @Option(names = "--undo", description = "Print the statements that undo the changes.")
     boolean undo;
+
+    @Mixin
+    UndoOptions undoOptions;
 
     @Option(names = "--format", defaultValue = "sql", paramLabel = "FORMAT", description = "sql (default) or json.")
     Format format;
@@ -54,7 +59,10 @@ final class MineCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CatalogSnapshot catalog = options.catalog(spec);
         ChangeFilter filter = options.filter(spec);
-        SqlRenderer renderer = SqlRenderer.forCatalog(catalog, changedColumns);
+        // JSON's per-change "undo" stays unguarded: a guarded statement needs its script's check function
+        boolean guarded = undo && format == Format.sql;
+        SqlRenderer renderer = SqlRenderer.forCatalog(catalog, changedColumns,
+            guarded ? undoOptions.undoGuard() : UndoGuard.NONE, undoOptions.skipConflicts());
         try (Miner miner = options.miner(spec, catalog); Progress progress = Progress.of(miner, "mining")) {
             // mining on this thread, rendering and writing on another: two cores
             if (format == Format.json) {

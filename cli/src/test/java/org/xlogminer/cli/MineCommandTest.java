@@ -46,7 +46,7 @@ class MineCommandTest {
 
     @Test
     void undoPutsEveryBalanceBackNewestFirst() throws Exception {
-        CliRun run = CliRun.of(args("--undo"));
+        CliRun run = CliRun.of(args("--undo", "--undo-guard=none"));
         assertEquals(0, run.exitCode(), run.toString());
         List<String> lines = run.stdoutLines();
         assertTrue(lines.get(0).endsWith("(undo)"), lines.get(0));
@@ -54,18 +54,52 @@ class MineCommandTest {
         assertTrue(updates.get(0).endsWith("WHERE id = 50;"), "newest statement first: " + updates.get(0));
         for (String l : updates) {
             int id = Integer.parseInt(l.replaceAll(".* WHERE id = (\\d+);", "$1"));
-            // the generator set balance = round(id * 37.5 % 10000, 2)
-            String balance = new java.math.BigDecimal(id).multiply(new java.math.BigDecimal("37.5"))
-                .remainder(new java.math.BigDecimal(10000)).setScale(2).toPlainString();
-            assertTrue(l.contains(", balance = " + balance + ", "), "account " + id + " gets " + balance + " back: " + l);
+            assertTrue(l.contains(", balance = " + balance(id) + ", "), "account " + id + " gets " + balance(id) + " back: " + l);
         }
+    }
+
+    /** The balance the generator gave account {@code id}: round(id * 37.5 % 10000, 2). */
+    private static String balance(int id) {
+        return new java.math.BigDecimal(id).multiply(new java.math.BigDecimal("37.5"))
+            .remainder(new java.math.BigDecimal(10000)).setScale(2).toPlainString();
+    }
+
+    @Test
+    void guardedUndoIsOneTransactionSettingBackTheBalanceWhereItIsStillZero() throws Exception {
+        CliRun run = CliRun.of(args("--undo"));
+        assertEquals(0, run.exitCode(), run.toString());
+        List<String> lines = run.stdoutLines();
+        assertTrue(lines.get(0).startsWith("-- xlogminer: guarded UNDO, one transaction"), lines.get(0));
+        int header = lines.indexOf(lines.stream().filter(l -> l.endsWith("(undo)")).findFirst().orElseThrow());
+        assertEquals(1, lines.stream().filter("BEGIN;"::equals).count(), "one transaction");
+        assertEquals("BEGIN;", lines.get(2));
+        List<String> updates = lines.subList(header + 1, header + 51);
+        for (int k = 0; k < 50; k++) {
+            int id = 50 - k; // newest first
+            assertEquals("WITH u AS (UPDATE public.accounts SET balance = " + balance(id) + " WHERE id = " + id
+                + " AND balance = 0.00 RETURNING 1) SELECT pg_temp.xlogminer_check(count(*), 'public.accounts', 'id="
+                + id + "', ", updates.get(k).substring(0, updates.get(k).indexOf("'0/")));
+        }
+        assertEquals(List.of("", "COMMIT;"), lines.subList(header + 51, lines.size()));
+        CliRun skip = CliRun.of(args("--undo", "--undo-conflicts=skip"));
+        assertTrue(skip.stdout().endsWith("\nSELECT pg_temp.xlogminer_skipped();\nCOMMIT;\n"), skip.toString());
+        CliRun all = CliRun.of(args("--undo", "--undo-guard=all"));
+        assertTrue(all.stdoutLines().get(header + 1).matches("WITH u AS \\(UPDATE public\\.accounts SET id = 50, .* WHERE id = 50 "
+            + "AND .* AND balance = 0\\.00 AND .*"), all.stdoutLines().get(header + 1));
     }
 
     @Test
     void changedColumnsOnlySetsTheBalance() throws Exception {
-        CliRun run = CliRun.of(args("--undo", "--changed-columns"));
+        CliRun run = CliRun.of(args("--undo", "--changed-columns", "--undo-guard=none"));
         assertTrue(run.stdoutLines().get(2).matches("UPDATE public\\.accounts SET balance = [0-9.]+ WHERE id = 50;"),
             run.stdoutLines().get(2));
+    }
+
+    @Test
+    void anUnknownGuardIsAUsageError() throws Exception {
+        CliRun run = CliRun.of(args("--undo", "--undo-guard=some"));
+        assertEquals(Main.EXIT_USAGE, run.exitCode(), run.toString());
+        assertTrue(run.stderr().contains("--undo-guard"), run.stderr());
     }
 
     @Test

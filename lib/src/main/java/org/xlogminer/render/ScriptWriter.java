@@ -49,6 +49,11 @@ abstract sealed class ScriptWriter implements ChangeHandler, Closeable permits R
 
     /** The transaction's header comment, marked {@code (undo)} for UNDO, then {@code BEGIN;}. */
     final StringBuilder header(TransactionInfo tx, boolean undo) {
+        return headerComment(tx, undo).append("BEGIN;\n");
+    }
+
+    /** The transaction's header comment (lines naming it), marked {@code (undo)} for UNDO. */
+    final StringBuilder headerComment(TransactionInfo tx, boolean undo) {
         StringBuilder text = header;
         text.setLength(0);
         text.append("-- xid ").append(tx.xid()).append(tx.committed() ? " committed at " : " ABORTED at ");
@@ -62,7 +67,7 @@ abstract sealed class ScriptWriter implements ChangeHandler, Closeable permits R
             text.append("-- xlogminer: INCOMPLETE: the transaction may have begun before the WAL read; "
                 + "changes it made before that are missing\n");
         }
-        return text.append("BEGIN;\n");
+        return text;
     }
 
     /**

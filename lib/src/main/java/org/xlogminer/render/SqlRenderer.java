@@ -33,6 +33,8 @@ import org.xlogminer.sql.SqlText;
  *     call {@code xlogminer_unrecoverable('why')}, which parses but fails if applied, and a comment
  *     line saying what is missing. An UPDATE leaves such columns out of its SET list when they did
  *     not change (a TOAST value logged only as the same pointer).</li>
+ * <li>UNDO is guarded against later changes as {@link UndoGuard} says: {@link GuardedUndo} writes
+ *     those statements, and the text that opens and closes their script.</li>
  * </ul>
  *
  * <p>Thread-safe: holds the key lookup and immutable per-table details.
@@ -44,22 +46,46 @@ public final class SqlRenderer {
 
     private final BiFunction<String, String, List<String>> keyColumns;
     private final boolean changedColumnsOnly;
+    private final UndoGuard undoGuard;
+    /** Writes UNDO when it is guarded, else null. */
+    private final GuardedUndo guarded;
 
     /**
+     * With unguarded UNDO.
+     *
      * @param keyColumns         (schema, table) to the names of the columns that identify a row;
      *                           empty when the table has no key
      * @param changedColumnsOnly UPDATE sets only the columns whose value changed
      */
     public SqlRenderer(BiFunction<String, String, List<String>> keyColumns, boolean changedColumnsOnly) {
+        this(keyColumns, changedColumnsOnly, UndoGuard.NONE, false);
+    }
+
+    /**
+     * @param undoGuard     how UNDO statements guard against later changes to their rows
+     * @param skipConflicts with a guard, the UNDO script skips a row changed since (a NOTICE) instead
+     *                      of stopping with an error
+     */
+    public SqlRenderer(BiFunction<String, String, List<String>> keyColumns, boolean changedColumnsOnly,
+                       UndoGuard undoGuard, boolean skipConflicts) {
         this.keyColumns = Objects.requireNonNull(keyColumns);
         this.changedColumnsOnly = changedColumnsOnly;
+        this.undoGuard = Objects.requireNonNull(undoGuard);
+        this.guarded = undoGuard == UndoGuard.NONE ? null
+            : new GuardedUndo(this, undoGuard == UndoGuard.ALL, changedColumnsOnly, skipConflicts);
+    }
+
+    /** {@link #forCatalog(CatalogSnapshot, boolean, UndoGuard, boolean)} with unguarded UNDO. */
+    public static SqlRenderer forCatalog(CatalogSnapshot catalog, boolean changedColumnsOnly) {
+        return forCatalog(catalog, changedColumnsOnly, UndoGuard.NONE, false);
     }
 
     /**
      * A renderer that finds rows of each table of the catalog by its replica-identity key, else its
      * primary key, else (no key) by all old values anchored on the ctid.
      */
-    public static SqlRenderer forCatalog(CatalogSnapshot catalog, boolean changedColumnsOnly) {
+    public static SqlRenderer forCatalog(CatalogSnapshot catalog, boolean changedColumnsOnly, UndoGuard undoGuard,
+                                         boolean skipConflicts) {
         Map<TableName, List<String>> keys = new HashMap<>();
         for (TableInfo t : catalog.tables()) {
             List<Integer> attnums = !t.identityKey().isEmpty() ? t.identityKey() : t.primaryKey();
@@ -72,86 +98,29 @@ public final class SqlRenderer {
             }
             keys.put(new TableName(t.schema(), t.name()), List.copyOf(names));
         }
-        return new SqlRenderer((s, n) -> keys.getOrDefault(new TableName(s, n), List.of()), changedColumnsOnly);
+        return new SqlRenderer((s, n) -> keys.getOrDefault(new TableName(s, n), List.of()), changedColumnsOnly,
+            undoGuard, skipConflicts);
     }
 
-    /**
-     * What the statements of one table share: its qualified name, its key, and its columns' names as
-     * SQL writes them (from the first row seen; a row with other names has them quoted one by one).
-     * Immutable.
-     */
-    private static final class TableSql {
-        final String schema;
-        final String name;
-        final String qualified;
-        final List<String> key;
-        final String[] names;
-        final String[] quoted;
-        /** Where the key's columns are in rows with {@link #names}. */
-        final int[] keyIndexes;
+    /** How UNDO statements guard against later changes. */
+    public UndoGuard undoGuard() {
+        return undoGuard;
+    }
 
-        TableSql(String schema, String name, List<String> key, Row row) {
-            this.schema = schema;
-            this.name = name;
-            this.qualified = SqlText.qualifiedName(schema, name);
-            this.key = key;
-            names = new String[row.size()];
-            quoted = new String[names.length];
-            for (int i = 0; i < names.length; i++) {
-                names[i] = row.name(i);
-                quoted[i] = SqlText.quoteIdentifier(names[i]);
-            }
-            keyIndexes = indexesOf(key, row);
-        }
+    /** The text a guarded UNDO script opens with (its transaction and its check), else "". */
+    String undoScriptStart() {
+        return guarded == null ? "" : guarded.scriptStart();
+    }
 
-        /** Where each of {@code key}'s columns is in {@code row}, -1 for one it lacks. */
-        private static int[] indexesOf(List<String> key, Row row) {
-            int[] k = new int[key.size()];
-            for (int i = 0; i < k.length; i++) {
-                k[i] = row.indexOf(key.get(i));
-            }
-            return k;
-        }
-
-        boolean is(String schema, String name) {
-            return this.name.equals(name) && Objects.equals(this.schema, schema);
-        }
-
-        void appendName(StringBuilder sb, Row row, int i) {
-            String n = row.name(i);
-            if (i < names.length && names[i].equals(n)) {
-                sb.append(quoted[i]);
-            } else {
-                SqlText.appendIdentifier(sb, n);
-            }
-        }
-
-        /** Where the key's columns are in {@code row}. */
-        int[] keyIndexes(Row row) {
-            int[] k = keyIndexes;
-            for (int i = 0; i < k.length; i++) {
-                if (k[i] < 0 || k[i] >= row.size() || !row.name(k[i]).equals(key.get(i))) {
-                    return keyIndexesOf(row);
-                }
-            }
-            return k;
-        }
-
-        private int[] keyIndexesOf(Row row) {
-            int[] k = indexesOf(key, row);
-            for (int i = 0; i < k.length; i++) {
-                if (k[i] < 0) {
-                    throw new IllegalStateException("key column " + key.get(i) + " missing from a row of " + qualified);
-                }
-            }
-            return k;
-        }
+    /** The text a guarded UNDO script ends with, else "". */
+    String undoScriptEnd() {
+        return guarded == null ? "" : guarded.scriptEnd();
     }
 
     /** Recently rendered tables, by hash: a few per transaction, looked up per statement. */
     private final AtomicReferenceArray<TableSql> tables = new AtomicReferenceArray<>(64);
 
-    private TableSql table(Source s, Row row) {
+    TableSql table(Source s, Row row) {
         String schema = s.schema();
         String name = s.table();
         int slot = (name.hashCode() * 31 + Objects.hashCode(schema)) & (tables.length() - 1);
@@ -210,7 +179,9 @@ public final class SqlRenderer {
     /** Appends the statement that undoes the change to {@code sb} (for a writer that reuses one). */
     public void undo(RowChange change, StringBuilder sb) {
         Source s = change.source();
-        if (change instanceof RowChange.Insert ins) {
+        if (guarded != null && !(change instanceof RowChange.Truncate)) {
+            guarded.undo(change, sb);
+        } else if (change instanceof RowChange.Insert ins) {
             delete(sb, table(s, ins.after()), ins.after(), s, true);
         } else if (change instanceof RowChange.Update up) {
             update(sb, table(s, up.before()), up.before(), up.after(), up.after(), s, true);
@@ -225,9 +196,15 @@ public final class SqlRenderer {
         }
     }
 
-    private void insert(StringBuilder sb, TableSql table, Row row) {
+    private static void insert(StringBuilder sb, TableSql table, Row row) {
+        comments(sb, row, null, row.size(), "INSERT");
+        insertStatement(sb, table, row);
+        sb.append(';');
+    }
+
+    /** {@code INSERT INTO table (columns) VALUES (values)}, without the semicolon. */
+    static void insertStatement(StringBuilder sb, TableSql table, Row row) {
         int n = row.size();
-        comments(sb, row, null, n, "INSERT");
         sb.append("INSERT INTO ").append(table.qualified).append(" (");
         for (int i = 0; i < n; i++) {
             if (i > 0) {
@@ -242,7 +219,7 @@ public final class SqlRenderer {
             }
             literal(sb, row, i);
         }
-        sb.append(");");
+        sb.append(')');
     }
 
     /**
@@ -251,12 +228,26 @@ public final class SqlRenderer {
      */
     private void update(StringBuilder sb, TableSql table, Row target, Row other, Row match, Source s,
                         boolean newCtid) {
+        int[] set = new int[target.size()];
+        int count = setColumns(target, other, !changedColumnsOnly, set);
+        comments(sb, target, set, count, "UPDATE");
+        updateSet(sb, table, target, set, count);
+        where(sb, table, match, s, newCtid);
+        sb.append(';');
+    }
+
+    /**
+     * Puts in {@code set} the columns of {@code target} an UPDATE to it sets: every known one when
+     * {@code everyKnown}, else those whose value differs from {@code other}'s (the row's other
+     * version); an unknown one only when it changed. Never none: with nothing to set, the first
+     * known column, so that the statement still touches the row. Returns how many.
+     */
+    static int setColumns(Row target, Row other, boolean everyKnown, int[] set) {
         int n = target.size();
-        int[] set = new int[n];
         int count = 0;
         for (int i = 0; i < n; i++) {
             boolean unknown = target.isUnknown(i);
-            if (!unknown && !changedColumnsOnly) {
+            if (!unknown && everyKnown) {
                 set[count++] = i; // every known value is set: no need to compare
                 continue;
             }
@@ -278,7 +269,11 @@ public final class SqlRenderer {
                 }
             }
         }
-        comments(sb, target, set, count, "UPDATE");
+        return count;
+    }
+
+    /** {@code UPDATE table SET} the columns {@code set} of {@code target} to its values. */
+    static void updateSet(StringBuilder sb, TableSql table, Row target, int[] set, int count) {
         sb.append("UPDATE ").append(table.qualified).append(" SET ");
         for (int k = 0; k < count; k++) {
             int i = set[k];
@@ -289,8 +284,6 @@ public final class SqlRenderer {
             sb.append(" = ");
             literal(sb, target, i);
         }
-        where(sb, table, match, s, newCtid);
-        sb.append(';');
     }
 
     private void delete(StringBuilder sb, TableSql table, Row match, Source s, boolean newCtid) {
@@ -303,7 +296,7 @@ public final class SqlRenderer {
      * WHERE the row {@code match} describes: by the table's key, else by all its values anchored on
      * the row version's ctid (the new one's when {@code newCtid}, else the old one's).
      */
-    private void where(StringBuilder sb, TableSql table, Row match, Source s, boolean newCtid) {
+    static void where(StringBuilder sb, TableSql table, Row match, Source s, boolean newCtid) {
         if (!table.key.isEmpty()) {
             int[] cond = table.keyIndexes(match);
             sb.append(" WHERE ");
@@ -334,7 +327,7 @@ public final class SqlRenderer {
     }
 
     /** The conditions on the columns {@code cols} (null: all) of the row, joined by AND. */
-    private static void conditions(StringBuilder sb, TableSql table, Row row, int[] cols, int count) {
+    static void conditions(StringBuilder sb, TableSql table, Row row, int[] cols, int count) {
         for (int k = 0; k < count; k++) {
             int i = cols == null ? k : cols[k];
             if (k > 0) {
@@ -369,7 +362,7 @@ public final class SqlRenderer {
         }
     }
 
-    private static void literal(StringBuilder sb, Row row, int i) {
+    static void literal(StringBuilder sb, Row row, int i) {
         if (row.isNull(i)) {
             sb.append("NULL");
         } else if (row.isUnknown(i)) {
@@ -382,7 +375,7 @@ public final class SqlRenderer {
     }
 
     /** A comment line per value the statement cannot know, of the columns {@code cols} (null: all). */
-    private static void comments(StringBuilder sb, Row row, int[] cols, int count, String what) {
+    static void comments(StringBuilder sb, Row row, int[] cols, int count, String what) {
         for (int k = 0; k < count; k++) {
             int i = cols == null ? k : cols[k];
             if (row.isUnknown(i)) {

@@ -15,6 +15,11 @@ import org.xlogminer.event.TransactionInfo;
  * Writes the UNDO script: transactions newest first, each as its header and {@code BEGIN;}, its
  * statements newest first, then {@code COMMIT;} (or {@code ROLLBACK;}), with bounded memory.
  *
+ * <p>Guarded UNDO ({@link UndoGuard}) is one transaction instead: the renderer's script start
+ * ({@code BEGIN;} and the check function) at the top, its end ({@code COMMIT;}) at the bottom, and
+ * each transaction as its header comment, its statements newest first and a blank line; an aborted
+ * transaction's statements are commented out, for it changed nothing to undo.
+ *
  * <p>Each piece of the script as it arrives ({@code COMMIT}, then the statements, then header +
  * {@code BEGIN}) is laid down in front of the one before, in a chunk of 1 MB filled from its end,
  * so that a chunk reads newest first. A full chunk goes to a temporary file, and {@link #finish()}
@@ -40,6 +45,10 @@ final class UndoScriptWriter extends ScriptWriter {
     private long written;
     private long[] chunkStarts = new long[64];
     private int chunkCount;
+    /** The script is guarded UNDO: one transaction, see the class comment. */
+    private final boolean guarded;
+    /** Whether a transaction came (a guarded script without any is empty). */
+    private boolean started;
 
     /** With chunks of {@code chunkBytes}: small ones let a test reach the file with little SQL. */
     UndoScriptWriter(ScriptOutput out, SqlRenderer renderer, Path tmpDir, int chunkBytes) {
@@ -47,23 +56,45 @@ final class UndoScriptWriter extends ScriptWriter {
         this.tmpDir = tmpDir;
         this.chunk = new byte[chunkBytes];
         this.chunkPos = chunkBytes;
+        this.guarded = renderer.undoGuard() != UndoGuard.NONE;
     }
 
     @Override
     public void begin(TransactionInfo tx) {
-        prepend(commitLine(tx));
+        if (!guarded) {
+            prepend(commitLine(tx));
+            return;
+        }
+        if (!started) {
+            prepend(renderer.undoScriptEnd()); // the first piece laid down is the script's last
+        }
+        prepend("\n");
+        started = true;
     }
 
     @Override
     public void change(TransactionInfo tx, RowChange c) {
         statement.setLength(0);
         renderer.undo(c, statement);
+        if (guarded && !tx.committed()) {
+            commentOut(statement);
+        }
         prepend(statement.append('\n'));
+    }
+
+    /** Makes each line of the statement a comment: one of an aborted transaction, not to apply. */
+    private static void commentOut(StringBuilder sql) {
+        for (int i = sql.length() - 1; i >= 0; i--) {
+            if (sql.charAt(i) == '\n') {
+                sql.insert(i + 1, "-- ");
+            }
+        }
+        sql.insert(0, "-- ");
     }
 
     @Override
     public void end(TransactionInfo tx) {
-        prepend(header(tx, true));
+        prepend(guarded ? headerComment(tx, true) : header(tx, true));
     }
 
     /** Lays the text down, as UTF-8, in front of the UNDO script so far. */
@@ -123,6 +154,10 @@ final class UndoScriptWriter extends ScriptWriter {
      */
     @Override
     void finish() {
+        if (started) {
+            prepend(renderer.undoScriptStart());
+            started = false;
+        }
         try {
             out.flushWriter(); // what went through the writer comes first
             out.utf8(chunk, chunkPos, chunk.length - chunkPos); // whole pieces: whole UTF-8 sequences
