@@ -2,11 +2,13 @@ package org.xlogminer.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.xlogminer.render.SqlRendererTest.c;
+import static org.xlogminer.render.SqlRendererTest.parses;
+import static org.xlogminer.render.SqlRendererTest.row;
 
 import java.time.Instant;
 import java.util.List;
 
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import org.junit.jupiter.api.Test;
 import org.xlogminer.event.Column;
 import org.xlogminer.event.Row;
@@ -30,24 +32,6 @@ class GuardedUndoTest {
 
     private static Source source(String schema, String table) {
         return new Source(0x1A2B3C4DL, 0x2000, 727, Instant.EPOCH, schema, table, "(0,5)", "(1,7)");
-    }
-
-    private static Column c(String name, String type, String text, String literal) {
-        return new Column(name, type, new Value.Known(text, literal));
-    }
-
-    private static Row row(Column... cols) {
-        return new Row(List.of(cols));
-    }
-
-    private static String parses(String sql) {
-        String stmt = sql.lines().filter(l -> !l.startsWith("--")).reduce("", (a, b) -> a + b);
-        try {
-            CCJSqlParserUtil.parse(stmt);
-        } catch (Exception e) {
-            throw new AssertionError("does not parse: " + stmt, e);
-        }
-        return sql;
     }
 
     private static final Row BEFORE = row(c("id", "integer", "7", "7"), c("owner", "text", "ann", "'ann'"),

@@ -24,16 +24,16 @@ class SqlRendererTest {
         return new Source(0x1000, 0x2000, 727, Instant.EPOCH, schema, table, "(0,5)", "(1,7)");
     }
 
-    private static Column c(String name, String type, String text, String literal) {
+    static Column c(String name, String type, String text, String literal) {
         return new Column(name, type, new Value.Known(text, literal));
     }
 
-    private static Row row(Column... cols) {
+    static Row row(Column... cols) {
         return new Row(List.of(cols));
     }
 
     /** Every statement xlogminer emits must parse; comment lines are for psql and people. */
-    private static String parses(String sql) {
+    static String parses(String sql) {
         String stmt = sql.lines().filter(l -> !l.startsWith("--")).reduce("", (a, b) -> a + b);
         try {
             CCJSqlParserUtil.parse(stmt);
