@@ -12,7 +12,8 @@ import org.xlogminer.event.TransactionInfo;
 
 /**
  * Writes transactions as a psql-ready SQL script, REDO or UNDO: one {@code BEGIN; ... COMMIT;}
- * block per transaction, headed by a comment naming its xid, commit LSN and commit time. This class
+ * block per transaction, headed by a comment naming its xid, commit LSN and commit time (guarded
+ * UNDO, as the renderer's {@link UndoGuard} says: one transaction for the whole script). This class
  * only chooses the writer and hands it every call: {@link RedoScriptWriter} writes as changes
  * arrive, {@link UndoScriptWriter} newest first through a temporary file, both to a
  * {@link ScriptOutput}.
