@@ -98,8 +98,14 @@ public final class CatalogCapture {
             }
             List<TableInfo> tables = relations(st, columns(st));
             Map<Long, TypeInfo> types = types(c, st, h.versionNum / 10000);
+            Map<Long, String> namespaces = new LinkedHashMap<>();
+            try (ResultSet rs = st.executeQuery(CatalogQueries.NAMESPACES)) {
+                while (rs.next()) {
+                    namespaces.put(rs.getLong("oid"), rs.getString("nspname"));
+                }
+            }
             return new CatalogSnapshot(h.systemIdentifier, h.versionNum, h.version, h.databaseOid, h.databaseName,
-                h.defaultTablespace, h.timeline, h.lsn, h.capturedAt, tables, types);
+                h.defaultTablespace, h.timeline, h.lsn, h.capturedAt, tables, types, namespaces);
         }
     }
 

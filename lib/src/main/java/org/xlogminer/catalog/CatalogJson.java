@@ -177,6 +177,14 @@ public final class CatalogJson {
             writeType(t, g);
         }
         g.writeEndArray();
+        g.writeArrayFieldStart("namespaces");
+        for (Map.Entry<Long, String> n : new java.util.TreeMap<>(s.namespaces()).entrySet()) {
+            g.writeStartObject();
+            g.writeNumberField("oid", n.getKey());
+            g.writeStringField("name", n.getValue());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         g.writeEndObject();
     }
 

@@ -185,10 +185,19 @@ final class CatalogJsonReader {
                 throw bad("types[" + i + "].oid", "duplicate type OID " + t.oid());
             }
         }
+        Map<Long, String> namespaces = new LinkedHashMap<>();
+        if (root.containsKey("namespaces")) { // written from the namespaces' first capture on
+            List<?> ns = array(root, "namespaces", "");
+            for (int i = 0; i < ns.size(); i++) {
+                String p = "namespaces[" + i + "]";
+                Map<?, ?> n = object(ns.get(i), p);
+                namespaces.put(oid(n, "oid", p), text(n, "name", p));
+            }
+        }
         try {
             return new CatalogSnapshot(sysid, integer(root, "serverVersionNum", ""), text(root, "serverVersion", ""),
                 oid(root, "databaseOid", ""), text(root, "databaseName", ""), oid(root, "defaultTablespace", ""),
-                integer(root, "timeline", ""), lsn, at, tables, types);
+                integer(root, "timeline", ""), lsn, at, tables, types, namespaces);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CatalogFormatException(where(file) + e.getMessage(), e);
         }

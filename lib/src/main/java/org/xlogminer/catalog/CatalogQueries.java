@@ -110,6 +110,9 @@ final class CatalogQueries {
          ORDER BY a.attrelid, a.attnum
         """.formatted(ATTRIBUTE_COLUMNS);
 
+    /** Every schema's name by OID (other sessions' temporary schemas included: pg_class rows may name them). */
+    static final String NAMESPACES = "SELECT n.oid::int8 AS oid, n.nspname FROM pg_namespace n ORDER BY n.oid";
+
     /** Enum labels; parameter: an oid[] literal of enum type OIDs. */
     static final String ENUM_LABELS = """
         SELECT e.enumtypid::int8 AS enumtypid, e.oid::int8 AS oid, e.enumlabel

@@ -30,10 +30,14 @@ import org.xlogminer.wal.CatalogMismatchException;
  * @param tables           every table, partition, materialized view and TOAST table
  * @param types            every type a column uses (and their element, base, subtype and
  *                         attribute types), by OID
+ * @param namespaces       pg_namespace: every schema's name by OID (what pg_class and pg_type rows
+ *                         name their schema by, for catalog changes read from the WAL); empty in
+ *                         snapshots written before it was captured
  */
 public record CatalogSnapshot(long systemIdentifier, int serverVersionNum, String serverVersion, long databaseOid,
                               String databaseName, long defaultTablespace, int timeline, long captureLsn,
-                              Instant capturedAt, List<TableInfo> tables, Map<Long, TypeInfo> types) {
+                              Instant capturedAt, List<TableInfo> tables, Map<Long, TypeInfo> types,
+                              Map<Long, String> namespaces) {
 
     /** OID of pg_global, the tablespace of shared catalogs (GLOBALTABLESPACE_OID). */
     public static final long GLOBAL_TABLESPACE = 1664;
@@ -43,6 +47,15 @@ public record CatalogSnapshot(long systemIdentifier, int serverVersionNum, Strin
         Objects.requireNonNull(databaseName, "databaseName");
         tables = TableList.copyOf(tables);
         types = Map.copyOf(types);
+        namespaces = Map.copyOf(namespaces);
+    }
+
+    /** A snapshot that does not know the schemas' OIDs (as one written before they were captured). */
+    public CatalogSnapshot(long systemIdentifier, int serverVersionNum, String serverVersion, long databaseOid,
+                           String databaseName, long defaultTablespace, int timeline, long captureLsn,
+                           Instant capturedAt, List<TableInfo> tables, Map<Long, TypeInfo> types) {
+        this(systemIdentifier, serverVersionNum, serverVersion, databaseOid, databaseName, defaultTablespace,
+            timeline, captureLsn, capturedAt, tables, types, Map.of());
     }
 
     /** The major version, e.g. 15. */

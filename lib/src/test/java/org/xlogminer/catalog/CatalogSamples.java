@@ -37,6 +37,7 @@ final class CatalogSamples {
             Map.of(), List.of(id, dropped), 0);
         return new CatalogSnapshot(0xF123_4567_89AB_CDEFL, 150018, "15.18", DB, "shop", 1663, 3,
             0xFFFF_FFFF_0000_0010L, Instant.parse("2025-01-31T12:34:56.123456Z"),
-            List.of(accounts, toast, parted, pgDatabase), Map.of(23L, int4, 16385L, mood, 16600L, pair));
+            List.of(accounts, toast, parted, pgDatabase), Map.of(23L, int4, 16385L, mood, 16600L, pair),
+            Map.of(11L, "pg_catalog", 99L, "pg_toast", 2200L, "public", 16499L, "Odd Schema"));
     }
 }

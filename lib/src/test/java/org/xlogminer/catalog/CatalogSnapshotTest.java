@@ -54,7 +54,7 @@ class CatalogSnapshotTest {
             s.capturedAt(), java.util.Arrays.asList((TableInfo) null), Map.of()));
         CatalogSnapshot same = new CatalogSnapshot(s.systemIdentifier(), s.serverVersionNum(), s.serverVersion(),
             s.databaseOid(), s.databaseName(), s.defaultTablespace(), s.timeline(), s.captureLsn(), s.capturedAt(),
-            copy, s.types());
+            copy, s.types(), s.namespaces());
         assertEquals(s, same);
         assertEquals(s.hashCode(), same.hashCode());
     }

@@ -1,0 +1,27 @@
+package org.xlogminer.catalog.timeline;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One committed row change to a system catalog the timeline follows: an INSERT has only
+ * {@code after}, a DELETE only {@code before}, an UPDATE both. Immutable.
+ *
+ * @param lsn     LSN of the record that made it
+ * @param catalog the system catalog's name, one of {@link #FOLLOWED}
+ * @param before  the row before (null for an INSERT)
+ * @param after   the row after (null for a DELETE)
+ */
+public record CatalogChange(long lsn, String catalog, CatalogRow before, CatalogRow after) {
+
+    /** The system catalogs (schema pg_catalog) whose rows make up what the timeline knows. */
+    public static final Set<String> FOLLOWED = Set.of("pg_class", "pg_attribute", "pg_type", "pg_namespace",
+        "pg_enum", "pg_index");
+
+    public CatalogChange {
+        Objects.requireNonNull(catalog, "catalog");
+        if (before == null && after == null) {
+            throw new IllegalArgumentException("a change needs a row before or after");
+        }
+    }
+}

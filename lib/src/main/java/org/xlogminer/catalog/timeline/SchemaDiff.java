@@ -1,0 +1,104 @@
+package org.xlogminer.catalog.timeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.catalog.ColumnInfo;
+import org.xlogminer.catalog.TableInfo;
+import org.xlogminer.catalog.TypeInfo;
+import org.xlogminer.event.SchemaChange;
+import org.xlogminer.event.SchemaChange.Kind;
+
+/**
+ * The schema changes one committed transaction made, told by the catalog before and after it: for
+ * each table, partitioned table and materialized view (not TOAST tables, nor system catalogs) that
+ * came, went, or changed name, columns or storage. New storage is a rewrite when the transaction
+ * made a transient relation whose {@code pg_class.relrewrite} names the table (PostgreSQL's
+ * {@code make_new_heap}: ALTER TABLE rewrites, VACUUM FULL, CLUSTER, REFRESH MATERIALIZED VIEW, SET
+ * ACCESS METHOD), a move when its tablespace changed (SET TABLESPACE copies the files), and a
+ * TRUNCATE otherwise (new storage assigned in place). Stateless.
+ */
+final class SchemaDiff {
+
+    private SchemaDiff() {
+    }
+
+    /**
+     * The events of commit {@code c} between {@code before} and {@code after}.
+     *
+     * @param rewritten OIDs of the tables the commit's transient relations rewrote
+     */
+    static List<SchemaChange> between(CatalogSnapshot before, CatalogSnapshot after, CatalogCommit c,
+                                      Set<Long> rewritten) {
+        List<SchemaChange> out = new ArrayList<>();
+        for (TableInfo b : before.tables()) {
+            if (followed(b) && after.tableByOid(b.oid()) == null) {
+                out.add(event(c, b, Kind.TABLE_DROPPED, "table dropped"));
+            }
+        }
+        for (TableInfo a : after.tables()) {
+            if (!followed(a)) {
+                continue;
+            }
+            TableInfo b = before.tableByOid(a.oid());
+            if (b == null) {
+                out.add(event(c, a, Kind.TABLE_CREATED, "table created"));
+                continue;
+            }
+            if (!a.schema().equals(b.schema()) || !a.name().equals(b.name())) {
+                out.add(event(c, a, Kind.TABLE_RENAMED, "table renamed from " + b.qualifiedName()));
+            }
+            columns(c, b, a, before, after, out);
+            if (a.relfilenode() != b.relfilenode()) {
+                if (rewritten.contains(a.oid())) {
+                    out.add(event(c, a, Kind.TABLE_REWRITTEN, "table rewritten"));
+                } else if (a.tablespace() != b.tablespace()) {
+                    out.add(event(c, a, Kind.TABLE_REWRITTEN, "table moved to tablespace " + a.tablespace()));
+                } else {
+                    out.add(event(c, a, Kind.TABLE_TRUNCATED, "table truncated"));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void columns(CatalogCommit c, TableInfo b, TableInfo a, CatalogSnapshot before,
+                                CatalogSnapshot after, List<SchemaChange> out) {
+        for (ColumnInfo ac : a.columns()) {
+            ColumnInfo bc = b.column(ac.attnum());
+            if (bc == null || bc.dropped() && !ac.dropped()) {
+                if (!ac.dropped()) {
+                    out.add(event(c, a, Kind.COLUMN_ADDED, "column " + ac.name() + " "
+                        + typeName(after, ac.typeOid()) + " added"));
+                }
+            } else if (ac.dropped() && !bc.dropped()) {
+                out.add(event(c, a, Kind.COLUMN_DROPPED, "column " + bc.name() + " dropped"));
+            } else if (!ac.dropped()) {
+                if (!ac.name().equals(bc.name())) {
+                    out.add(event(c, a, Kind.COLUMN_RENAMED, "column " + bc.name() + " renamed to " + ac.name()));
+                }
+                if (ac.typeOid() != bc.typeOid() || ac.typmod() != bc.typmod()) {
+                    out.add(event(c, a, Kind.COLUMN_TYPE_CHANGED, "column " + ac.name() + " type changed from "
+                        + typeName(before, bc.typeOid()) + " to " + typeName(after, ac.typeOid())));
+                }
+            }
+        }
+    }
+
+    /** Tables, partitioned tables and materialized views outside the system schemas. */
+    private static boolean followed(TableInfo t) {
+        return t.relkind() != 't' && !t.schema().equals("pg_catalog") && !t.schema().equals("information_schema")
+            && !t.schema().equals("pg_toast");
+    }
+
+    private static String typeName(CatalogSnapshot s, long oid) {
+        TypeInfo t = s.type(oid);
+        return t != null ? t.sqlName() : "type " + oid;
+    }
+
+    private static SchemaChange event(CatalogCommit c, TableInfo t, Kind kind, String detail) {
+        return new SchemaChange(c.commitLsn(), c.xid(), t.schema(), t.name(), kind, detail);
+    }
+}
