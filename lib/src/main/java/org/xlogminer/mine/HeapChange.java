@@ -1,6 +1,5 @@
 package org.xlogminer.mine;
 
-import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.event.Row;
@@ -19,7 +18,8 @@ abstract class HeapChange {
     /** No ctid: offset number 0. */
     static final long NO_TID = 0;
 
-    final CatalogSnapshot catalog;
+    /** The catalog as of the change (moved along the WAL by the mining thread's decoder). */
+    final FollowedCatalog catalog;
     final TablePlans plans;
     final RowBuilder rows;
     private HeapRecordDecoder.Op op;
@@ -31,7 +31,7 @@ abstract class HeapChange {
     private boolean speculative;
     private boolean superDelete;
 
-    HeapChange(CatalogSnapshot catalog, TablePlans plans, RowBuilder rows) {
+    HeapChange(FollowedCatalog catalog, TablePlans plans, RowBuilder rows) {
         this.catalog = catalog;
         this.plans = plans;
         this.rows = rows;

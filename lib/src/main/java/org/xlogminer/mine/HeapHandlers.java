@@ -139,8 +139,9 @@ final class HeapHandlers {
         } else {
             m.assembler.add(r.xid(), r, oldT, newT, multi);
         }
-        if (RowDecoder.needsMinerState(table, heap, oldT, newT, multi)) {
-            m.assembler.mark(r.xid());
+        if (RowDecoder.needsMinerState(table, heap, oldT, newT, multi)
+            || table.oid() < KeptRelations.FIRST_NORMAL_OBJECT_ID && m.relations.catalogChange(r.xid(), table)) {
+            m.assembler.mark(r.xid()); // a catalog change is decoded on the mining thread, whose catalog it moves
         }
     }
 }

@@ -1,10 +1,14 @@
 package org.xlogminer.mine;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
+import org.xlogminer.catalog.timeline.CatalogChange;
 
 /**
  * Which relations' row changes are kept: those of the catalog's database that the catalog knows
@@ -13,21 +17,46 @@ import org.xlogminer.catalog.TableInfo;
  * for the {@link Miner.MiningSummary}. The same rule tells the {@link org.xlogminer.page.PageTracker}
  * which pages to track.
  *
+ * <p>With values, the rows of the followed system catalogs ({@link CatalogChange#FOLLOWED}) are
+ * kept too, whatever is asked: they move the {@link FollowedCatalog} the tables are looked up in.
+ * While a transaction that changed them is open, a row change of a relation not (yet) known is kept
+ * {@link #PROVISIONAL}ly: the transaction's own catalog changes may make it known (CREATE TABLE, then
+ * INSERT; TRUNCATE, then INSERT); where it is decoded, under those changes, it is looked up again.
+ *
  * <p>Not thread-safe: the mining thread's alone.
  */
 final class KeptRelations {
 
-    private final CatalogSnapshot catalog;
+    /** What {@link #kept} gives for a relation unknown while a transaction that changed the catalog is open. */
+    static final TableInfo PROVISIONAL = new TableInfo(0, "", "", '?', 0, 0, 'p', 0, 'n', List.of(), List.of(),
+        List.of());
+    /** FirstNormalObjectId: OIDs below are the system's own (transam.h). */
+    static final long FIRST_NORMAL_OBJECT_ID = 16384;
+
+    private final FollowedCatalog catalog;
     private final long fromLsn;
     private final boolean includeSystemCatalogs;
+    private final boolean followCatalogs;
+    /** (Sub)transactions with kept row changes of followed catalogs, not ended yet. */
+    private final Set<Integer> catalogXids = new HashSet<>();
     private final TreeMap<String, Long> unknownRelations = new TreeMap<>();
     private final TreeMap<Long, Long> otherDatabases = new TreeMap<>();
     private long ownDatabaseRecords;
 
+    /** Relations of a catalog that stays as it is; system catalogs kept only when asked. */
     KeptRelations(CatalogSnapshot catalog, long fromLsn, boolean includeSystemCatalogs) {
+        this(FollowedCatalog.fixed(catalog), fromLsn, includeSystemCatalogs, false);
+    }
+
+    /**
+     * @param followCatalogs keep the followed catalogs' rows whatever {@code includeSystemCatalogs}
+     *                       says (they are then decoded to move {@code catalog})
+     */
+    KeptRelations(FollowedCatalog catalog, long fromLsn, boolean includeSystemCatalogs, boolean followCatalogs) {
         this.catalog = catalog;
         this.fromLsn = fromLsn;
         this.includeSystemCatalogs = includeSystemCatalogs;
+        this.followCatalogs = followCatalogs;
     }
 
     /** The OID of the database whose changes are mined. */
@@ -56,6 +85,9 @@ final class KeptRelations {
         long rel = Integer.toUnsignedLong(relId);
         TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
         if (t == null) {
+            if (!catalogXids.isEmpty()) {
+                return PROVISIONAL;
+            }
             if (counted) {
                 unknownRelations.merge(spc + "/" + db + "/" + rel, 1L, Long::sum);
             }
@@ -70,12 +102,37 @@ final class KeptRelations {
             return false;
         }
         TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
-        return t != null && wanted(t);
+        return t != null ? wanted(t) : !catalogXids.isEmpty();
+    }
+
+    /**
+     * Notes a kept row change of a table with a system OID by (sub)transaction {@code xid}; returns
+     * whether it is one of a followed catalog (the transaction then moves the catalog when decoded).
+     */
+    boolean catalogChange(int xid, TableInfo t) {
+        if (followCatalogs && CatalogChange.followed(t.schema(), t.name())) {
+            catalogXids.add(xid);
+            return true;
+        }
+        return false;
+    }
+
+    /** A transaction and its subtransactions ended; whether any of them changed a followed catalog. */
+    boolean catalogTransactionEnded(int xid, int[] subxids, int n) {
+        if (catalogXids.isEmpty()) {
+            return false;
+        }
+        boolean any = catalogXids.remove(xid);
+        for (int i = 0; i < n; i++) {
+            any |= catalogXids.remove(subxids[i]);
+        }
+        return any;
     }
 
     /** Whether a table of the catalog is mined: any but a system catalog, and those too when asked. */
     private boolean wanted(TableInfo t) {
-        return includeSystemCatalogs || !isSystemCatalog(t);
+        return includeSystemCatalogs || !isSystemCatalog(t)
+            || followCatalogs && CatalogChange.followed(t.schema(), t.name());
     }
 
     /** pg_catalog and information_schema tables: DDL's own row changes, noise when mining data. */

@@ -73,6 +73,8 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private final ToastStore toast;
     private final PageTracker pages;
     private final KeptRelations relations;
+    /** The catalog as of the record being decoded: moved along the WAL when values are decoded. */
+    private final FollowedCatalog followed;
     private final TransactionRelease release;
     private final Collector collector = new Collector();
     /** What the record handlers work on. */
@@ -90,9 +92,10 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         this.values = b.values;
         this.assembler = new TxAssembler(b.memoryBudget, b.spillDir);
         this.toast = new ToastStore(b.toastBudget);
-        this.relations = new KeptRelations(catalog, b.fromLsn, b.includeSystemCatalogs);
+        this.followed = values ? FollowedCatalog.from(catalog, !b.includeSystemCatalogs) : FollowedCatalog.fixed(catalog);
+        this.relations = new KeptRelations(followed, b.fromLsn, b.includeSystemCatalogs, values);
         this.pages = new PageTracker(b.pageBudget, relations::tracked, b.spillDir, b.source);
-        this.release = new TransactionRelease(catalog, warnings, values);
+        this.release = new TransactionRelease(warnings, values, b.includeSystemCatalogs);
         this.state = new MiningState(values, b.fromLsn, b.includeAborted, pages, assembler, relations, release);
         long start = b.fromLsn != 0 ? b.fromLsn : Math.max(0, source.firstSegno()) * source.segmentSize();
         if (b.fromLsn != 0) {
@@ -194,7 +197,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private void checkCluster(long lsn, WalVersion version) {
         catalog.checkMatches(ahead != null ? ahead.systemIdentifier() : reader.systemIdentifier(),
             source.segmentName(lsn / source.segmentSize()));
-        release.decodeWith(new RowDecoder(catalog, version, toast, warnings, pages, values));
+        release.decodeWith(new RowDecoder(followed, version, toast, warnings, pages, values));
         clusterChecked = true;
     }
 

@@ -1,6 +1,5 @@
 package org.xlogminer.mine;
 
-import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.decode.TupleRef;
@@ -31,7 +30,7 @@ final class RecordChange extends HeapChange {
     /** The MULTI_INSERT tuple moved to is the page's {@code nextFromPage - 1}, not the record's. */
     private boolean onPage;
 
-    RecordChange(CatalogSnapshot catalog, TablePlans plans, RowBuilder rows, ToastResolver toast, WalVersion version) {
+    RecordChange(FollowedCatalog catalog, TablePlans plans, RowBuilder rows, ToastResolver toast, WalVersion version) {
         super(catalog, plans, rows);
         this.toast = toast;
         this.version = version;

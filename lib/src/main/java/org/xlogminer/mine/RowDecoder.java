@@ -3,7 +3,6 @@ package org.xlogminer.mine;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.decode.TupleRef;
@@ -36,19 +35,47 @@ import org.xlogminer.wal.reader.XLogRecordView;
 final class RowDecoder {
 
     private final WalVersion version;
+    private final FollowedCatalog catalog;
+    private final ToastStore toast;
+    private final FormatWarnings warnings;
+    private final PageTracker pages;
+    /** The catalog's type changes when the formatters were chosen. */
+    private final int typeChanges;
     private final RowBuilder rows;
     private final RecordChange fromRecord;
     private final SummaryChange fromSummary;
 
-    RowDecoder(CatalogSnapshot catalog, WalVersion version, ToastStore toast, FormatWarnings warnings,
+    RowDecoder(FollowedCatalog catalog, WalVersion version, ToastStore toast, FormatWarnings warnings,
                PageTracker pages, boolean values) {
         this.version = version;
-        TablePlans plans = new TablePlans(new ValueFormatters(catalog.types(), ObjectNames.of(catalog), catalog.major(), warnings));
+        this.catalog = catalog;
+        this.toast = toast;
+        this.warnings = warnings;
+        this.pages = pages;
+        this.typeChanges = catalog.typeChanges();
+        ObjectNames names = ObjectNames.of(catalog.current()); // reg* values by name, as the start knows them
+        ValueFormatters formatters = new ValueFormatters(catalog.liveTypes(), names, catalog.major(), warnings);
+        TablePlans plans = new TablePlans(formatters, catalog.quiet()
+            ? new ValueFormatters(catalog.liveTypes(), names, catalog.major(), new FormatWarnings()) : formatters);
         DatumDecompressor decompressor = new DatumDecompressor();
         ToastResolver toasts = new ToastResolver(catalog, toast, pages, plans, decompressor);
         this.rows = new RowBuilder(values, toasts, decompressor);
         this.fromRecord = new RecordChange(catalog, plans, rows, toasts, version);
         this.fromSummary = new SummaryChange(catalog, plans, rows);
+    }
+
+    /**
+     * This decoder, or a new one like it when the catalog's types changed since its formatters were
+     * chosen (a type created, an enum label added): for the transactions released from now on.
+     */
+    RowDecoder current() {
+        return catalog.typeChanges() == typeChanges ? this
+            : new RowDecoder(catalog, version, toast, warnings, pages, rows.values());
+    }
+
+    /** The catalog it decodes under. */
+    FollowedCatalog catalog() {
+        return catalog;
     }
 
     /** The WAL version it decodes. */
@@ -81,7 +108,8 @@ final class RowDecoder {
      */
     static boolean needsMinerState(TableInfo table, HeapRecordDecoder heap, byte[] pageOld, byte[] pageNew,
                                    byte[][] pageMulti) {
-        if (table.relkind() == 't' || heap.op() == HeapRecordDecoder.Op.MULTI_INSERT || pageMulti != null) {
+        if (table.relkind() == 't' || table == KeptRelations.PROVISIONAL
+            || heap.op() == HeapRecordDecoder.Op.MULTI_INSERT || pageMulti != null) {
             return true;
         }
         return external(heap.newTuple()) || external(heap.oldTuple()) || external(pageOld) || external(pageNew);
@@ -148,8 +176,8 @@ final class RowDecoder {
      */
     static TxAssembler.StoredRecord decoded(XLogRecordView r, HeapRecordDecoder heap, TableInfo table, byte[] pageOld,
                                             byte[] pageNew) {
-        if (table.relkind() == 't') {
-            return null;
+        if (table.relkind() == 't' || table == KeptRelations.PROVISIONAL) {
+            return null; // a TOAST chunk, or a relation looked up again where it is decoded: kept whole
         }
         byte[] oldT = null;
         byte[] newT = null;

@@ -1,6 +1,5 @@
 package org.xlogminer.mine;
 
-import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.event.Row;
 import org.xlogminer.event.Source;
@@ -19,7 +18,7 @@ final class SummaryChange extends HeapChange {
     private StoredRecord.Summary kept;
     private int inserted;
 
-    SummaryChange(CatalogSnapshot catalog, TablePlans plans, RowBuilder rows) {
+    SummaryChange(FollowedCatalog catalog, TablePlans plans, RowBuilder rows) {
         super(catalog, plans, rows);
     }
 

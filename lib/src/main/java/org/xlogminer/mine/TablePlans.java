@@ -18,12 +18,23 @@ import org.xlogminer.types.ValueFormatters;
 final class TablePlans {
 
     private final ValueFormatters formatters;
+    /** For the system catalogs' tables (OIDs below FirstNormalObjectId): may record no warnings. */
+    private final ValueFormatters catalogFormatters;
     private final Map<Long, TablePlan> plans = new HashMap<>();
     private final TablePlan[] recent = new TablePlan[8];
     private int nextRecent;
 
     TablePlans(ValueFormatters formatters) {
+        this(formatters, formatters);
+    }
+
+    /**
+     * @param catalogFormatters the formatters of system catalogs' columns: ones that record no
+     *                          warnings when the catalogs' rows are decoded only to follow them
+     */
+    TablePlans(ValueFormatters formatters, ValueFormatters catalogFormatters) {
         this.formatters = formatters;
+        this.catalogFormatters = catalogFormatters;
     }
 
     /** The plan of {@code table}. */
@@ -34,12 +45,13 @@ final class TablePlans {
             }
         }
         TablePlan p = plans.get(table.oid());
-        if (p == null) {
+        if (p == null || p.table != table) { // new, or the table changed (the catalog moved along the WAL)
             ValueFormatter[] f = new ValueFormatter[table.columns().size()];
             for (int i = 0; i < f.length; i++) {
                 ColumnInfo c = table.columns().get(i);
                 if (!c.dropped()) {
-                    f[i] = formatters.forColumn(c);
+                    f[i] = (table.oid() < KeptRelations.FIRST_NORMAL_OBJECT_ID ? catalogFormatters : formatters)
+                        .forColumn(c);
                 }
             }
             p = new TablePlan(table, HeapTupleDeformer.forTable(table), f);

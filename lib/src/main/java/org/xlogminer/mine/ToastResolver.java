@@ -3,7 +3,6 @@ package org.xlogminer.mine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.decode.TupleRef;
@@ -29,14 +28,14 @@ final class ToastResolver {
     /** Returned by {@link #value} for a value whose chunks were not found: see {@link #missing()}. */
     static final Value MISSING = new Value.Unknown("missing TOAST chunks");
 
-    private final CatalogSnapshot catalog;
+    private final FollowedCatalog catalog;
     private final ToastStore store;
     private final PageTracker pages;
     private final TablePlans plans;
     private final DatumDecompressor decompressor;
     private Value missing;
 
-    ToastResolver(CatalogSnapshot catalog, ToastStore store, PageTracker pages, TablePlans plans,
+    ToastResolver(FollowedCatalog catalog, ToastStore store, PageTracker pages, TablePlans plans,
                   DatumDecompressor decompressor) {
         this.catalog = catalog;
         this.store = store;

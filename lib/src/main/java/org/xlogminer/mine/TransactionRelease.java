@@ -33,20 +33,23 @@ final class TransactionRelease {
     private static final long HANDED_OVER_BYTES = Math.max(1 << 10,
         Math.min(16 << 10, Runtime.getRuntime().maxMemory() / 32 / AsyncChangeHandler.IN_FLIGHT));
 
-    private final CatalogSnapshot catalog;
     private final FormatWarnings warnings;
     private final boolean values;
+    /** Whether the followed catalogs' own row changes go to the handler too (else they only move the catalog). */
+    private final boolean includeSystemCatalogs;
     private ChangeHandler handler;
     private RowDecoder decoder;
     private RowDecoder besideDecoder;
+    /** The catalog state {@link #besideDecoder} decodes under. */
+    private CatalogSnapshot besideCatalog;
     /** Counted where transactions are decoded: here, or on an AsyncChangeHandler's thread. */
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong rowChanges = new AtomicLong();
 
-    TransactionRelease(CatalogSnapshot catalog, FormatWarnings warnings, boolean values) {
-        this.catalog = catalog;
+    TransactionRelease(FormatWarnings warnings, boolean values, boolean includeSystemCatalogs) {
         this.warnings = warnings;
         this.values = values;
+        this.includeSystemCatalogs = includeSystemCatalogs;
     }
 
     /** The decoder of this thread, made once the WAL's version is known (before any release). */
@@ -59,30 +62,51 @@ final class TransactionRelease {
         this.handler = handler;
     }
 
-    /** Decodes and hands over the records of a transaction that ended, non-empty; {@code info} says how. */
-    void release(TxAssembler.Ended ended, TransactionInfo info) {
+    /**
+     * Decodes and hands over the records of a transaction that ended, non-empty; {@code info} says how.
+     * {@code movesCatalog}: it changed a followed catalog (it is then {@linkplain TxAssembler#mark
+     * marked}, so decoded here), and when committed its catalog changes move the decoder's catalog.
+     */
+    void release(TxAssembler.Ended ended, TransactionInfo info, boolean movesCatalog) {
         var records = values && handler instanceof AsyncChangeHandler && !ended.marked()
             ? ended.inMemory(HANDED_OVER_BYTES) : null;
         if (records != null) {
             // decoded on the handler's thread: it needs neither TOAST chunks nor pages, which change here
             RowDecoder beside = besideDecoder();
-            ((AsyncChangeHandler) handler).later(h -> deliver(beside, records, info, h));
+            ((AsyncChangeHandler) handler).later(h -> deliver(beside, records, info, h, null));
         } else {
-            deliver(decoder, ended, info, handler);
+            deliver(decoder, ended, info, handler, movesCatalog && info.committed() ? decoder.catalog() : null);
+            if (movesCatalog) {
+                decoder = decoder.current(); // formatters chosen again when types changed
+            }
         }
     }
 
-    /** The decoder of the AsyncChangeHandler's thread (no TOAST store, no pages), made here. */
+    /**
+     * Decodes a committed transaction that ended before the range only for its changes to the followed
+     * catalogs, which move the decoder's catalog; nothing is handed over.
+     */
+    void follow(TxAssembler.Ended ended, TransactionInfo info) {
+        deliver(decoder, ended, info, null, decoder.catalog());
+        decoder = decoder.current();
+    }
+
+    /**
+     * The decoder of the AsyncChangeHandler's thread (no TOAST store, no pages), made here, under the
+     * catalog as it is now (made again when the catalog moved).
+     */
     private RowDecoder besideDecoder() {
-        if (besideDecoder == null) {
-            besideDecoder = new RowDecoder(catalog, decoder.version(), null, warnings, null, true);
+        CatalogSnapshot now = decoder.catalog().current();
+        if (besideDecoder == null || besideCatalog != now) {
+            besideDecoder = new RowDecoder(FollowedCatalog.fixed(now), decoder.version(), null, warnings, null, true);
+            besideCatalog = now;
         }
         return besideDecoder;
     }
 
     private void deliver(RowDecoder with, Iterable<TxAssembler.StoredRecord> records, TransactionInfo info,
-                         ChangeHandler to) {
-        Delivery d = new Delivery(to, info);
+                         ChangeHandler to, FollowedCatalog follow) {
+        Delivery d = new Delivery(to, info, follow, includeSystemCatalogs);
         with.decode(records, info.xid(), info.commitLsn(), info.commitTime(), d);
         if (d.count > 0) {
             to.end(info);
@@ -101,19 +125,30 @@ final class TransactionRelease {
         return rowChanges.get();
     }
 
-    /** Begins a transaction at its first change, so that empty ones are never seen. */
+    /**
+     * Begins a transaction at its first change, so that empty ones are never seen. Given a catalog to
+     * follow, hands it the changes of the followed catalogs first (and the handler only those asked
+     * for); given no handler, nothing goes on.
+     */
     private static final class Delivery implements Consumer<RowChange> {
         private final ChangeHandler handler;
         private final TransactionInfo info;
+        private final FollowedCatalog follow;
+        private final boolean passCatalog;
         long count;
 
-        Delivery(ChangeHandler handler, TransactionInfo info) {
+        Delivery(ChangeHandler handler, TransactionInfo info, FollowedCatalog follow, boolean passCatalog) {
             this.handler = handler;
             this.info = info;
+            this.follow = follow;
+            this.passCatalog = passCatalog;
         }
 
         @Override
         public void accept(RowChange c) {
+            if (follow != null && follow.accept(c, info.commitLsn()) && !passCatalog || handler == null) {
+                return;
+            }
             if (count++ == 0) {
                 handler.begin(info);
             }

@@ -37,14 +37,21 @@ final class XactHandlers {
         }
         boolean committed = kind == XactRecordDecoder.Kind.COMMIT || kind == XactRecordDecoder.Kind.COMMIT_PREPARED;
         boolean wanted = Long.compareUnsigned(r.lsn(), m.fromLsn) >= 0 && (committed || m.includeAborted);
-        if (!wanted) {
+        boolean movesCatalog = m.relations.catalogTransactionEnded(xid, subxids, n);
+        if (!wanted && !(movesCatalog && committed)) {
             m.assembler.discard(xid, subxids, n);
             return;
         }
         try (TxAssembler.Ended ended = m.assembler.end(xid, subxids, n)) {
-            if (!ended.isEmpty()) {
-                m.release.release(ended, new TransactionInfo(Integer.toUnsignedLong(xid), r.lsn(), xact.xactTime(),
-                    committed, m.incomplete(xid)));
+            if (ended.isEmpty()) {
+                return;
+            }
+            TransactionInfo info = new TransactionInfo(Integer.toUnsignedLong(xid), r.lsn(), xact.xactTime(),
+                committed, m.incomplete(xid));
+            if (wanted) {
+                m.release.release(ended, info, movesCatalog);
+            } else {
+                m.release.follow(ended, info); // before the range: only its catalog changes count
             }
         }
     }

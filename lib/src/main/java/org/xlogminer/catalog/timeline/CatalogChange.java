@@ -3,6 +3,9 @@ package org.xlogminer.catalog.timeline;
 import java.util.Objects;
 import java.util.Set;
 
+import org.xlogminer.event.RowChange;
+import org.xlogminer.event.Source;
+
 /**
  * One committed row change to a system catalog the timeline follows: an INSERT has only
  * {@code after}, a DELETE only {@code before}, an UPDATE both. Immutable.
@@ -23,5 +26,26 @@ public record CatalogChange(long lsn, String catalog, CatalogRow before, Catalog
         if (before == null && after == null) {
             throw new IllegalArgumentException("a change needs a row before or after");
         }
+    }
+
+    /** Whether a mined change's table is one of the {@link #FOLLOWED} catalogs. */
+    public static boolean followed(String schema, String table) {
+        return schema.equals("pg_catalog") && FOLLOWED.contains(table);
+    }
+
+    /** The catalog change a mined row change is, or null when it is not one to a followed catalog. */
+    public static CatalogChange of(RowChange change) {
+        Source s = change.source();
+        if (!followed(s.schema(), s.table())) {
+            return null;
+        }
+        if (change instanceof RowChange.Insert i) {
+            return new CatalogChange(s.lsn(), s.table(), null, CatalogRow.of(i.after()));
+        } else if (change instanceof RowChange.Update u) {
+            return new CatalogChange(s.lsn(), s.table(), CatalogRow.of(u.before()), CatalogRow.of(u.after()));
+        } else if (change instanceof RowChange.Delete d) {
+            return new CatalogChange(s.lsn(), s.table(), CatalogRow.of(d.before()), null);
+        }
+        return null; // a system catalog is never truncated
     }
 }

@@ -26,17 +26,10 @@ public final class CatalogChangeCollector implements ChangeHandler {
 
     @Override
     public void change(TransactionInfo tx, RowChange change) {
-        var s = change.source();
-        if (!s.schema().equals("pg_catalog") || !CatalogChange.FOLLOWED.contains(s.table())) {
-            return;
+        CatalogChange c = CatalogChange.of(change);
+        if (c != null) {
+            current.add(c);
         }
-        if (change instanceof RowChange.Insert i) {
-            current.add(new CatalogChange(s.lsn(), s.table(), null, CatalogRow.of(i.after())));
-        } else if (change instanceof RowChange.Update u) {
-            current.add(new CatalogChange(s.lsn(), s.table(), CatalogRow.of(u.before()), CatalogRow.of(u.after())));
-        } else if (change instanceof RowChange.Delete d) {
-            current.add(new CatalogChange(s.lsn(), s.table(), CatalogRow.of(d.before()), null));
-        } // a system catalog is never truncated
     }
 
     @Override

@@ -33,7 +33,7 @@ import org.xlogminer.catalog.timeline.CatalogRows.IndexRow;
  *
  * <p>Not thread-safe.
  */
-final class CatalogState {
+public final class CatalogState {
 
     private final CatalogSnapshot base;
     private final Map<Long, ClassRow> classes = new HashMap<>();
@@ -48,8 +48,10 @@ final class CatalogState {
     private final TreeMap<Long, TableInfo> tables = new TreeMap<>();
     private final Set<Long> dirty = new HashSet<>();
     private final Map<Long, String> unknownHistory = new LinkedHashMap<>();
+    private int typeChanges;
 
-    CatalogState(CatalogSnapshot s) {
+    /** The state of this snapshot. */
+    public CatalogState(CatalogSnapshot s) {
         this.base = s;
         this.namespaces = new HashMap<>(s.namespaces());
         this.types = new HashMap<>(s.types());
@@ -78,12 +80,12 @@ final class CatalogState {
     }
 
     /** Applies a committed change: the state as it is after it. */
-    void apply(CatalogChange c) {
+    public void apply(CatalogChange c) {
         change(c.catalog(), c.before(), c.after(), c.lsn());
     }
 
     /** Undoes a committed change: the state as it was before it. */
-    void undo(CatalogChange c) {
+    public void undo(CatalogChange c) {
         change(c.catalog(), c.after(), c.before(), c.lsn());
     }
 
@@ -158,6 +160,7 @@ final class CatalogState {
     }
 
     private void type(long oid, CatalogRow to) {
+        typeChanges++;
         if (to == null) {
             types.remove(oid);
             return;
@@ -195,6 +198,7 @@ final class CatalogState {
     }
 
     private void relabel(long type) {
+        typeChanges++;
         TypeInfo t = types.get(type);
         if (t != null) {
             types.put(type, new TypeInfo(t.oid(), t.schema(), t.name(), t.sqlName(), t.kind(), t.category(), t.len(),
@@ -226,8 +230,13 @@ final class CatalogState {
         }
     }
 
+    /** How many times a type or an enum label changed so far: the formatters chosen before may be stale. */
+    public int typeChanges() {
+        return typeChanges;
+    }
+
     /** The relations (or types) whose history is not known, with why. */
-    Map<Long, String> unknownHistory() {
+    public Map<Long, String> unknownHistory() {
         return unknownHistory;
     }
 
@@ -235,7 +244,7 @@ final class CatalogState {
      * The state as a snapshot true at {@code lsn} (the base snapshot's header; its capture time is the
      * base's: the WAL does not tell one).
      */
-    CatalogSnapshot snapshot(long lsn) {
+    public CatalogSnapshot snapshot(long lsn) {
         for (Long oid : dirty) {
             TableInfo t = table(oid);
             if (t == null) {
@@ -253,8 +262,8 @@ final class CatalogState {
     /** The table of pg_class OID {@code oid} as the rows say, or null when it is not one a snapshot holds. */
     private TableInfo table(long oid) {
         ClassRow c = classes.get(oid);
-        if (c == null || "rpmt".indexOf(c.relkind()) < 0 || c.persistence() == 't') {
-            return null;
+        if (c == null || "rpmt".indexOf(c.relkind()) < 0 || c.persistence() == 't' || c.relrewrite() != 0) {
+            return null; // not a relation with rows, another session's, or a rewrite's transient relation
         }
         String schema = namespaces.getOrDefault(c.namespace(), c.schema() != null ? c.schema() : "?" + c.namespace());
         long relfilenode = c.relfilenode() != 0 || c.relkind() == 'p' ? c.relfilenode()

@@ -1,0 +1,137 @@
+package org.xlogminer.mine;
+
+import java.util.AbstractMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.catalog.TableInfo;
+import org.xlogminer.catalog.TypeInfo;
+import org.xlogminer.catalog.timeline.CatalogChange;
+import org.xlogminer.catalog.timeline.CatalogState;
+import org.xlogminer.event.RowChange;
+
+/**
+ * The catalog the mining thread decodes under, moved along the WAL: the snapshot it started from,
+ * changed by each committed (or committing) transaction's own row changes of the followed system
+ * catalogs as they are decoded ({@link #accept}), so that a transaction's later records are read
+ * under its earlier catalog changes (CREATE TABLE then INSERT) and every later transaction under all
+ * of them. Changes committed before the snapshot's capture LSN are in it already and are passed by.
+ *
+ * <p>The lookups are the snapshot's ({@link CatalogSnapshot#tableByRelfilenode}, open addressing, no
+ * allocation); when nothing changed, {@link #current()} is a field read. After a change the snapshot
+ * is made again at the next lookup, once per run of catalog changes.
+ *
+ * <p>A fixed one ({@link #fixed}) never moves: the decoder of an AsyncChangeHandler's thread gets one
+ * of the state at the time. Not thread-safe: the mining thread's alone (a fixed one is immutable).
+ */
+final class FollowedCatalog {
+
+    private final CatalogState state;
+    private final long startLsn;
+    private final boolean quiet;
+    private CatalogSnapshot current;
+    private boolean dirty;
+    private long lastLsn;
+
+    private FollowedCatalog(CatalogSnapshot start, boolean moving, boolean quiet) {
+        this.quiet = quiet;
+        this.current = start;
+        this.state = moving ? new CatalogState(start) : null;
+        this.startLsn = start.captureLsn();
+    }
+
+    /**
+     * A catalog moved along the WAL from this snapshot.
+     *
+     * @param quiet the system catalogs' rows are decoded only to move it: types their columns use
+     *              that cannot be decoded are not worth a warning
+     */
+    static FollowedCatalog from(CatalogSnapshot start, boolean quiet) {
+        return new FollowedCatalog(start, true, quiet);
+    }
+
+    /** A catalog that stays this snapshot. */
+    static FollowedCatalog fixed(CatalogSnapshot s) {
+        return new FollowedCatalog(s, false, false);
+    }
+
+    /** Whether undecodable types of the system catalogs' columns go unreported. */
+    boolean quiet() {
+        return quiet;
+    }
+
+    /** The catalog as of now. */
+    CatalogSnapshot current() {
+        if (dirty) {
+            current = state.snapshot(lastLsn);
+            dirty = false;
+        }
+        return current;
+    }
+
+    /**
+     * Applies a decoded change of the transaction committed at {@code commitLsn} when it is one to a
+     * followed catalog (and the start snapshot does not hold it already); returns whether it was one.
+     */
+    boolean accept(RowChange change, long commitLsn) {
+        CatalogChange c = CatalogChange.of(change);
+        if (c == null) {
+            return false;
+        }
+        if (state != null && Long.compareUnsigned(commitLsn, startLsn) >= 0) {
+            state.apply(c);
+            dirty = true;
+            lastLsn = commitLsn;
+        }
+        return true;
+    }
+
+    /** How many times types or enum labels changed: formatters chosen before a change may be stale. */
+    int typeChanges() {
+        return state == null ? 0 : state.typeChanges();
+    }
+
+    /** Relations and types whose history the WAL read did not tell, with why. */
+    Map<Long, String> unknownHistory() {
+        return state == null ? Map.of() : state.unknownHistory();
+    }
+
+    TableInfo tableByRelfilenode(long tablespace, long database, long relfilenode) {
+        return current().tableByRelfilenode(tablespace, database, relfilenode);
+    }
+
+    TableInfo tableByOid(long oid) {
+        return current().tableByOid(oid);
+    }
+
+    long databaseOid() {
+        return current.databaseOid();
+    }
+
+    Map<Long, TypeInfo> types() {
+        return current().types();
+    }
+
+    /**
+     * The types as of whenever a type is looked up, not as of now: formatters chosen through it know a
+     * type created earlier in the transaction being decoded (CREATE TYPE, then a table using it).
+     */
+    Map<Long, TypeInfo> liveTypes() {
+        return new AbstractMap<>() {
+            @Override
+            public TypeInfo get(Object oid) {
+                return current().types().get(oid);
+            }
+
+            @Override
+            public Set<Entry<Long, TypeInfo>> entrySet() {
+                return current().types().entrySet();
+            }
+        };
+    }
+
+    int major() {
+        return current.major();
+    }
+}
