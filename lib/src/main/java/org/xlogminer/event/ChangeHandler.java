@@ -13,4 +13,11 @@ public interface ChangeHandler {
     void change(TransactionInfo tx, RowChange change);
 
     void end(TransactionInfo tx);
+
+    /**
+     * A schema change the transaction made, after its row changes and before its {@link #end}.
+     * Ignored unless a handler has a use for it.
+     */
+    default void schemaChange(TransactionInfo tx, SchemaChange change) {
+    }
 }

@@ -1,6 +1,8 @@
 package org.xlogminer.mine;
 
 import java.util.AbstractMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -8,8 +10,12 @@ import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.catalog.TypeInfo;
 import org.xlogminer.catalog.timeline.CatalogChange;
+import org.xlogminer.catalog.timeline.CatalogRow;
 import org.xlogminer.catalog.timeline.CatalogState;
+import org.xlogminer.catalog.timeline.SchemaDiff;
+import org.xlogminer.event.SchemaChange;
 import org.xlogminer.event.RowChange;
+import org.xlogminer.event.TransactionInfo;
 
 /**
  * The catalog the mining thread decodes under, moved along the WAL: the snapshot it started from,
@@ -33,6 +39,9 @@ final class FollowedCatalog {
     private CatalogSnapshot current;
     private boolean dirty;
     private long lastLsn;
+    /** The catalog before the transaction being decoded, and the tables its transient relations rewrote. */
+    private CatalogSnapshot beforeTransaction;
+    private final Set<Long> rewritten = new HashSet<>();
 
     private FollowedCatalog(CatalogSnapshot start, boolean moving, boolean quiet) {
         this.quiet = quiet;
@@ -80,11 +89,27 @@ final class FollowedCatalog {
             return false;
         }
         if (state != null && Long.compareUnsigned(commitLsn, startLsn) >= 0) {
+            for (CatalogRow r : new CatalogRow[] {c.before(), c.after()}) {
+                if (c.catalog().equals("pg_class") && r != null && r.known("relrewrite") && r.number("relrewrite") != 0) {
+                    rewritten.add(r.number("relrewrite"));
+                }
+            }
             state.apply(c);
             dirty = true;
             lastLsn = commitLsn;
         }
         return true;
+    }
+
+    /** A transaction that may change the catalog is about to be decoded. */
+    void beginTransaction() {
+        beforeTransaction = current();
+        rewritten.clear();
+    }
+
+    /** The schema changes of the transaction decoded since {@link #beginTransaction()}. */
+    List<SchemaChange> schemaChanges(TransactionInfo tx) {
+        return SchemaDiff.between(beforeTransaction, current(), tx.commitLsn(), tx.xid(), rewritten);
     }
 
     /** How many times types or enum labels changed: formatters chosen before a change may be stale. */

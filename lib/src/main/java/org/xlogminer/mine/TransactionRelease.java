@@ -1,5 +1,6 @@
 package org.xlogminer.mine;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -7,6 +8,7 @@ import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.event.AsyncChangeHandler;
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.RowChange;
+import org.xlogminer.event.SchemaChange;
 import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.tx.TxAssembler;
 import org.xlogminer.types.FormatWarnings;
@@ -106,9 +108,23 @@ final class TransactionRelease {
 
     private void deliver(RowDecoder with, Iterable<TxAssembler.StoredRecord> records, TransactionInfo info,
                          ChangeHandler to, FollowedCatalog follow) {
+        if (follow != null) {
+            follow.beginTransaction();
+        }
         Delivery d = new Delivery(to, info, follow, includeSystemCatalogs);
         with.decode(records, info.xid(), info.commitLsn(), info.commitTime(), d);
-        if (d.count > 0) {
+        List<SchemaChange> events = follow != null && to != null ? follow.schemaChanges(info) : List.of();
+        if (d.count == 0 && !events.isEmpty()) {
+            to.begin(info);
+        }
+        for (SchemaChange e : events) {
+            if (to instanceof AsyncChangeHandler async) {
+                async.later(h -> h.schemaChange(info, e)); // in its place among the changes queued
+            } else {
+                to.schemaChange(info, e);
+            }
+        }
+        if (d.count > 0 || !events.isEmpty()) {
             to.end(info);
             transactions.incrementAndGet();
             rowChanges.addAndGet(d.count);

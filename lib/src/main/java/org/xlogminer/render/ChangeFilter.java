@@ -86,6 +86,19 @@ public record ChangeFilter(Set<Long> xids, Set<TableName> tables, Set<String> op
                 }
             }
 
+            /** Passed on when its table is asked for (or any is) and the operations asked include "ddl". */
+            @Override
+            public void schemaChange(TransactionInfo tx, org.xlogminer.event.SchemaChange c) {
+                if (txPasses && (ops.isEmpty() || ops.contains("ddl"))
+                    && (tables.isEmpty() || tables.contains(new TableName(c.schema(), c.table())))) {
+                    if (!begun) {
+                        next.begin(tx);
+                        begun = true;
+                    }
+                    next.schemaChange(tx, c);
+                }
+            }
+
             @Override
             public void end(TransactionInfo tx) {
                 if (begun) {

@@ -86,6 +86,32 @@ public final class JsonLinesWriter implements ChangeHandler {
         }
     }
 
+    /**
+     * A schema change as its own object: {@code "op":"ddl"}, the table as row changes name it, the
+     * kind ({@link org.xlogminer.event.SchemaChange.Kind#jsonName()}) and the details.
+     */
+    @Override
+    public void schemaChange(TransactionInfo tx, org.xlogminer.event.SchemaChange c) {
+        try {
+            JsonGenerator g = factory.createGenerator(out);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.writeStartObject();
+            g.writeStringField("op", "ddl");
+            g.writeStringField("schema", c.schema());
+            g.writeStringField("table", c.table());
+            g.writeStringField("kind", c.kind().jsonName());
+            g.writeStringField("detail", c.detail());
+            g.writeNumberField("xid", tx.xid());
+            g.writeStringField("commit_lsn", Lsn.format(tx.commitLsn()));
+            g.writeStringField("commit_time", tx.commitTime().toString());
+            g.writeEndObject();
+            g.close();
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void row(JsonGenerator g, String name, Row row) throws IOException {
         if (row == null) {
             g.writeNullField(name);

@@ -1,6 +1,7 @@
 package org.xlogminer.render;
 
 import org.xlogminer.event.RowChange;
+import org.xlogminer.event.SchemaChange;
 import org.xlogminer.event.TransactionInfo;
 
 /**
@@ -31,6 +32,12 @@ final class RedoScriptWriter extends ScriptWriter {
     @Override
     public void end(TransactionInfo tx) {
         out.text(commitLine(tx));
+    }
+
+    /** A schema change as a comment line in its transaction's block. */
+    @Override
+    public void schemaChange(TransactionInfo tx, SchemaChange c) {
+        out.text(c.comment() + "\n");
     }
 
     @Override

@@ -71,6 +71,11 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
         writer.end(tx);
     }
 
+    @Override
+    public void schemaChange(TransactionInfo tx, org.xlogminer.event.SchemaChange c) {
+        writer.schemaChange(tx, c);
+    }
+
     /** Writes what is still held (for UNDO, the whole script, newest first) and flushes the output. */
     public void finish() {
         writer.finish();

@@ -97,6 +97,12 @@ final class UndoScriptWriter extends ScriptWriter {
         prepend(guarded ? headerComment(tx, true) : header(tx, true));
     }
 
+    /** A schema change as a comment line in its transaction's block (newest first, as the statements). */
+    @Override
+    public void schemaChange(TransactionInfo tx, org.xlogminer.event.SchemaChange c) {
+        prepend(c.comment() + "\n");
+    }
+
     /** Lays the text down, as UTF-8, in front of the UNDO script so far. */
     private void prepend(CharSequence s) {
         int n = s.length();

@@ -3,6 +3,7 @@ package org.xlogminer.mine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,6 +23,8 @@ import org.xlogminer.event.RowChange;
 import org.xlogminer.event.TableName;
 import org.xlogminer.event.Transaction;
 import org.xlogminer.event.Value;
+import org.xlogminer.render.JsonLinesWriter;
+import org.xlogminer.render.SqlRenderer;
 import org.xlogminer.testkit.PgServer;
 import org.xlogminer.wal.reader.DirectorySegmentSource;
 
@@ -102,8 +105,30 @@ class TimelineMiningIT {
                 oracle.add(normalise(e));
             }
             assertEquals(String.join("\n", oracle), String.join("\n", restrict(mined, expected)));
+
+            // the same, streamed as JSON lines: the schema changes are objects of their own
+            StringWriter json = new StringWriter();
+            try (Miner miner = Miner.builder(DirectorySegmentSource.open(server.walDir()), before)
+                     .fromLsn(before.captureLsn()).toLsn(to).spillDir(tmp).build()) {
+                miner.stream(new JsonLinesWriter(json, SqlRenderer.forCatalog(before, false)));
+            }
+            List<String> ddl = new ArrayList<>();
+            for (String l : json.toString().split("\n")) {
+                assertTrue(!l.contains("pg_temp_") && !l.contains("\"pg_catalog\""), "no copy, no catalog row: " + l);
+                Matcher m = DDL.matcher(l);
+                if (m.find()) {
+                    ddl.add(m.group(1) + "." + m.group(2) + " " + m.group(3));
+                }
+            }
+            assertEquals(List.of("public.t2 table_created", "public.t1 column_added", "public.t1 column_renamed",
+                "public.t1 column_type_changed", "public.t1 table_rewritten", "public.t2 table_truncated",
+                "public.t1 table_rewritten", "public.t3 table_renamed", "public.t1 column_dropped",
+                "s2.moods table_created", "public.t3 table_dropped"), ddl);
         }
     }
+
+    private static final Pattern DDL = Pattern.compile(
+        "\\{\"op\":\"ddl\",\"schema\":\"([^\"]+)\",\"table\":\"([^\"]+)\",\"kind\":\"([a-z_]+)\"");
 
     private static final Pattern HEAD = Pattern.compile("table ([^:]+): (INSERT|UPDATE|DELETE|TRUNCATE): ?(.*)");
     private static final Pattern COLUMN = Pattern.compile("(\\S+?)\\[[^\\]]+\\]:('(?:[^']|'')*'|\\S+)");

@@ -20,7 +20,7 @@ import org.xlogminer.event.SchemaChange.Kind;
  * ACCESS METHOD), a move when its tablespace changed (SET TABLESPACE copies the files), and a
  * TRUNCATE otherwise (new storage assigned in place). Stateless.
  */
-final class SchemaDiff {
+public final class SchemaDiff {
 
     private SchemaDiff() {
     }
@@ -32,6 +32,21 @@ final class SchemaDiff {
      */
     static List<SchemaChange> between(CatalogSnapshot before, CatalogSnapshot after, CatalogCommit c,
                                       Set<Long> rewritten) {
+        return between(before, after, c.commitLsn(), c.xid(), rewritten);
+    }
+
+    /**
+     * The events of the transaction {@code xid} committed at {@code commitLsn}, between the catalog
+     * {@code before} and {@code after} it.
+     *
+     * @param rewritten OIDs of the tables its transient relations rewrote
+     */
+    public static List<SchemaChange> between(CatalogSnapshot before, CatalogSnapshot after, long commitLsn, long xid,
+                                             Set<Long> rewritten) {
+        if (before == after) {
+            return List.of();
+        }
+        Commit c = new Commit(commitLsn, xid);
         List<SchemaChange> out = new ArrayList<>();
         for (TableInfo b : before.tables()) {
             if (followed(b) && after.tableByOid(b.oid()) == null) {
@@ -64,7 +79,7 @@ final class SchemaDiff {
         return out;
     }
 
-    private static void columns(CatalogCommit c, TableInfo b, TableInfo a, CatalogSnapshot before,
+    private static void columns(Commit c, TableInfo b, TableInfo a, CatalogSnapshot before,
                                 CatalogSnapshot after, List<SchemaChange> out) {
         for (ColumnInfo ac : a.columns()) {
             ColumnInfo bc = b.column(ac.attnum());
@@ -98,7 +113,11 @@ final class SchemaDiff {
         return t != null ? t.sqlName() : "type " + oid;
     }
 
-    private static SchemaChange event(CatalogCommit c, TableInfo t, Kind kind, String detail) {
+    private static SchemaChange event(Commit c, TableInfo t, Kind kind, String detail) {
         return new SchemaChange(c.commitLsn(), c.xid(), t.schema(), t.name(), kind, detail);
+    }
+
+    /** Which commit the events are of. */
+    private record Commit(long commitLsn, long xid) {
     }
 }
