@@ -15,6 +15,7 @@ import java.util.Set;
 
 import org.xlogminer.catalog.CatalogJson;
 import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.mine.CatalogPrePass;
 import org.xlogminer.event.AsyncChangeHandler;
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.TableName;
@@ -34,8 +35,9 @@ final class MiningOptions {
     Path walDir;
 
     @Option(names = "--catalog", required = true, paramLabel = "FILE",
-        description = "Catalog snapshot (xlogminer catalog -o FILE) of the database the WAL is from.")
-    Path catalogFile;
+        description = "Catalog snapshot (xlogminer catalog -o FILE) of the database the WAL is from; repeatable. "
+            + "One captured after --from-lsn is walked back to it through the WAL up to its capture.")
+    List<Path> catalogFiles = new ArrayList<>();
 
     @Option(names = "--from-lsn", paramLabel = "LSN", description = "Show transactions that commit at or after this LSN.")
     Lsn fromLsn;
@@ -57,7 +59,7 @@ final class MiningOptions {
         description = "Show only this table (repeatable); quote names with dots: '\"my.schema\".t'.")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--op", split = ",", paramLabel = "OP", description = "Operations to show: insert,update,delete,truncate.")
+    @Option(names = "--op", split = ",", paramLabel = "OP", description = "Operations to show: insert,update,delete,truncate,ddl (schema changes).")
     List<String> ops = new ArrayList<>();
 
     @Option(names = "--include-aborted", description = "Show aborted transactions too (marked, ending in ROLLBACK).")
@@ -74,11 +76,32 @@ final class MiningOptions {
         description = "Memory for open transactions before they spill to disk (default: an eighth of the heap, at most 256).")
     long memoryMb;
 
+    /**
+     * The catalog mining starts from: the one given, as it is, when it was captured at or before
+     * --from-lsn (or there is none); else chosen among those given and walked back through the WAL
+     * ({@link CatalogPrePass}), with what is not known of it on stderr.
+     */
     CatalogSnapshot catalog(CommandSpec spec) throws java.io.IOException {
-        if (!Files.isRegularFile(catalogFile)) {
-            throw new ParameterException(spec.commandLine(), "--catalog " + catalogFile + " is not a file");
+        List<CatalogSnapshot> snapshots = new ArrayList<>();
+        for (Path f : catalogFiles) {
+            if (!Files.isRegularFile(f)) {
+                throw new ParameterException(spec.commandLine(), "--catalog " + f + " is not a file");
+            }
+            snapshots.add(CatalogJson.read(f));
         }
-        return CatalogJson.read(catalogFile);
+        CatalogSnapshot first = snapshots.get(0);
+        if (snapshots.size() == 1 && (fromLsn == null || Long.compareUnsigned(first.captureLsn(), fromLsn.value()) <= 0)) {
+            return first;
+        }
+        if (!Files.isDirectory(walDir)) {
+            throw new ParameterException(spec.commandLine(), "--wal-dir " + walDir + " is not a directory");
+        }
+        CatalogPrePass.Start start = CatalogPrePass.startCatalog(DirectorySegmentSource.open(walDir, timeline),
+            snapshots, fromLsn == null ? 0 : fromLsn.value());
+        for (String w : start.warnings()) {
+            spec.commandLine().getErr().println("xlogminer: warning: " + w);
+        }
+        return start.catalog();
     }
 
     /**
@@ -102,8 +125,9 @@ final class MiningOptions {
             throw new ParameterException(spec.commandLine(), "--wal-dir " + walDir + " is not a directory");
         }
         for (String op : ops) {
-            if (!Set.of("insert", "update", "delete", "truncate").contains(op)) {
-                throw new ParameterException(spec.commandLine(), "--op " + op + ": expected insert, update, delete or truncate");
+            if (!Set.of("insert", "update", "delete", "truncate", "ddl").contains(op)) {
+                throw new ParameterException(spec.commandLine(),
+                    "--op " + op + ": expected insert, update, delete, truncate or ddl");
             }
         }
         Miner.Builder b = Miner.builder(DirectorySegmentSource.open(walDir, timeline), catalog)

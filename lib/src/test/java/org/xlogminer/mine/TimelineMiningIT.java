@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.xlogminer.catalog.CatalogCapture;
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.event.Row;
@@ -65,9 +65,13 @@ class TimelineMiningIT {
         "DROP TABLE t3",
     };
 
-    @ParameterizedTest(name = "PostgreSQL {0}")
-    @ValueSource(ints = {15, 13, 17})
-    void everyChangeLogicalDecodingListsAndNothingElse(int major) throws Exception {
+    /**
+     * With the snapshot taken before the workload (moved forward as the WAL is read), and taken
+     * after it (walked back to the start first by {@link CatalogPrePass}).
+     */
+    @ParameterizedTest(name = "PostgreSQL {0}, snapshot {1} the workload")
+    @CsvSource({"15, before", "15, after", "13, before", "13, after", "17, before", "17, after"})
+    void everyChangeLogicalDecodingListsAndNothingElse(int major, String when) throws Exception {
         try (PgServer server = PgServer.builder(major).walLevel("logical").autovacuum(false).start();
              Connection c = server.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t1 (id int PRIMARY KEY, v text)");
@@ -90,8 +94,22 @@ class TimelineMiningIT {
                 }
             }
             long to = server.flushWal();
+            CatalogSnapshot start = before;
+            if (when.equals("after")) {
+                CatalogSnapshot after;
+                try (Connection ro = server.connect()) {
+                    after = CatalogCapture.capture(ro);
+                }
+                to = server.flushWal();
+                CatalogPrePass.Start walked = CatalogPrePass.startCatalog(DirectorySegmentSource.open(server.walDir()),
+                    List.of(after), before.captureLsn());
+                assertEquals(List.of(), walked.warnings());
+                start = walked.catalog();
+                assertTrue(start.table("public.t2") == null && start.table("public.t1").columns().size() == 2,
+                    "walked back to before the workload: " + start.table("public.t1"));
+            }
             List<String> mined = new ArrayList<>();
-            try (Miner miner = Miner.builder(DirectorySegmentSource.open(server.walDir()), before)
+            try (Miner miner = Miner.builder(DirectorySegmentSource.open(server.walDir()), start)
                      .fromLsn(before.captureLsn()).toLsn(to).spillDir(tmp).build()) {
                 for (Transaction tx : miner) {
                     for (RowChange ch : tx.changes()) {
@@ -108,9 +126,9 @@ class TimelineMiningIT {
 
             // the same, streamed as JSON lines: the schema changes are objects of their own
             StringWriter json = new StringWriter();
-            try (Miner miner = Miner.builder(DirectorySegmentSource.open(server.walDir()), before)
+            try (Miner miner = Miner.builder(DirectorySegmentSource.open(server.walDir()), start)
                      .fromLsn(before.captureLsn()).toLsn(to).spillDir(tmp).build()) {
-                miner.stream(new JsonLinesWriter(json, SqlRenderer.forCatalog(before, false)));
+                miner.stream(new JsonLinesWriter(json, SqlRenderer.forCatalog(start, false)));
             }
             List<String> ddl = new ArrayList<>();
             for (String l : json.toString().split("\n")) {
