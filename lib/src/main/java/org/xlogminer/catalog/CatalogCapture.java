@@ -174,7 +174,7 @@ public final class CatalogCapture {
     }
 
     /** The key columns of an index: the first indnkeyatts entries of indkey (the rest are INCLUDE columns). */
-    static List<Integer> keyAttnums(String indkey, int nkey) {
+    public static List<Integer> keyAttnums(String indkey, int nkey) {
         if (indkey == null || indkey.isBlank()) {
             return List.of();
         }

@@ -32,13 +32,20 @@ class CountingWithoutValuesIT {
         try (Miner miner = Miner.builder(DirectorySegmentSource.open(server.walDir()), catalog)
             .fromLsn(range.start()).toLsn(range.end()).values(values).includeAborted(includeAborted).build()) {
             miner.stream(new ChangeHandler() {
+                private boolean begun;
+
                 @Override
                 public void begin(TransactionInfo tx) {
-                    seen.add("begin " + tx);
+                    begun = false; // written at the first change: with values, a transaction that only
+                    // changed the schema (TRUNCATE at wal_level=replica) comes with no row change
                 }
 
                 @Override
                 public void change(TransactionInfo tx, RowChange c) {
+                    if (!begun) {
+                        seen.add("begin " + tx);
+                        begun = true;
+                    }
                     seen.add(c.op() + " " + c.source());
                     if (c instanceof RowChange.Insert i) {
                         seen.add(values ? "columns " + i.after().columns().size() : "no columns " + i.after().columns().isEmpty());
@@ -52,7 +59,9 @@ class CountingWithoutValuesIT {
 
                 @Override
                 public void end(TransactionInfo tx) {
-                    seen.add("end " + tx.xid());
+                    if (begun) {
+                        seen.add("end " + tx.xid());
+                    }
                 }
             });
         }

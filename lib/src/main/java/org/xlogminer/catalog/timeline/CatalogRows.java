@@ -1,8 +1,8 @@
 package org.xlogminer.catalog.timeline;
 
-import java.util.ArrayList;
 import java.util.List;
 
+import org.xlogminer.catalog.CatalogCapture;
 import org.xlogminer.catalog.ColumnInfo;
 
 /**
@@ -80,7 +80,7 @@ final class CatalogRows {
 
         static IndexRow of(CatalogRow r) {
             return new IndexRow(r.number("indrelid"), r.bool("indisprimary"), r.bool("indisreplident"),
-                keyAttnums(r.text("indkey"), (int) r.number("indnkeyatts")));
+                CatalogCapture.keyAttnums(r.text("indkey"), (int) r.number("indnkeyatts")));
         }
     }
 
@@ -128,18 +128,5 @@ final class CatalogRows {
             sb.append(c);
         }
         return sb.toString();
-    }
-
-    /** The key columns of an index: the first nkey entries of indkey's text ("1 2 3"). */
-    static List<Integer> keyAttnums(String indkey, int nkey) {
-        List<Integer> key = new ArrayList<>();
-        if (indkey == null || indkey.isBlank()) {
-            return key;
-        }
-        String[] parts = indkey.trim().split("\\s+");
-        for (int i = 0; i < Math.min(nkey, parts.length); i++) {
-            key.add(Integer.parseInt(parts[i]));
-        }
-        return key;
     }
 }
