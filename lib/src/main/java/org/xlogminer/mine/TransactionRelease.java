@@ -1,6 +1,8 @@
 package org.xlogminer.mine;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -9,6 +11,8 @@ import org.xlogminer.event.AsyncChangeHandler;
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.RowChange;
 import org.xlogminer.event.SchemaChange;
+import org.xlogminer.event.Source;
+import org.xlogminer.event.TableName;
 import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.tx.TxAssembler;
 import org.xlogminer.types.FormatWarnings;
@@ -114,6 +118,7 @@ final class TransactionRelease {
         Delivery d = new Delivery(to, info, follow, includeSystemCatalogs);
         with.decode(records, info.xid(), info.commitLsn(), info.commitTime(), d);
         List<SchemaChange> events = follow != null && to != null ? follow.schemaChanges(info) : List.of();
+        truncatesWithoutRecord(events, d, info);
         if (d.count == 0 && !events.isEmpty()) {
             to.begin(info);
         }
@@ -128,6 +133,21 @@ final class TransactionRelease {
             to.end(info);
             transactions.incrementAndGet();
             rowChanges.addAndGet(d.count);
+        }
+    }
+
+    /**
+     * A TRUNCATE the WAL logs no heap TRUNCATE record of (wal_level=replica: only the new storage and
+     * the pg_class update), told by the schema changes: handed over as a Truncate change of its own,
+     * at the commit LSN, so that it shows at every wal_level.
+     */
+    private static void truncatesWithoutRecord(List<SchemaChange> events, Delivery d, TransactionInfo info) {
+        for (SchemaChange e : events) {
+            TableName name = new TableName(e.schema(), e.table());
+            if (e.kind() == SchemaChange.Kind.TABLE_TRUNCATED && !d.truncated.contains(name)) {
+                d.accept(new RowChange.Truncate(Source.of(info.commitLsn(), info.commitLsn(), info.xid(),
+                    info.commitTime(), e.schema(), e.table(), 0, 0), List.of(name), false, false));
+            }
         }
     }
 
@@ -151,6 +171,8 @@ final class TransactionRelease {
         private final TransactionInfo info;
         private final FollowedCatalog follow;
         private final boolean passCatalog;
+        /** With a catalog to follow: the tables TRUNCATE records named. */
+        final Set<TableName> truncated = new HashSet<>();
         long count;
 
         Delivery(ChangeHandler handler, TransactionInfo info, FollowedCatalog follow, boolean passCatalog) {
@@ -164,6 +186,9 @@ final class TransactionRelease {
         public void accept(RowChange c) {
             if (follow != null && follow.accept(c, info.commitLsn()) && !passCatalog || handler == null) {
                 return;
+            }
+            if (follow != null && c instanceof RowChange.Truncate t) {
+                truncated.addAll(t.tables());
             }
             if (count++ == 0) {
                 handler.begin(info);

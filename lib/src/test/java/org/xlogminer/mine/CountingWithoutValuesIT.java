@@ -42,6 +42,9 @@ class CountingWithoutValuesIT {
 
                 @Override
                 public void change(TransactionInfo tx, RowChange c) {
+                    if (c instanceof RowChange.Truncate && c.source().lsn() == tx.commitLsn()) {
+                        return; // told by the catalog's new storage (no record at replica): counting does not follow it
+                    }
                     if (!begun) {
                         seen.add("begin " + tx);
                         begun = true;

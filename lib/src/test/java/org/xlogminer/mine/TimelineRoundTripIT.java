@@ -70,13 +70,26 @@ class TimelineRoundTripIT {
             SqlScripts.apply(c, redo, "REDO");
             String redone = SqlScripts.difference(after, SqlScripts.contents(c, TABLES));
             assertTrue(redone == null, "REDO gives the later contents: " + redone + "\n" + redo);
+
+            // no heap TRUNCATE record at this level: the TRUNCATE is told by the catalog's new storage
+            s.execute("TRUNCATE r2");
+            long truncated = server.flushWal();
+            String redoTruncate = script(server, catalog, to, truncated, false);
+            assertTrue(redoTruncate.contains("TRUNCATE public.r2") && redoTruncate.contains("table truncated"),
+                redoTruncate);
+            String undoTruncate = script(server, catalog, to, truncated, true);
+            assertTrue(undoTruncate.contains("a TRUNCATE cannot be undone"), undoTruncate);
         }
     }
 
     private String script(PgServer server, CatalogSnapshot catalog, long to, boolean undo) throws Exception {
+        return script(server, catalog, catalog.captureLsn(), to, undo);
+    }
+
+    private String script(PgServer server, CatalogSnapshot catalog, long from, long to, boolean undo) throws Exception {
         StringWriter sw = new StringWriter();
         try (Miner miner = Miner.builder(DirectorySegmentSource.open(server.walDir()), catalog)
-                 .fromLsn(catalog.captureLsn()).toLsn(to).spillDir(tmp).build();
+                 .fromLsn(from).toLsn(to).spillDir(tmp).build();
              SqlScriptWriter w = new SqlScriptWriter(sw, SqlRenderer.forCatalog(catalog, false), undo, tmp);
              AsyncChangeHandler async = new AsyncChangeHandler(w)) {
             miner.stream(async);
