@@ -22,7 +22,6 @@ import org.xlogminer.event.TableName;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
 import org.xlogminer.wal.Lsn;
-import org.xlogminer.wal.reader.DirectorySegmentSource;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,8 +30,8 @@ import picocli.CommandLine.ParameterException;
 /** The options mine and stats share: where the WAL and catalog are, and which changes to show. */
 final class MiningOptions {
 
-    @Option(names = "--wal-dir", required = true, paramLabel = "DIR", description = "Directory of WAL segment files.")
-    Path walDir;
+    @Option(names = "--wal-dir", required = true, paramLabel = "DIR", description = WalDirs.DESCRIPTION)
+    List<Path> walDirs;
 
     @Option(names = "--catalog", required = true, paramLabel = "FILE",
         description = "Catalog snapshot (xlogminer catalog -o FILE) of the database the WAL is from; repeatable. "
@@ -121,16 +120,13 @@ final class MiningOptions {
 
     /** A miner for these options; {@code values=false} for counting only (see Miner.Builder.values). */
     Miner miner(CommandSpec spec, CatalogSnapshot catalog, boolean values) throws java.io.IOException {
-        if (!Files.isDirectory(walDir)) {
-            throw new ParameterException(spec.commandLine(), "--wal-dir " + walDir + " is not a directory");
-        }
         for (String op : ops) {
             if (!Set.of("insert", "update", "delete", "truncate", "ddl").contains(op)) {
                 throw new ParameterException(spec.commandLine(),
                     "--op " + op + ": expected insert, update, delete, truncate or ddl");
             }
         }
-        Miner.Builder b = Miner.builder(DirectorySegmentSource.open(walDir, timeline), catalog)
+        Miner.Builder b = Miner.builder(WalDirs.open(spec, walDirs, timeline), catalog)
             .fromLsn(fromLsn == null ? 0 : fromLsn.value())
             .toLsn(toLsn == null ? 0 : toLsn.value())
             .includeAborted(includeAborted)

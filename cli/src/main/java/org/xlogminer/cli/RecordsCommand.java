@@ -1,14 +1,14 @@
 package org.xlogminer.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.xlogminer.wal.Lsn;
-import org.xlogminer.wal.reader.DirectorySegmentSource;
 import org.xlogminer.wal.reader.EndOfWal;
 import org.xlogminer.wal.reader.RecordLineFormatter;
+import org.xlogminer.wal.reader.SegmentSource;
 import org.xlogminer.wal.reader.WalReader;
 import org.xlogminer.wal.reader.XLogRecordView;
 
@@ -30,9 +30,8 @@ final class RecordsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--wal-dir", required = true, paramLabel = "DIR",
-        description = "Directory of WAL segment files (pg_wal or an archive).")
-    Path walDir;
+    @Option(names = "--wal-dir", required = true, paramLabel = "DIR", description = WalDirs.DESCRIPTION)
+    List<Path> walDirs;
 
     @Option(names = "--from-lsn", paramLabel = "LSN",
         description = "Start at the first record at or after this LSN (default: the first record of the first segment).")
@@ -53,15 +52,12 @@ final class RecordsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isDirectory(walDir)) {
-            throw new ParameterException(spec.commandLine(), "--wal-dir " + walDir + " is not a directory");
-        }
         long from = fromLsn == null ? 0 : fromLsn.value();
         long to = toLsn == null ? 0 : toLsn.value();
         if (to != 0 && Long.compareUnsigned(from, to) >= 0 && from != 0) {
             throw new ParameterException(spec.commandLine(), "--from-lsn must be before --to-lsn");
         }
-        DirectorySegmentSource source = DirectorySegmentSource.open(walDir, timeline);
+        SegmentSource source = WalDirs.open(spec, walDirs, timeline);
         RecordLineFormatter formatter = new RecordLineFormatter();
         StringBuilder line = new StringBuilder(256);
         try (WalReader reader = WalReader.builder(source).startLsn(from).endLsn(to).verifyCrc(!noCrc).build()) {

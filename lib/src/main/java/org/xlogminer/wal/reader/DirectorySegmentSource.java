@@ -42,7 +42,8 @@ import org.xlogminer.wal.WalFormatException;
  */
 public final class DirectorySegmentSource implements SegmentSource {
 
-    private final Path directory;
+    /** Where the segments are, for messages. */
+    private final String description;
     private final int segmentSize;
     private final int timeline;
     private final TreeMap<Long, Path> segments;
@@ -71,8 +72,8 @@ public final class DirectorySegmentSource implements SegmentSource {
     /** False where the JDK cannot unmap, or once the file system could not map. */
     private boolean mappable = UNMAP != null;
 
-    private DirectorySegmentSource(Path directory, int segmentSize, int timeline, TreeMap<Long, Path> segments) {
-        this.directory = directory;
+    private DirectorySegmentSource(String description, int segmentSize, int timeline, TreeMap<Long, Path> segments) {
+        this.description = description;
         this.segmentSize = segmentSize;
         this.timeline = timeline;
         this.segments = segments;
@@ -124,7 +125,18 @@ public final class DirectorySegmentSource implements SegmentSource {
                 byNumber.put(segno, directory.resolve(n));
             }
         }
-        return new DirectorySegmentSource(directory, segSize, chosen, byNumber);
+        return new DirectorySegmentSource(directory.toString(), segSize, chosen, byNumber);
+    }
+
+    /**
+     * A source over plain segment files found elsewhere (several directories, chosen by the
+     * caller), by segment number.
+     *
+     * @param description where the files are, for messages
+     */
+    public static DirectorySegmentSource ofFiles(String description, int segmentSize, int timeline,
+                                                 java.util.SortedMap<Long, Path> files) {
+        return new DirectorySegmentSource(description, segmentSize, timeline, new TreeMap<>(files));
     }
 
     private static int readSegmentSize(Path file) throws IOException {
@@ -136,9 +148,19 @@ public final class DirectorySegmentSource implements SegmentSource {
                 }
             }
         }
-        String name = file.getFileName().toString();
-        if (hdr.position() < XLogPageHeaderLayout.LONG_SIZE) {
-            throw new WalFormatException("file is too short to be a WAL segment (" + hdr.position() + " bytes)", name, 0);
+        return segmentSizeOf(hdr.array(), hdr.position(), file.getFileName().toString());
+    }
+
+    /**
+     * The segment size that a segment's long page header declares, from its first {@code n} bytes.
+     *
+     * @param name the file, for messages
+     * @throws WalFormatException when the bytes are not the start of a WAL segment of PostgreSQL 13+
+     */
+    public static int segmentSizeOf(byte[] longHeader, int n, String name) {
+        ByteBuffer hdr = ByteBuffer.wrap(longHeader).order(ByteOrder.LITTLE_ENDIAN);
+        if (n < XLogPageHeaderLayout.LONG_SIZE) {
+            throw new WalFormatException("file is too short to be a WAL segment (" + n + " bytes)", name, 0);
         }
         int magic = hdr.getShort(XLogPageHeaderLayout.MAGIC) & 0xFFFF;
         int info = hdr.getShort(XLogPageHeaderLayout.INFO) & 0xFFFF;
@@ -292,7 +314,7 @@ public final class DirectorySegmentSource implements SegmentSource {
         if (ch == null) {
             Path p = segments.get(segno);
             if (p == null) {
-                throw new IllegalStateException("segment " + segmentName(segno) + " is not in " + directory);
+                throw new IllegalStateException("segment " + segmentName(segno) + " is not in " + description);
             }
             try {
                 ch = FileChannel.open(p, StandardOpenOption.READ);
@@ -331,7 +353,7 @@ public final class DirectorySegmentSource implements SegmentSource {
 
     @Override
     public String describe() {
-        return directory.toString();
+        return description;
     }
 
     @Override

@@ -1,0 +1,243 @@
+package org.xlogminer.wal.archive;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Decompressed segments held in a few reusable buffers of a segment's size, filled by
+ * {@link SegmentInflater}: the one being read, the next one (decompressed ahead on a thread of its
+ * own while the reader works through the current one), and the most recently used earlier ones,
+ * which the reader's {@code RecordFetcher} reads again for full-page images. A segment no longer
+ * held is decompressed again, on the caller's thread, when it is read. Memory is bounded by the
+ * buffers: at most {@link #MAX_BUFFER_BYTES}, and at least two buffers.
+ *
+ * <p>Thread-safe: one reading thread at a time plus the read-ahead thread. The buffers' state is
+ * guarded by one lock, released while a buffer is filled (a buffer being filled is marked so and
+ * left alone); a buffer is copied out under the lock, so it is never refilled while it is read.
+ * {@link #close()} stops the read-ahead thread.
+ */
+final class InflatedSegments implements Closeable {
+
+    static final long MAX_BUFFER_BYTES = 64L << 20;
+
+    private static final int EMPTY = 0;
+    private static final int LOADING = 1;
+    private static final int READY = 2;
+
+    /** One buffer and the segment it holds. */
+    private static final class Slot {
+        final byte[] data;
+        long segno = -1;
+        int state = EMPTY;
+        long size;
+        RuntimeException failure;
+        long lastUsed;
+
+        Slot(int segmentSize) {
+            data = new byte[segmentSize];
+        }
+    }
+
+    private final int segmentSize;
+    private final Slot[] slots;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private long tick;
+
+    /** The segment the read-ahead thread is to decompress next, or null. */
+    private SegmentFile pendingFile;
+    private long pendingSegno = -1;
+    private Thread ahead;
+    private boolean closed;
+    private long inflations;
+
+    InflatedSegments(int segmentSize) {
+        this.segmentSize = segmentSize;
+        this.slots = new Slot[(int) Math.max(2, MAX_BUFFER_BYTES / segmentSize)];
+    }
+
+    /** Copies bytes of the segment (decompressing it first if need be); see SegmentSource.read. */
+    int read(long segno, SegmentFile file, long offset, byte[] dst, int dstOffset, int length) {
+        lock.lock();
+        try {
+            Slot s = held(segno, file);
+            long available = Math.min(s.size, segmentSize);
+            if (offset >= available) {
+                return 0;
+            }
+            int n = (int) Math.min(length, available - offset);
+            System.arraycopy(s.data, (int) offset, dst, dstOffset, n);
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The segment's decompressed size (decompressing it first if need be). */
+    long size(long segno, SegmentFile file) {
+        lock.lock();
+        try {
+            return held(segno, file).size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Has the read-ahead thread decompress this segment, unless it is held already. */
+    void prefetch(long segno, SegmentFile file) {
+        lock.lock();
+        try {
+            if (closed || find(segno) != null) {
+                return;
+            }
+            pendingSegno = segno;
+            pendingFile = file;
+            if (ahead == null) {
+                ahead = new Thread(this::readAhead, "xlogminer-wal-inflate");
+                ahead.setDaemon(true);
+                ahead.start();
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many times a segment was decompressed, for tests and measurements. */
+    long inflations() {
+        lock.lock();
+        try {
+            return inflations;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The slot holding the segment, ready: waits for the read-ahead thread or decompresses here. */
+    private Slot held(long segno, SegmentFile file) {
+        Slot s = find(segno);
+        while (s != null && s.state == LOADING) {
+            waitHere();
+            s = find(segno);
+        }
+        if (s == null) {
+            s = victim();
+            fill(s, segno, file);
+        }
+        if (s.failure != null) {
+            RuntimeException f = s.failure;
+            s.state = EMPTY; // a later read tries again (and fails again, on this thread)
+            s.segno = -1;
+            s.failure = null;
+            throw f;
+        }
+        s.lastUsed = ++tick;
+        return s;
+    }
+
+    /** Decompresses into the slot with the lock released meanwhile (the slot is marked LOADING). */
+    private void fill(Slot s, long segno, SegmentFile file) {
+        s.segno = segno;
+        s.state = LOADING;
+        s.failure = null;
+        inflations++;
+        long size = 0;
+        RuntimeException failure = null;
+        lock.unlock();
+        try {
+            size = SegmentInflater.inflate(file, s.data);
+        } catch (IOException e) {
+            failure = new UncheckedIOException("reading " + file, e);
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            lock.lock();
+            s.size = size;
+            s.failure = failure;
+            s.state = READY;
+            s.lastUsed = ++tick;
+            changed.signalAll();
+        }
+    }
+
+    private Slot find(long segno) {
+        for (Slot s : slots) {
+            if (s != null && s.segno == segno && s.state != EMPTY) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** An unused buffer, or the least recently used one that is not being filled. */
+    private Slot victim() {
+        Slot best = null;
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] == null) {
+                slots[i] = new Slot(segmentSize);
+                return slots[i];
+            }
+            Slot s = slots[i];
+            if (s.state != LOADING && (best == null || s.lastUsed < best.lastUsed)) {
+                best = s;
+            }
+        }
+        while (best == null) { // every buffer is being filled (only with two): wait for one
+            waitHere();
+            best = victim();
+        }
+        return best;
+    }
+
+    private void readAhead() {
+        lock.lock();
+        try {
+            while (!closed) {
+                if (pendingFile == null) {
+                    changed.awaitUninterruptibly();
+                    continue;
+                }
+                long segno = pendingSegno;
+                SegmentFile file = pendingFile;
+                pendingFile = null;
+                if (find(segno) == null) {
+                    fill(victim(), segno, file);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void waitHere() {
+        try {
+            changed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a segment to be decompressed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        lock.lock();
+        try {
+            closed = true;
+            t = ahead;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

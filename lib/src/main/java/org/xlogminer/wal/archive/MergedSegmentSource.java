@@ -1,0 +1,154 @@
+package org.xlogminer.wal.archive;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.TreeMap;
+
+import org.xlogminer.wal.reader.DirectorySegmentSource;
+import org.xlogminer.wal.reader.SegmentName;
+import org.xlogminer.wal.reader.SegmentSource;
+
+/**
+ * The segments of one or more {@code --wal-dir}s as one source, each segment read from the file
+ * {@link SegmentChoice} chose for it: a plain file through a {@link DirectorySegmentSource} (which
+ * maps the reader's windows), any other (compressed, or with a pgBackRest checksum) through
+ * {@link InflatedSegments}, which decompresses the segment after the one being read ahead of the
+ * reader. Before a segment with other copies is first read, the copies are compared
+ * ({@link SegmentCopies}).
+ *
+ * <p>Not thread-safe, like the sources it composes: one reader (with its RecordFetcher) at a
+ * time. {@link #close()} closes the files and stops the read-ahead thread.
+ */
+public final class MergedSegmentSource implements SegmentSource {
+
+    private final String description;
+    private final int segmentSize;
+    private final SegmentChoice choice;
+    /** Over the chosen plain files; null when there are none. */
+    private final DirectorySegmentSource plain;
+    /** For the other chosen files; null when there are none. */
+    private final InflatedSegments inflated;
+    private final SegmentCopies copies;
+    /** Whether the copies of segment i were compared (or it has none). */
+    private final boolean[] checked;
+    /** The highest segment number read so far: reading past it starts the next one's read-ahead. */
+    private long furthest = -1;
+    private long lastSegno = -1;
+    private int lastIndex = -1;
+
+    MergedSegmentSource(String description, int segmentSize, SegmentChoice choice) {
+        this.description = description;
+        this.segmentSize = segmentSize;
+        this.choice = choice;
+        this.copies = new SegmentCopies(segmentSize);
+        this.checked = new boolean[choice.segnos().length];
+        TreeMap<Long, Path> plainFiles = new TreeMap<>();
+        boolean other = false;
+        for (int i = 0; i < checked.length; i++) {
+            checked[i] = choice.others()[i].length == 0;
+            SegmentFile f = choice.chosen()[i];
+            if (f.plain()) {
+                plainFiles.put(choice.segnos()[i], f.path());
+            } else {
+                other = true;
+            }
+        }
+        this.plain = plainFiles.isEmpty() ? null
+            : DirectorySegmentSource.ofFiles(description, segmentSize, choice.timeline(), plainFiles);
+        this.inflated = other ? new InflatedSegments(segmentSize) : null;
+    }
+
+    @Override
+    public int segmentSize() {
+        return segmentSize;
+    }
+
+    @Override
+    public int timeline() {
+        return choice.timeline();
+    }
+
+    @Override
+    public long firstSegno() {
+        return choice.segnos()[0];
+    }
+
+    @Override
+    public long lastSegno() {
+        return choice.segnos()[choice.segnos().length - 1];
+    }
+
+    @Override
+    public boolean contains(long segno) {
+        return Arrays.binarySearch(choice.segnos(), segno) >= 0;
+    }
+
+    /** The name of the file read for the segment (with its suffixes), or the segment's name. */
+    @Override
+    public String segmentName(long segno) {
+        int i = Arrays.binarySearch(choice.segnos(), segno);
+        return i >= 0 ? choice.chosen()[i].path().getFileName().toString()
+            : SegmentName.format(choice.timeline(), segno, segmentSize);
+    }
+
+    @Override
+    public int read(long segno, long offset, byte[] dst, int dstOffset, int length) throws IOException {
+        int i = index(segno);
+        SegmentFile f = choice.chosen()[i];
+        if (segno > furthest) {
+            furthest = segno;
+            readAhead(i + 1);
+        }
+        return f.plain() ? plain.read(segno, offset, dst, dstOffset, length)
+            : inflated.read(segno, f, offset, dst, dstOffset, length);
+    }
+
+    @Override
+    public long fileSize(long segno) throws IOException {
+        int i = index(segno);
+        SegmentFile f = choice.chosen()[i];
+        return f.plain() ? plain.fileSize(segno) : inflated.size(segno, f);
+    }
+
+    /** Starts decompressing segment i ahead of the reader, if it follows on and is compressed. */
+    private void readAhead(int i) {
+        if (i < checked.length && !choice.chosen()[i].plain() && choice.segnos()[i] == choice.segnos()[i - 1] + 1
+            && checked[i]) {
+            inflated.prefetch(choice.segnos()[i], choice.chosen()[i]);
+        }
+    }
+
+    /** The segment's index, its copies compared on first use. */
+    private int index(long segno) throws IOException {
+        if (segno == lastSegno) {
+            return lastIndex;
+        }
+        int i = Arrays.binarySearch(choice.segnos(), segno);
+        if (i < 0) {
+            throw new IllegalStateException("segment " + segmentName(segno) + " is not in " + description);
+        }
+        if (!checked[i]) {
+            copies.check(segno, choice.chosen()[i], choice.others()[i]);
+            checked[i] = true;
+        }
+        lastSegno = segno;
+        lastIndex = i;
+        return i;
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        if (inflated != null) {
+            inflated.close();
+        }
+        if (plain != null) {
+            plain.close();
+        }
+    }
+}

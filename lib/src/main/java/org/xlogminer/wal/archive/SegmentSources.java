@@ -1,0 +1,79 @@
+package org.xlogminer.wal.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.xlogminer.wal.WalFormatException;
+import org.xlogminer.wal.reader.DirectorySegmentSource;
+import org.xlogminer.wal.reader.SegmentSource;
+import org.xlogminer.wal.reader.XLogPageHeaderLayout;
+
+/**
+ * Opens the {@code --wal-dir}s given: each is scanned ({@link WalDirectoryScanner}), and the files
+ * of all become one {@link SegmentSource}. A single directory of plain, complete segments is
+ * opened as a {@link DirectorySegmentSource}, as before archives were read; anything else as a
+ * {@link MergedSegmentSource}.
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class SegmentSources {
+
+    private SegmentSources() {
+    }
+
+    /**
+     * The segments of these directories for the timeline (0: the highest present).
+     *
+     * @throws WalFormatException when they hold no segment (of the timeline or below), or the first
+     *                            segment is not WAL
+     */
+    public static SegmentSource open(List<Path> directories, int timeline) throws IOException {
+        List<SegmentFile> files = new ArrayList<>();
+        for (Path d : directories) {
+            files.addAll(WalDirectoryScanner.scan(d));
+        }
+        String where = directories.stream().map(Path::toString).collect(Collectors.joining(", "));
+        if (files.isEmpty()) {
+            throw new WalFormatException("no WAL segment files in " + where, null, 0);
+        }
+        if (directories.size() == 1 && files.stream().allMatch(f -> f.plain() && !f.partial())) {
+            return DirectorySegmentSource.open(directories.get(0), timeline);
+        }
+        SegmentFile first = files.get(0);
+        for (SegmentFile f : files) {
+            if (f.name().substring(8).compareTo(first.name().substring(8)) < 0) {
+                first = f;
+            }
+        }
+        int segmentSize = segmentSize(first);
+        SegmentChoice choice = SegmentChoice.of(files, timeline, segmentSize);
+        if (choice == null) {
+            throw new WalFormatException("no WAL segment files of timeline " + timeline + " or below in " + where, null, 0);
+        }
+        return new MergedSegmentSource(where, segmentSize, choice);
+    }
+
+    /** The segment size the file's long page header declares (decompressing only its start). */
+    private static int segmentSize(SegmentFile file) throws IOException {
+        byte[] hdr = new byte[XLogPageHeaderLayout.LONG_SIZE];
+        int n = 0;
+        try (InputStream in = file.compression().decompress(Files.newInputStream(file.path()))) {
+            while (n < hdr.length) {
+                int r = in.read(hdr, n, hdr.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new WalFormatException("cannot decompress " + file.path() + " (" + file.compression().label()
+                + "): " + e.getMessage(), file.path().getFileName().toString(), 0, e);
+        }
+        return DirectorySegmentSource.segmentSizeOf(hdr, n, file.path().getFileName().toString());
+    }
+}

@@ -1,0 +1,74 @@
+package org.xlogminer.wal.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * Finds the segment files of one {@code --wal-dir} and tells how each is stored. It reads the
+ * directory and, below it, the layouts archivers use:
+ * <ul>
+ *   <li>a pg_wal directory or a flat archive: segments directly in it (its {@code archive_status}
+ *       is passed over);
+ *   <li>a Barman server's {@code wals/}: one sub-directory per first 16 digits of the names;
+ *   <li>a pgBackRest stanza's archive, {@code <repo>/archive/<stanza>}: {@code <version>-<id>/<first
+ *       16 digits>/<segment>-<sha1>[.ext]}.
+ * </ul>
+ * Files whose names are not those of segments ({@link SegmentFile}) are skipped without a word;
+ * the first bytes of the others decide their {@link Compression}.
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class WalDirectoryScanner {
+
+    /** The directory itself, a Barman hash directory, a pgBackRest version directory and its hash directory. */
+    private static final int MAX_DEPTH = 3;
+
+    private WalDirectoryScanner() {
+    }
+
+    /** The segment files in and below {@code directory}, in no particular order. */
+    public static List<SegmentFile> scan(Path directory) throws IOException {
+        List<SegmentFile> found = new ArrayList<>();
+        Files.walkFileTree(directory, EnumSet.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return dir.getFileName() != null && dir.getFileName().toString().equals("archive_status")
+                    ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile() && SegmentFile.isSegmentFileName(file.getFileName().toString())) {
+                    found.add(SegmentFile.parse(file, compressionOf(file)));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
+    }
+
+    /** The compression the file's first bytes show. */
+    static Compression compressionOf(Path file) throws IOException {
+        byte[] head = new byte[Compression.MAGIC_BYTES];
+        int n = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            while (n < head.length) {
+                int r = in.read(head, n, head.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+        }
+        return Compression.detect(head, n);
+    }
+}
