@@ -9,10 +9,13 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Decompressed segments held in a few reusable buffers of a segment's size, filled by
  * {@link SegmentInflater}: the one being read, the next one (decompressed ahead on a thread of its
- * own while the reader works through the current one), and the most recently used earlier ones,
- * which the reader's {@code RecordFetcher} reads again for full-page images. A segment no longer
- * held is decompressed again, on the caller's thread, when it is read. Memory is bounded by the
- * buffers: at most {@link #MAX_BUFFER_BYTES}, and at least two buffers.
+ * own while the reader works through the current one), and the most recently used earlier one.
+ * Once an earlier segment has been read again, each segment decompressed is also kept packed
+ * ({@link PackedSegments}), for the reader's {@code RecordFetcher}, which reads tuples of
+ * full-page images again from anywhere in the WAL read so far (a reader that only goes forward,
+ * as {@code records} and {@code stats} do, spends nothing on packing). A segment held neither way is decompressed again, on the caller's thread. Memory is
+ * bounded: the buffers take at most {@link #MAX_BUFFER_BYTES} (at least two buffers), the packed
+ * segments their budget.
  *
  * <p>Thread-safe: one reading thread at a time plus the read-ahead thread. The buffers' state is
  * guarded by one lock, released while a buffer is filled (a buffer being filled is marked so and
@@ -21,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class InflatedSegments implements Closeable {
 
-    static final long MAX_BUFFER_BYTES = 64L << 20;
+    static final long MAX_BUFFER_BYTES = 48L << 20;
 
     private static final int EMPTY = 0;
     private static final int LOADING = 1;
@@ -43,9 +46,13 @@ final class InflatedSegments implements Closeable {
 
     private final int segmentSize;
     private final Slot[] slots;
+    private final PackedSegments packed;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long tick;
+    /** The highest segment read; a read below it means segments are read again, so worth packing. */
+    private long highest = -1;
+    private boolean rereading;
 
     /** The segment the read-ahead thread is to decompress next, or null. */
     private SegmentFile pendingFile;
@@ -54,8 +61,10 @@ final class InflatedSegments implements Closeable {
     private boolean closed;
     private long inflations;
 
-    InflatedSegments(int segmentSize) {
+    /** @param packBudget the most bytes segments kept packed may take (0: none kept) */
+    InflatedSegments(int segmentSize, long packBudget) {
         this.segmentSize = segmentSize;
+        this.packed = new PackedSegments(packBudget);
         this.slots = new Slot[(int) Math.max(2, MAX_BUFFER_BYTES / segmentSize)];
     }
 
@@ -63,6 +72,17 @@ final class InflatedSegments implements Closeable {
     int read(long segno, SegmentFile file, long offset, byte[] dst, int dstOffset, int length) {
         lock.lock();
         try {
+            if (segno > highest) {
+                highest = segno;
+            } else if (segno < highest) {
+                rereading = true;
+            }
+            if (find(segno) == null) {
+                int n = packed.read(segno, offset, dst, dstOffset, length);
+                if (n >= 0) {
+                    return n;
+                }
+            }
             Slot s = held(segno, file);
             long available = Math.min(s.size, segmentSize);
             if (offset >= available) {
@@ -80,7 +100,8 @@ final class InflatedSegments implements Closeable {
     long size(long segno, SegmentFile file) {
         lock.lock();
         try {
-            return held(segno, file).size;
+            long size = find(segno) == null ? packed.size(segno) : -1;
+            return size >= 0 ? size : held(segno, file).size;
         } finally {
             lock.unlock();
         }
@@ -140,6 +161,7 @@ final class InflatedSegments implements Closeable {
 
     /** Decompresses into the slot with the lock released meanwhile (the slot is marked LOADING). */
     private void fill(Slot s, long segno, SegmentFile file) {
+        boolean pack = rereading;
         s.segno = segno;
         s.state = LOADING;
         s.failure = null;
@@ -149,6 +171,9 @@ final class InflatedSegments implements Closeable {
         lock.unlock();
         try {
             size = SegmentInflater.inflate(file, s.data);
+            if (pack) {
+                packed.pack(segno, s.data, (int) Math.min(size, segmentSize), size);
+            }
         } catch (IOException e) {
             failure = new UncheckedIOException("reading " + file, e);
         } catch (RuntimeException e) {
