@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-postgresql.sh
+./scripts/install-tools.sh
 exec mvn -B -ntp verify "$@"
