@@ -53,8 +53,7 @@ final class SegmentInflater {
             if (file.compression() == Compression.NONE && !(e instanceof EOFException)) {
                 throw e; // reading a plain file failed: an I/O error, not damaged WAL
             }
-            throw new WalFormatException("cannot decompress " + file.path() + " (" + file.compression().label()
-                + "): " + e.getMessage() + ": the file is damaged or truncated", file.path().getFileName().toString(), 0, e);
+            throw damaged(file, e);
         }
         if (sha1 != null) {
             String actual = HexFormat.of().formatHex(sha1.digest());
@@ -66,7 +65,14 @@ final class SegmentInflater {
         return size;
     }
 
-    private static int readFully(InputStream in, byte[] into) throws IOException {
+    /** The error for a compressed file that cannot be decoded, naming it. */
+    static WalFormatException damaged(SegmentFile file, Exception e) {
+        return new WalFormatException("cannot decompress " + file.path() + " (" + file.compression().label()
+            + "): " + e.getMessage() + ": the file is damaged or truncated", file.path().getFileName().toString(), 0, e);
+    }
+
+    /** Reads until {@code into} is full or the stream ends; returns the bytes read. */
+    static int readFully(InputStream in, byte[] into) throws IOException {
         int n = 0;
         while (n < into.length) {
             int r = in.read(into, n, into.length - n);

@@ -61,18 +61,11 @@ public final class SegmentSources {
     /** The segment size the file's long page header declares (decompressing only its start). */
     private static int segmentSize(SegmentFile file) throws IOException {
         byte[] hdr = new byte[XLogPageHeaderLayout.LONG_SIZE];
-        int n = 0;
+        int n;
         try (InputStream in = file.compression().decompress(Files.newInputStream(file.path()))) {
-            while (n < hdr.length) {
-                int r = in.read(hdr, n, hdr.length - n);
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-            }
+            n = SegmentInflater.readFully(in, hdr);
         } catch (IOException | RuntimeException e) {
-            throw new WalFormatException("cannot decompress " + file.path() + " (" + file.compression().label()
-                + "): " + e.getMessage(), file.path().getFileName().toString(), 0, e);
+            throw SegmentInflater.damaged(file, e);
         }
         return DirectorySegmentSource.segmentSizeOf(hdr, n, file.path().getFileName().toString());
     }

@@ -1,0 +1,44 @@
+package org.xlogminer.wal.archive;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/** Reads at random places of the real testdata segment, packed, give its bytes; the budget holds. */
+class PackedSegmentsTest {
+
+    @Test
+    void readsAnywhereGiveTheSegmentsBytes() throws Exception {
+        byte[] seg = SegmentSourcesTest.segment();
+        PackedSegments packed = new PackedSegments(64L << 20);
+        packed.pack(6, seg, seg.length, seg.length);
+        assertEquals(seg.length, packed.size(6));
+        Random random = new Random(18);
+        byte[] got = new byte[3 * PackedSegments.CHUNK];
+        for (int i = 0; i < 2000; i++) {
+            int len = 1 + random.nextInt(got.length);
+            int at = random.nextInt(seg.length);
+            int n = packed.read(6, at, got, 0, len);
+            assertEquals(Math.min(len, seg.length - at), n);
+            assertArrayEquals(Arrays.copyOfRange(seg, at, at + n), Arrays.copyOf(got, n), "at " + at);
+        }
+        assertEquals(0, packed.read(6, seg.length, got, 0, 10));
+        assertEquals(-1, packed.read(7, 0, got, 0, 10));
+    }
+
+    @Test
+    void pastTheBudgetTheOldestSegmentsAreDropped() throws Exception {
+        byte[] seg = SegmentSourcesTest.segment();
+        PackedSegments packed = new PackedSegments(1);
+        packed.pack(6, seg, seg.length, seg.length);
+        packed.pack(7, seg, seg.length, seg.length);
+        assertFalse(packed.holds(6));
+        assertTrue(packed.holds(7), "the newest is kept");
+    }
+}
