@@ -10,6 +10,10 @@
 #   xlogminer mine  --catalog ... --undo           target <= 1.0 x pg_waldump (UNDO SQL),
 #                                                  and peak RSS <= 1 GB
 #   xlogminer --version                            the JVM's start-up alone, for information
+#   xlogminer records / mine on a zstd and an lz4  target <= 1.3 x the same command on the plain
+#     copy of the WAL (COMPRESSED=1)               segments; the copies, DIR-zst and DIR-lz4 beside
+#                                                  DIR (one file per segment, as an archive_command
+#                                                  writes them), are made on first use
 #
 # Each xlogminer command is first run once, untimed: a failure stops the script and shows its
 # stderr; `records` must print as many lines as pg_waldump (a warning if not). Peak RSS is the
@@ -32,6 +36,7 @@
 #   OUT                  markdown results (default bench/cache/compare-results.md)
 #   PG_WALDUMP           (default /usr/lib/postgresql/15/bin/pg_waldump)
 #   XLOGMINER_JAVA_OPTS  JVM options, passed on by the ./xlogminer launcher
+#   COMPRESSED           1 (default): also time the compressed copies; 0: skip them
 # Both 1 GB checks take their stricter reading: at least 2^30 bytes of WAL (end - start LSN), at
 # most 10^9 bytes of RSS (976,562 kB). MB = 10^6 bytes.
 # Needs: hyperfine and /usr/bin/time (apt-get install -y hyperfine time), postgresql-15, and
@@ -42,6 +47,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 runs=${RUNS:-3}
 interleave=${INTERLEAVE:-0}
+compressed=${COMPRESSED:-1}
 rss_runs=${RSS_RUNS:-$runs}
 out=${OUT:-$here/cache/compare-results.md}
 pg_waldump=${PG_WALDUMP:-/usr/lib/postgresql/15/bin/pg_waldump}
@@ -56,6 +62,7 @@ for v in "$runs" "$rss_runs"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || die "RUNS and RSS_RUNS must be positive integers, got '$v'"
 done
 [[ "$interleave" =~ ^[01]$ ]] || die "INTERLEAVE must be 0 or 1, got '$interleave'"
+[[ "$compressed" =~ ^[01]$ ]] || die "COMPRESSED must be 0 or 1, got '$compressed'"
 command -v hyperfine >/dev/null || die "hyperfine not found: apt-get install -y hyperfine"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found: apt-get install -y time"
 [ -x "$pg_waldump" ] || die "$pg_waldump not found: apt-get install postgresql-15"
@@ -100,6 +107,31 @@ benchmarks=(
   "undo|xlogminer mine --undo (UNDO)|$x mine --catalog $d/catalog.json $range --undo|waldump|1.0"
   "start-up|JVM start-up (xlogminer --version)|$x --version||"
 )
+
+# Compressed copies of the segments, one file each, made once beside the WAL directory.
+compressed_copy() {
+  local tool=$1 ext=$2 to="$dir-$2" f
+  if [ ! -f "$to/.complete" ]; then
+    command -v "$tool" >/dev/null || die "$tool not found: scripts/install-tools.sh"
+    echo "compare: making $to ($tool)" >&2
+    rm -rf "$to" && mkdir -p "$to"
+    for f in "$dir"/[0-9A-F]???????????????????????; do
+      "$tool" -q -c "$f" >"$to/$(basename "$f").$ext"
+    done
+    touch "$to/.complete"
+  fi
+  printf %q "$to"
+}
+if [ "$compressed" = 1 ]; then
+  for c in zstd:zst lz4:lz4; do
+    cd_=$(compressed_copy "${c%%:*}" "${c#*:}")
+    crange="--wal-dir $cd_ --from-lsn $start_lsn --to-lsn $end_lsn"
+    benchmarks+=(
+      "records-${c#*:}|xlogminer records (${c%%:*} archive)|$x records $crange|records|1.3"
+      "redo-${c#*:}|xlogminer mine (REDO, ${c%%:*} archive)|$x mine --catalog $d/catalog.json $crange|redo|1.3"
+    )
+  done
+fi
 
 tmp="$(mktemp -d /tmp/compare.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT
