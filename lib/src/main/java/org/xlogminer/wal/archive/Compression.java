@@ -1,5 +1,6 @@
 package org.xlogminer.wal.archive;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
@@ -8,8 +9,11 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+
 import io.airlift.compress.snappy.SnappyFramedInputStream;
 import io.airlift.compress.zstd.ZstdInputStream;
+import net.jpountz.lz4.LZ4FrameInputStream;
 
 /**
  * How a segment file is stored, told by its first bytes (never by its name: Barman keeps no
@@ -26,6 +30,13 @@ import io.airlift.compress.zstd.ZstdInputStream;
  *   <tr><td>FF 06 00 00 73 4E 61 50 70 59</td><td>Snappy framing format</td><td>Barman snappy</td></tr>
  *   <tr><td>anything else</td><td>plain: the segment itself</td><td>cp, pg_receivewal</td></tr>
  * </table>
+ *
+ * <p>Speed decides the decoders of the two formats an archive is written in for speed: zstd is read
+ * with zstd-jni (the reference library, about twice aircompressor's pure-Java speed), and LZ4 frames
+ * of independent blocks, as the {@code lz4} tool writes them, with lz4-java (some 20 times
+ * commons-compress's); frames of linked blocks, as pgBackRest writes them, which lz4-java does not
+ * read, with commons-compress. Where zstd-jni's native library cannot be loaded, aircompressor
+ * reads zstd.
  *
  * <p>Brotli has no magic bytes, so a Brotli file cannot be told apart from others by content;
  * none of the archivers above writes it, and it is not read.
@@ -52,6 +63,11 @@ public enum Compression {
 
     /** Buffer of the gzip inflater: large, so that zlib is called for much at a time. */
     private static final int GZIP_BUFFER = 64 * 1024;
+    /** LZ4 frame descriptor: the FLG byte after the magic, and its block-independence bit. */
+    private static final int LZ4_FLG = 4;
+    private static final int LZ4_BLOCK_INDEPENDENCE = 0x20;
+    /** Whether zstd-jni's native library loads on this platform. */
+    private static final boolean NATIVE_ZSTD = nativeZstd();
 
     private final String label;
 
@@ -109,14 +125,36 @@ public enum Compression {
             case XZ:
                 return new XZCompressorInputStream(raw, true);
             case LZ4:
-                return new FramedLZ4CompressorInputStream(raw, true);
+                return lz4(raw);
             case ZSTD:
-                return new ZstdInputStream(raw);
+                return NATIVE_ZSTD ? new ZstdInputStreamNoFinalizer(raw) : new ZstdInputStream(raw);
             case SNAPPY:
                 return new SnappyFramedInputStream(raw, true);
             default:
                 throw new AssertionError(this);
         }
+    }
+
+    private static InputStream lz4(InputStream raw) throws IOException {
+        InputStream in = raw.markSupported() ? raw : new BufferedInputStream(raw);
+        in.mark(LZ4_FLG + 1);
+        byte[] head = in.readNBytes(LZ4_FLG + 1);
+        in.reset();
+        boolean independent = head.length > LZ4_FLG && (head[LZ4_FLG] & LZ4_BLOCK_INDEPENDENCE) != 0;
+        return independent ? new LZ4FrameInputStream(in) : new FramedLZ4CompressorInputStream(in, true);
+    }
+
+    private static boolean nativeZstd() {
+        try {
+            return com.github.luben.zstd.util.Native.isLoaded() || loadZstd();
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    private static boolean loadZstd() {
+        com.github.luben.zstd.util.Native.load();
+        return com.github.luben.zstd.util.Native.isLoaded();
     }
 
     /** The format's name for messages ("gzip"); empty for NONE. */

@@ -87,6 +87,21 @@ class SegmentSourcesTest {
     }
 
     @Test
+    void lz4FramesOfLinkedBlocksAsPgBackRestWritesThem() throws IOException {
+        byte[] plain = segment();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new FramedLZ4CompressorOutputStream(bytes, new FramedLZ4CompressorOutputStream.Parameters(
+            FramedLZ4CompressorOutputStream.BlockSize.K64, true, false, true))) {
+            out.write(plain);
+        }
+        assertEquals(0, bytes.toByteArray()[4] & 0x20, "blocks are linked");
+        Files.write(tmp.resolve(NAME + ".lz4"), bytes.toByteArray());
+        try (SegmentSource s = SegmentSources.open(List.of(tmp), 0)) {
+            assertArrayEquals(plain, readWhole(s, 6));
+        }
+    }
+
+    @Test
     void namesOfSegmentFiles() {
         SegmentFile f = SegmentFile.parse(Path.of(NAME + ".partial-" + "ab".repeat(20) + ".zst"), Compression.ZSTD);
         assertEquals(NAME, f.name());
