@@ -13,9 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Once an earlier segment has been read again, each segment decompressed is also kept packed
  * ({@link PackedSegments}), for the reader's {@code RecordFetcher}, which reads tuples of
  * full-page images again from anywhere in the WAL read so far (a reader that only goes forward,
- * as {@code records} and {@code stats} do, spends nothing on packing). A segment held neither way is decompressed again, on the caller's thread. Memory is
- * bounded: the buffers take at most {@link #MAX_BUFFER_BYTES} (at least two buffers), the packed
- * segments their budget.
+ * as {@code records} and {@code stats} do, spends nothing on packing). A segment held neither way
+ * is decompressed again, on the caller's thread. Memory is bounded: the buffers take at most
+ * {@link #MAX_BUFFER_BYTES} (at least two buffers), the packed segments their budget.
  *
  * <p>Thread-safe: one reading thread at a time plus the read-ahead thread. The buffers' state is
  * guarded by one lock, released while a buffer is filled (a buffer being filled is marked so and
@@ -59,7 +59,6 @@ final class InflatedSegments implements Closeable {
     private long pendingSegno = -1;
     private Thread ahead;
     private boolean closed;
-    private long inflations;
 
     /** @param packBudget the most bytes segments kept packed may take (0: none kept) */
     InflatedSegments(int segmentSize, long packBudget) {
@@ -127,16 +126,6 @@ final class InflatedSegments implements Closeable {
         }
     }
 
-    /** How many times a segment was decompressed, for tests and measurements. */
-    long inflations() {
-        lock.lock();
-        try {
-            return inflations;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** The slot holding the segment, ready: waits for the read-ahead thread or decompresses here. */
     private Slot held(long segno, SegmentFile file) {
         Slot s = find(segno);
@@ -165,7 +154,6 @@ final class InflatedSegments implements Closeable {
         s.segno = segno;
         s.state = LOADING;
         s.failure = null;
-        inflations++;
         long size = 0;
         RuntimeException failure = null;
         lock.unlock();

@@ -59,7 +59,8 @@ final class SegmentInflater {
             String actual = HexFormat.of().formatHex(sha1.digest());
             if (!actual.equals(file.sha1())) {
                 throw new SegmentChecksumException("the SHA-1 of " + file.path() + " is " + actual
-                    + ", its name says " + file.sha1() + ": the archived segment is corrupt", file.path().getFileName().toString());
+                    + ", its name says " + file.sha1() + ": the archived segment is corrupt",
+                    file.path().getFileName().toString());
             }
         }
         return size;

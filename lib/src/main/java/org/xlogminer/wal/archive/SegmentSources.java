@@ -41,7 +41,8 @@ public final class SegmentSources {
         if (files.isEmpty()) {
             throw new WalFormatException("no WAL segment files in " + where, null, 0);
         }
-        if (directories.size() == 1 && files.stream().allMatch(f -> f.plain() && !f.partial())) {
+        if (directories.size() == 1
+            && files.stream().allMatch(f -> f.plain() && !f.partial() && directories.get(0).equals(f.path().getParent()))) {
             return DirectorySegmentSource.open(directories.get(0), timeline);
         }
         SegmentFile first = files.get(0);

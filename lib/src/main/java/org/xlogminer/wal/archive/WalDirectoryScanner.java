@@ -59,15 +59,9 @@ public final class WalDirectoryScanner {
     /** The compression the file's first bytes show. */
     static Compression compressionOf(Path file) throws IOException {
         byte[] head = new byte[Compression.MAGIC_BYTES];
-        int n = 0;
+        int n;
         try (InputStream in = Files.newInputStream(file)) {
-            while (n < head.length) {
-                int r = in.read(head, n, head.length - n);
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-            }
+            n = SegmentInflater.readFully(in, head);
         }
         return Compression.detect(head, n);
     }

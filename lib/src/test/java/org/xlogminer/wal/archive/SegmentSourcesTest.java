@@ -102,6 +102,18 @@ class SegmentSourcesTest {
     }
 
     @Test
+    void uncompressedSegmentsInBarmansHashDirectories() throws IOException {
+        byte[] plain = segment();
+        Path wals = tmp.resolve("wals");
+        Files.createDirectories(wals.resolve("0000000100000000"));
+        Files.write(wals.resolve("0000000100000000/" + NAME), plain);
+        Files.writeString(wals.resolve("xlog.db"), NAME + "\t16777216\t1796613278.0\tNone\n");
+        try (SegmentSource s = SegmentSources.open(List.of(wals), 0)) {
+            assertArrayEquals(plain, readWhole(s, 6));
+        }
+    }
+
+    @Test
     void namesOfSegmentFiles() {
         SegmentFile f = SegmentFile.parse(Path.of(NAME + ".partial-" + "ab".repeat(20) + ".zst"), Compression.ZSTD);
         assertEquals(NAME, f.name());
