@@ -92,10 +92,7 @@ final class MiningOptions {
         if (snapshots.size() == 1 && (fromLsn == null || Long.compareUnsigned(first.captureLsn(), fromLsn.value()) <= 0)) {
             return first;
         }
-        if (!Files.isDirectory(walDir)) {
-            throw new ParameterException(spec.commandLine(), "--wal-dir " + walDir + " is not a directory");
-        }
-        CatalogPrePass.Start start = CatalogPrePass.startCatalog(DirectorySegmentSource.open(walDir, timeline),
+        CatalogPrePass.Start start = CatalogPrePass.startCatalog(WalDirs.open(spec, walDirs, timeline),
             snapshots, fromLsn == null ? 0 : fromLsn.value());
         for (String w : start.warnings()) {
             spec.commandLine().getErr().println("xlogminer: warning: " + w);
