@@ -64,7 +64,7 @@ class PgbenchRoundTripIT {
             server.checkpoint();
             Map<String, List<String>> before = SqlScripts.contents(c, TABLES);
             long from = server.currentWalInsertLsn();
-            ProcessResult bench = server.runBinary("pgbench", "-n", "-c", "2", "-j", "2", "-T", "5").requireSuccess();
+            ProcessResult bench = server.runBinary("pgbench", "-n", "-c", "2", "-j", "2", "-t", "4000").requireSuccess();
             long to = server.flushWal();
             Map<String, List<String>> after = SqlScripts.contents(c, TABLES);
             Matcher m = PROCESSED.matcher(bench.stdout());
