@@ -184,6 +184,10 @@ public final class WalReader implements Closeable {
     private boolean readRecord() throws IOException {
         while (true) {
             long recPtr = nextRecPtr;
+            if (endLsn != 0 && Long.compareUnsigned(recPtr, endLsn) >= 0) {
+                // before the page is loaded: at a page or segment boundary it need not exist
+                return end(EndOfWal.Reason.END_LSN_REACHED, recPtr, "reached the end LSN " + Lsn.format(endLsn));
+            }
             long pagePtr = recPtr & ~(long) (XLOG_BLCKSZ - 1);
             int p = pages.load(pagePtr);
             if (p < 0) {
