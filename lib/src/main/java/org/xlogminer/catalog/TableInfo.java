@@ -52,4 +52,12 @@ public record TableInfo(long oid, String schema, String name, char relkind, long
         }
         return null;
     }
+
+    /**
+     * A table of pg_catalog or information_schema (not a TOAST table): whose row changes are what
+     * DDL wrote, noise when mining data.
+     */
+    public boolean isSystemCatalog() {
+        return relkind != 't' && (schema.equals("pg_catalog") || schema.equals("information_schema"));
+    }
 }

@@ -131,13 +131,8 @@ final class KeptRelations {
 
     /** Whether a table of the catalog is mined: any but a system catalog, and those too when asked. */
     private boolean wanted(TableInfo t) {
-        return includeSystemCatalogs || !isSystemCatalog(t)
+        return includeSystemCatalogs || !t.isSystemCatalog()
             || followCatalogs && CatalogChange.followed(t.schema(), t.name());
-    }
-
-    /** pg_catalog and information_schema tables: DDL's own row changes, noise when mining data. */
-    private static boolean isSystemCatalog(TableInfo t) {
-        return t.relkind() != 't' && (t.schema().equals("pg_catalog") || t.schema().equals("information_schema"));
     }
 
     /** A copy of "spc/db/relfilenode" of the unknown relations of the catalog's database, with counts. */

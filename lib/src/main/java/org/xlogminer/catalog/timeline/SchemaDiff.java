@@ -104,8 +104,7 @@ public final class SchemaDiff {
 
     /** Tables, partitioned tables and materialized views outside the system schemas. */
     private static boolean followed(TableInfo t) {
-        return t.relkind() != 't' && !t.schema().equals("pg_catalog") && !t.schema().equals("information_schema")
-            && !t.schema().equals("pg_toast");
+        return t.relkind() != 't' && !t.isSystemCatalog() && !t.schema().equals("pg_toast");
     }
 
     private static String typeName(CatalogSnapshot s, long oid) {
