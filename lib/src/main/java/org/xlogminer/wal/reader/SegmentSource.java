@@ -43,4 +43,21 @@ public interface SegmentSource extends Closeable {
 
     /** Where the segments come from, for messages. */
     String describe();
+
+    /**
+     * The history of {@link #timeline()}: which timeline each LSN is read from. By default the
+     * timeline alone, without ancestors.
+     */
+    default TimelineHistory history() {
+        return TimelineHistory.single(timeline());
+    }
+
+    /**
+     * The timeline of the file read for segment {@code segno}: below the timeline current at an
+     * LSN of the segment when only an ancestor's copy is present, which holds the WAL of the path
+     * only up to the ancestor's switch point.
+     */
+    default int fileTimeline(long segno) {
+        return timeline();
+    }
 }

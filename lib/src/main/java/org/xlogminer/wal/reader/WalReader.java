@@ -62,6 +62,12 @@ public final class WalReader implements Closeable {
     private EndOfWal end;
     private long recordsRead;
 
+    /** The path of timelines read ({@link SegmentSource#history()}). */
+    private final TimelineHistory history;
+    /** The timeline of the records read now, and where the next one begins (unsigned; NO_END: never). */
+    private int timeline;
+    private long nextSwitch = TimelineHistory.NO_END;
+
     private WalReader(Builder b) {
         this.source = b.source;
         this.segmentSize = source.segmentSize();
@@ -70,6 +76,8 @@ public final class WalReader implements Closeable {
         this.verifyCrc = b.verifyCrc;
         this.pages = new PageWindow(source);
         this.gatherer = new RecordGatherer(pages);
+        this.history = source.history();
+        this.timeline = history.timeline();
     }
 
     public static Builder builder(SegmentSource source) {
@@ -124,6 +132,19 @@ public final class WalReader implements Closeable {
         return segmentSize;
     }
 
+    /**
+     * The timeline the last record returned was read on, as the history of the source's timeline
+     * says (the timeline current at its LSN); before the first, the source's timeline.
+     */
+    public int timeline() {
+        return timeline;
+    }
+
+    /** The history of the timeline read. */
+    public TimelineHistory history() {
+        return history;
+    }
+
     /** How many records {@link #next()} has returned. */
     public long recordsRead() {
         return recordsRead;
@@ -152,6 +173,7 @@ public final class WalReader implements Closeable {
                 + " is not in " + source.describe() + " (present: " + first + " to " + last + ")",
                 source.segmentName(segno), start);
         }
+        enterTimeline(start);
         long tmp = start;
         while (true) {
             long pagePtr = tmp & ~(long) (XLOG_BLCKSZ - 1);
@@ -187,6 +209,9 @@ public final class WalReader implements Closeable {
             if (endLsn != 0 && Long.compareUnsigned(recPtr, endLsn) >= 0) {
                 // before the page is loaded: at a page or segment boundary it need not exist
                 return end(EndOfWal.Reason.END_LSN_REACHED, recPtr, "reached the end LSN " + Lsn.format(endLsn));
+            }
+            if (Long.compareUnsigned(recPtr, nextSwitch) >= 0) {
+                enterTimeline(recPtr);
             }
             long pagePtr = recPtr & ~(long) (XLOG_BLCKSZ - 1);
             int p = pages.load(pagePtr);
@@ -234,6 +259,25 @@ public final class WalReader implements Closeable {
                 return false;
             }
             return accept(gatherer.buffer(), 0, recPtr, gatherer.endPtr());
+        }
+    }
+
+    /**
+     * Reads on from {@code lsn} on the timeline its history says is current there. The file of the
+     * segment must be of that timeline (or a later one on the path): an ancestor's copy holds its
+     * own WAL after the switch point (a diverged tail), never the path's.
+     */
+    private void enterTimeline(long lsn) {
+        timeline = history.timelineAt(lsn);
+        nextSwitch = history.switchAfter(lsn);
+        long segno = Long.divideUnsigned(lsn, segmentSize);
+        if (source.contains(segno) && Integer.compareUnsigned(source.fileTimeline(segno), timeline) < 0) {
+            String wanted = SegmentName.format(timeline, segno, segmentSize);
+            throw new WalMissingSegmentException("the WAL from " + Lsn.format(lsn) + " on is on timeline "
+                + Integer.toUnsignedString(timeline) + " (" + history + "), and its segment " + wanted
+                + " is not in " + source.describe() + "; " + source.segmentName(segno) + " holds timeline "
+                + Integer.toUnsignedString(source.fileTimeline(segno)) + "'s WAL, which is not on that path after "
+                + Lsn.format(history.endOf(source.fileTimeline(segno))), wanted, lsn);
         }
     }
 
