@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.xlogminer.wal.reader.DirectorySegmentSource;
 import org.xlogminer.wal.reader.SegmentName;
 import org.xlogminer.wal.reader.SegmentSource;
+import org.xlogminer.wal.reader.TimelineHistory;
 
 /**
  * The segments of one or more {@code --wal-dir}s as one source, each segment read from the file
@@ -15,7 +16,8 @@ import org.xlogminer.wal.reader.SegmentSource;
  * maps the reader's windows), any other (compressed, or with a pgBackRest checksum) through
  * {@link InflatedSegments}, which decompresses the segment after the one being read ahead of the
  * reader. Before a segment with other copies is first read, the copies are compared
- * ({@link SegmentCopies}).
+ * ({@link SegmentCopies}). The timeline of each segment follows the history of the timeline read
+ * ({@link SegmentChoice}).
  *
  * <p>Not thread-safe, like the sources it composes: one reader (with its RecordFetcher) at a
  * time. {@link #close()} closes the files and stops the read-ahead thread.
@@ -73,6 +75,17 @@ public final class MergedSegmentSource implements SegmentSource {
     @Override
     public int timeline() {
         return choice.timeline();
+    }
+
+    @Override
+    public TimelineHistory history() {
+        return choice.history();
+    }
+
+    @Override
+    public int fileTimeline(long segno) {
+        int i = Arrays.binarySearch(choice.segnos(), segno);
+        return i >= 0 ? choice.chosen()[i].timeline() : choice.timeline();
     }
 
     @Override
@@ -135,7 +148,7 @@ public final class MergedSegmentSource implements SegmentSource {
             throw new IllegalStateException("segment " + segmentName(segno) + " is not in " + description);
         }
         if (!checked[i]) {
-            copies.check(segno, choice.chosen()[i], choice.others()[i]);
+            copies.check(segno, choice.chosen()[i], choice.others()[i], choice.readable(i, segmentSize));
             checked[i] = true;
         }
         lastSegno = segno;

@@ -2,24 +2,31 @@ package org.xlogminer.wal.archive;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
+import org.xlogminer.wal.reader.TimelineHistory;
+
 /**
- * Which file to read for each segment number, among the files of all {@code --wal-dir}s: the
- * timeline rule of {@link org.xlogminer.wal.reader.DirectorySegmentSource} (for each segment
- * number, the highest timeline not above the chosen one), and among copies of the same segment
- * the complete one before a {@code .partial}, the uncompressed one before a compressed one. The
- * copies not chosen are kept, to be compared with the chosen one ({@link SegmentCopies}).
+ * Which file to read for each segment number, among the files of all {@code --wal-dir}s. The
+ * timeline comes from the history of the timeline read ({@link TimelineHistory}): of the
+ * timelines whose WAL lies in a segment on that path, the newest whose file is present (the newest
+ * one's copy holds its ancestor's WAL up to the switch point as well: PostgreSQL copies it there at
+ * promotion). A segment that only timelines off the path have (the diverged tail of an old
+ * primary) is not chosen at all. Among copies of the same file the complete one comes before a
+ * {@code .partial}, the uncompressed one before a compressed one. The copies not chosen are kept,
+ * to be compared with the chosen one ({@link SegmentCopies}).
  *
  * <p>Immutable.
  *
- * @param timeline the timeline chosen (the highest present when none was asked for)
+ * @param history  the history of the timeline read
  * @param segnos   the segment numbers, ascending
  * @param chosen   the file read for each, indexed as {@code segnos}
  * @param others   the other copies of each (empty for most)
  */
-record SegmentChoice(int timeline, long[] segnos, SegmentFile[] chosen, SegmentFile[][] others) {
+record SegmentChoice(TimelineHistory history, long[] segnos, SegmentFile[] chosen, SegmentFile[][] others) {
 
     private static final SegmentFile[] NONE = new SegmentFile[0];
 
@@ -32,47 +39,60 @@ record SegmentChoice(int timeline, long[] segnos, SegmentFile[] chosen, SegmentF
     /**
      * Chooses among the files (all of one segment size).
      *
-     * @param timeline 0 for the highest timeline present
-     * @return null when no file is of the timeline or below it
+     * @return null when no file is on the history's path
      */
-    static SegmentChoice of(List<SegmentFile> files, int timeline, int segmentSize) {
-        int tli = timeline;
-        if (tli == 0) {
-            for (SegmentFile f : files) {
-                tli = Integer.compareUnsigned(f.timeline(), tli) > 0 ? f.timeline() : tli;
-            }
-        }
-        TreeMap<Long, List<SegmentFile>> bySegno = new TreeMap<>();
+    static SegmentChoice of(List<SegmentFile> files, TimelineHistory history, int segmentSize) {
+        TreeMap<Long, Map<Integer, List<SegmentFile>>> bySegno = new TreeMap<>();
         for (SegmentFile f : files) {
-            if (Integer.compareUnsigned(f.timeline(), tli) > 0) {
-                continue;
+            if (history.contains(f.timeline())) {
+                bySegno.computeIfAbsent(f.segno(segmentSize), k -> new HashMap<>())
+                    .computeIfAbsent(f.timeline(), k -> new ArrayList<>()).add(f);
             }
-            List<SegmentFile> copies = bySegno.computeIfAbsent(f.segno(segmentSize), k -> new ArrayList<>());
-            int have = copies.isEmpty() ? 0 : copies.get(0).timeline();
-            if (!copies.isEmpty() && Integer.compareUnsigned(f.timeline(), have) < 0) {
-                continue;
-            }
-            if (!copies.isEmpty() && f.timeline() != have) {
-                copies.clear(); // a higher timeline's file replaces the lower one's
-            }
-            copies.add(f);
         }
-        if (bySegno.isEmpty()) {
+        List<Long> segnoList = new ArrayList<>();
+        List<List<SegmentFile>> copiesList = new ArrayList<>();
+        for (var e : bySegno.entrySet()) {
+            for (int tli : history.timelinesOfSegment(e.getKey(), segmentSize)) {
+                List<SegmentFile> copies = e.getValue().get(tli);
+                if (copies != null) {
+                    segnoList.add(e.getKey());
+                    copiesList.add(copies);
+                    break;
+                }
+            }
+        }
+        if (segnoList.isEmpty()) {
             return null;
         }
-        int n = bySegno.size();
+        int n = segnoList.size();
         long[] segnos = new long[n];
         SegmentFile[] chosen = new SegmentFile[n];
         SegmentFile[][] others = new SegmentFile[n][];
-        int i = 0;
-        for (var e : bySegno.entrySet()) {
-            List<SegmentFile> copies = e.getValue();
+        for (int i = 0; i < n; i++) {
+            List<SegmentFile> copies = copiesList.get(i);
             copies.sort(PREFERENCE);
-            segnos[i] = e.getKey();
+            segnos[i] = segnoList.get(i);
             chosen[i] = copies.get(0);
             others[i] = copies.size() == 1 ? NONE : copies.subList(1, copies.size()).toArray(NONE);
-            i++;
         }
-        return new SegmentChoice(tli, segnos, chosen, others);
+        return new SegmentChoice(history, segnos, chosen, others);
+    }
+
+    /** The timeline read. */
+    int timeline() {
+        return history.timeline();
+    }
+
+    /**
+     * How many bytes of segment i are on the path: all of it, or, when its file is of a timeline that
+     * ended inside the segment, the bytes before the switch point.
+     */
+    int readable(int i, int segmentSize) {
+        long end = history.endOf(chosen[i].timeline());
+        long segStart = segnos[i] * segmentSize;
+        if (end != TimelineHistory.NO_END && Long.compareUnsigned(end, segStart + segmentSize) < 0) {
+            return (int) Math.max(0, end - segStart);
+        }
+        return segmentSize;
     }
 }

@@ -20,7 +20,10 @@ import org.xlogminer.wal.WalVersion;
  * copy holds WAL only up to the point where it was cut (where a standby was promoted or
  * pg_receivewal stopped): it is compared over its pages before the last one that holds WAL of this
  * segment (a page whose header has the page's own address); the page it ends in, where its WAL
- * stops in the middle, and what follows are not compared.
+ * stops in the middle, and what follows are not compared. Copies of a timeline that ended inside
+ * the segment (known from the timeline history) are compared only before the switch point: what
+ * follows is not read (the new primary's {@code .partial} and the old primary's complete copy agree
+ * up to there).
  *
  * <p>Not thread-safe: keeps two segment-sized buffers for the comparison, allocated on first use.
  */
@@ -35,11 +38,12 @@ final class SegmentCopies {
     }
 
     /**
-     * Compares the chosen copy with each other copy of segment {@code segno}.
+     * Compares the chosen copy with each other copy of segment {@code segno}, over the first
+     * {@code readable} bytes at most.
      *
      * @throws WalFormatException naming both files when two copies disagree
      */
-    void check(long segno, SegmentFile chosen, SegmentFile[] others) throws IOException {
+    void check(long segno, SegmentFile chosen, SegmentFile[] others, int readable) throws IOException {
         if (others.length == 0) {
             return;
         }
@@ -57,7 +61,7 @@ final class SegmentCopies {
             if (other.partial()) {
                 lengthB = comparable(b, lengthB, segStart);
             }
-            int n = Math.min(lengthA, lengthB);
+            int n = Math.min(Math.min(lengthA, lengthB), readable);
             int at = java.util.Arrays.mismatch(a, 0, n, b, 0, n);
             if (at >= 0) {
                 throw new WalFormatException("two copies of segment " + chosen.name() + " differ at byte " + at

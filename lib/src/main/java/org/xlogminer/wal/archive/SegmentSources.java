@@ -11,13 +11,14 @@ import java.util.stream.Collectors;
 import org.xlogminer.wal.WalFormatException;
 import org.xlogminer.wal.reader.DirectorySegmentSource;
 import org.xlogminer.wal.reader.SegmentSource;
+import org.xlogminer.wal.reader.TimelineHistory;
 import org.xlogminer.wal.reader.XLogPageHeaderLayout;
 
 /**
  * Opens the {@code --wal-dir}s given: each is scanned ({@link WalDirectoryScanner}), and the files
- * of all become one {@link SegmentSource}. A single directory of plain, complete segments is
- * opened as a {@link DirectorySegmentSource}, as before archives were read; anything else as a
- * {@link MergedSegmentSource}.
+ * of all become one {@link SegmentSource}. A single directory of plain, complete segments of one
+ * timeline without a history is opened as a {@link DirectorySegmentSource}, as before archives
+ * were read; anything else as a {@link MergedSegmentSource}, which follows the timeline's history.
  *
  * <p>Stateless; thread-safe.
  */
@@ -27,24 +28,30 @@ public final class SegmentSources {
     }
 
     /**
-     * The segments of these directories for the timeline (0: the highest present).
+     * The segments of these directories on the path of the timeline (0: the highest that a segment
+     * or a history file is of), as its history file says ({@link TimelineHistories}).
      *
      * @throws WalFormatException when they hold no segment (of the timeline or below), or the first
      *                            segment is not WAL
      */
     public static SegmentSource open(List<Path> directories, int timeline) throws IOException {
         List<SegmentFile> files = new ArrayList<>();
+        List<HistoryFile> histories = new ArrayList<>();
         for (Path d : directories) {
-            files.addAll(WalDirectoryScanner.scan(d));
+            WalDirectoryScanner.scan(d, files, histories);
         }
         String where = directories.stream().map(Path::toString).collect(Collectors.joining(", "));
         if (files.isEmpty()) {
             throw new WalFormatException("no WAL segment files in " + where, null, 0);
         }
-        if (directories.size() == 1
+        int tli = timeline != 0 ? timeline : TimelineHistories.newest(files, histories);
+        boolean oneTimeline = files.stream().allMatch(f -> f.timeline() == tli)
+            && histories.stream().noneMatch(h -> h.timeline() == tli);
+        if (directories.size() == 1 && oneTimeline
             && files.stream().allMatch(f -> f.plain() && !f.partial() && directories.get(0).equals(f.path().getParent()))) {
             return DirectorySegmentSource.open(directories.get(0), timeline);
         }
+        TimelineHistory history = TimelineHistories.of(tli, histories);
         SegmentFile first = files.get(0);
         for (SegmentFile f : files) {
             if (f.name().substring(8).compareTo(first.name().substring(8)) < 0) {
@@ -52,9 +59,17 @@ public final class SegmentSources {
             }
         }
         int segmentSize = segmentSize(first);
-        SegmentChoice choice = SegmentChoice.of(files, timeline, segmentSize);
+        SegmentChoice choice = SegmentChoice.of(files, history, segmentSize);
         if (choice == null) {
-            throw new WalFormatException("no WAL segment files of timeline " + timeline + " or below in " + where, null, 0);
+            throw new WalFormatException("no WAL segment files of timeline " + Integer.toUnsignedString(tli)
+                + (history.hasSwitches() ? " or of its ancestors (" + history + ")" : "") + " in " + where
+                + (history.source() == null && tli != 1 ? "; its history file " + HistoryFile.nameOf(tli) + " is not there either" : ""),
+                null, 0);
+        }
+        if (history.source() == null && tli != 1 && files.stream().anyMatch(f -> f.timeline() != tli)) {
+            // the ancestors' segments are not read: without the history, where they end is not known
+            where += " (timeline " + Integer.toUnsignedString(tli) + " without its history file " + HistoryFile.nameOf(tli)
+                + ": only its own segments are read)";
         }
         return new MergedSegmentSource(where, segmentSize, choice);
     }

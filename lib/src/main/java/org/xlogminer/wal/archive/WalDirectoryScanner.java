@@ -22,8 +22,9 @@ import java.util.List;
  *   <li>a pgBackRest stanza's archive, {@code <repo>/archive/<stanza>}: {@code <version>-<id>/<first
  *       16 digits>/<segment>-<sha1>[.ext]}.
  * </ul>
- * Files whose names are not those of segments ({@link SegmentFile}) are skipped without a word;
- * the first bytes of the others decide their {@link Compression}.
+ * Timeline history files ({@link HistoryFile}) are found in the same places. Files whose names
+ * are not those of segments ({@link SegmentFile}) or history files are skipped without a word; the
+ * first bytes of the others decide their {@link Compression}.
  *
  * <p>Stateless; thread-safe.
  */
@@ -38,6 +39,12 @@ public final class WalDirectoryScanner {
     /** The segment files in and below {@code directory}, in no particular order. */
     public static List<SegmentFile> scan(Path directory) throws IOException {
         List<SegmentFile> found = new ArrayList<>();
+        scan(directory, found, new ArrayList<>());
+        return found;
+    }
+
+    /** Adds the segment files and the history files in and below {@code directory}, in no particular order. */
+    public static void scan(Path directory, List<SegmentFile> found, List<HistoryFile> histories) throws IOException {
         Files.walkFileTree(directory, EnumSet.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -47,13 +54,15 @@ public final class WalDirectoryScanner {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile() && SegmentFile.isSegmentFileName(file.getFileName().toString())) {
+                String name = file.getFileName().toString();
+                if (attrs.isRegularFile() && SegmentFile.isSegmentFileName(name)) {
                     found.add(SegmentFile.parse(file, compressionOf(file)));
+                } else if (attrs.isRegularFile() && HistoryFile.isHistoryFileName(name)) {
+                    histories.add(HistoryFile.parse(file, compressionOf(file)));
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
-        return found;
     }
 
     /** The compression the file's first bytes show. */

@@ -73,7 +73,6 @@ class SegmentSourcesTest {
             // no suffix, as Barman keeps its files: the first bytes say how it is stored
             Files.write(dir.resolve(NAME), compress(c, plain));
             Files.writeString(dir.resolve("000000010000000000000002.00000028.backup"), "START WAL LOCATION");
-            Files.writeString(dir.resolve("00000002.history"), "1\t0/3000000\tno recovery target\n");
             Files.createDirectories(dir.resolve("archive_status"));
             Files.writeString(dir.resolve("archive_status/" + NAME + ".done"), "");
             List<SegmentFile> found = WalDirectoryScanner.scan(dir);
