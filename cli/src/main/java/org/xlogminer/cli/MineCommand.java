@@ -72,6 +72,9 @@ final class MineCommand implements Callable<Integer> {
                 ScriptOutput script = new ScriptOutput(out, output.bytes(), output.channel());
                 try (SqlScriptWriter sql = new SqlScriptWriter(script, renderer, undo,
                     Path.of(System.getProperty("java.io.tmpdir")))) {
+                    if (options.timelinesToName() != null) {
+                        sql.namingTimelines(options.timelinesToName());
+                    }
                     MiningOptions.streamBeside(miner, filter.filtering(sql));
                     sql.finish();
                 }

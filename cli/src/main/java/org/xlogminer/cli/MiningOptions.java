@@ -22,6 +22,8 @@ import org.xlogminer.event.TableName;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
 import org.xlogminer.wal.Lsn;
+import org.xlogminer.wal.reader.SegmentSource;
+import org.xlogminer.wal.reader.TimelineHistory;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,8 +70,14 @@ final class MiningOptions {
         description = "Also show the row changes of pg_catalog and information_schema tables (what DDL did).")
     boolean includeSystemCatalogs;
 
-    @Option(names = "--timeline", paramLabel = "TLI", description = "Timeline to read (default: the highest present).")
+    @Option(names = "--timeline", paramLabel = "TLI",
+        description = "Timeline to read, following its history (default: the highest a segment or history file is of).")
     int timeline;
+
+    /** The history of the timeline of the last source opened for mining. */
+    private TimelineHistory history;
+    /** Where the last source opened for mining starts. */
+    private long sourceStart;
 
     @Option(names = "--memory-mb", paramLabel = "MB",
         description = "Memory for open transactions before they spill to disk (default: an eighth of the heap, at most 256).")
@@ -123,7 +131,10 @@ final class MiningOptions {
                     "--op " + op + ": expected insert, update, delete, truncate or ddl");
             }
         }
-        Miner.Builder b = Miner.builder(WalDirs.open(spec, walDirs, timeline), catalog)
+        SegmentSource source = WalDirs.open(spec, walDirs, timeline);
+        history = source.history();
+        sourceStart = source.firstSegno() * source.segmentSize();
+        Miner.Builder b = Miner.builder(source, catalog)
             .fromLsn(fromLsn == null ? 0 : fromLsn.value())
             .toLsn(toLsn == null ? 0 : toLsn.value())
             .includeAborted(includeAborted)
@@ -133,6 +144,16 @@ final class MiningOptions {
             b.memoryBudget(memoryMb << 20);
         }
         return b.build();
+    }
+
+    /**
+     * The history to name each transaction's timeline by when the range mined crosses a timeline
+     * switch; null when it lies on one timeline (outputs then stay as they always were). Known once
+     * {@link #miner} has opened the WAL.
+     */
+    TimelineHistory timelinesToName() {
+        long from = fromLsn == null ? sourceStart : Math.max(fromLsn.value(), sourceStart);
+        return history != null && history.switchesBetween(from, toLsn == null ? 0 : toLsn.value()) ? history : null;
     }
 
     ChangeFilter filter(CommandSpec spec) {

@@ -9,6 +9,7 @@ import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.reader.EndOfWal;
 import org.xlogminer.wal.reader.RecordLineFormatter;
 import org.xlogminer.wal.reader.SegmentSource;
+import org.xlogminer.wal.reader.TimelineHistory;
 import org.xlogminer.wal.reader.WalReader;
 import org.xlogminer.wal.reader.XLogRecordView;
 
@@ -42,7 +43,7 @@ final class RecordsCommand implements Callable<Integer> {
     Lsn toLsn;
 
     @Option(names = "--timeline", paramLabel = "TLI",
-        description = "Timeline to read (default: the highest one in the directory).")
+        description = "Timeline to read, following its history (default: the highest a segment or history file is of).")
     int timeline;
 
     @Option(names = "--no-crc", negatable = false, description = "Do not verify record checksums.")
@@ -62,8 +63,15 @@ final class RecordsCommand implements Callable<Integer> {
         StringBuilder line = new StringBuilder(256);
         try (WalReader reader = WalReader.builder(source).startLsn(from).endLsn(to).verifyCrc(!noCrc).build()) {
             XLogRecordView r;
+            int tli = 0;
             while ((r = reader.next()) != null) {
                 line.setLength(0);
+                if (reader.timeline() != tli) {
+                    if (tli != 0) {
+                        appendSwitch(line, tli, reader);
+                    }
+                    tli = reader.timeline();
+                }
                 formatter.append(line, r);
                 line.append('\n');
                 out.append(line);
@@ -78,5 +86,20 @@ final class RecordsCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /**
+     * The line before the first record of another timeline: {@code -- timeline switch: 1 -> 2 at
+     * 0/030000A8 (00000002.history)}, the LSN being the switch point.
+     */
+    static void appendSwitch(StringBuilder line, int from, WalReader reader) {
+        TimelineHistory h = reader.history();
+        line.append("-- timeline switch: ").append(Integer.toUnsignedString(from)).append(" -> ")
+            .append(Integer.toUnsignedString(reader.timeline())).append(" at ");
+        Lsn.appendTo(line, h.beginOf(reader.timeline()));
+        if (h.source() != null) {
+            line.append(" (").append(java.nio.file.Path.of(h.source()).getFileName()).append(')');
+        }
+        line.append('\n');
     }
 }

@@ -16,6 +16,7 @@ import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
 import org.xlogminer.wal.Lsn;
+import org.xlogminer.wal.reader.TimelineHistory;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -172,14 +173,17 @@ final class StatsCommand implements Callable<Integer> {
                 });
             out.println();
             out.println("# per transaction" + (top > 0 ? " (the " + top + " largest)" : ""));
-            out.printf("%-12s %-12s %-30s %10s %10s %10s %9s  %s%n", "xid", "commit_lsn", "commit_time", "inserts",
-                "updates", "deletes", "truncates", "tables");
+            // a timeline column only when the range crosses a timeline switch
+            TimelineHistory timelines = options.timelinesToName();
+            out.printf("%-12s %-12s " + (timelines != null ? "%-8s " : "%s") + "%-30s %10s %10s %10s %9s  %s%n", "xid",
+                "commit_lsn", timelines != null ? "timeline" : "", "commit_time", "inserts", "updates", "deletes", "truncates", "tables");
             List<TxCounts> list = perTx.list();
             for (TxCounts t : list) {
                 Counts c = t.counts;
                 String tables = t.tables.stream().map(TableName::toString).collect(java.util.stream.Collectors.joining(","));
-                out.printf("%-12d %-12s %-30s %10d %10d %10d %9d  %s%s%n", t.tx.xid(), Lsn.format(t.tx.commitLsn()),
-                    t.tx.commitTime(), c.inserts, c.updates, c.deletes, c.truncates, tables,
+                String tli = timelines == null ? "" : String.format("%-8s ", Integer.toUnsignedString(timelines.timelineAt(t.tx.commitLsn())));
+                out.printf("%-12d %-12s %s%-30s %10d %10d %10d %9d  %s%s%n", t.tx.xid(), Lsn.format(t.tx.commitLsn()),
+                    tli, t.tx.commitTime(), c.inserts, c.updates, c.deletes, c.truncates, tables,
                     t.tx.incomplete() ? " (incomplete)" : "");
             }
             out.flush();

@@ -9,11 +9,12 @@ import java.time.format.DateTimeFormatter;
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.wal.Lsn;
+import org.xlogminer.wal.reader.TimelineHistory;
 
 /**
  * What the REDO and the UNDO script share: the {@link ScriptOutput} they write to, the renderer of
  * their statements, and the text around a transaction's statements (the header comment naming its
- * xid, commit LSN and commit time, {@code BEGIN;}, and {@code COMMIT;} or {@code ROLLBACK;}).
+ * xid, commit LSN and commit time, and its timeline when the WAL read spans several, {@code BEGIN;}, and {@code COMMIT;} or {@code ROLLBACK;}).
  *
  * <p>Not thread-safe: one thread writes the script.
  */
@@ -29,10 +30,17 @@ abstract sealed class ScriptWriter implements ChangeHandler, Closeable permits R
     /** One builder for every statement: no String per statement. */
     final StringBuilder statement = new StringBuilder(1024);
     private final StringBuilder header = new StringBuilder(4096);
+    /** The timeline path to name each transaction's timeline by; null: not named (one timeline). */
+    private TimelineHistory timelines;
 
     ScriptWriter(ScriptOutput out, SqlRenderer renderer) {
         this.out = out;
         this.renderer = renderer;
+    }
+
+    /** Names the timeline of each transaction's commit in its header, as {@code history} says. */
+    final void nameTimelines(TimelineHistory history) {
+        this.timelines = history;
     }
 
     /** Writes what is still held and flushes the output. */
@@ -59,6 +67,9 @@ abstract sealed class ScriptWriter implements ChangeHandler, Closeable permits R
         text.append("-- xid ").append(tx.xid()).append(tx.committed() ? " committed at " : " ABORTED at ");
         Lsn.appendTo(text, tx.commitLsn());
         appendTime(text.append(' '), tx.commitTime());
+        if (timelines != null) {
+            text.append(" on timeline ").append(Integer.toUnsignedString(timelines.timelineAt(tx.commitLsn())));
+        }
         if (undo) {
             text.append(" (undo)");
         }

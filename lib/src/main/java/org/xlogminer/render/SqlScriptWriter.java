@@ -9,6 +9,7 @@ import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.RowChange;
 import org.xlogminer.event.Transaction;
 import org.xlogminer.event.TransactionInfo;
+import org.xlogminer.wal.reader.TimelineHistory;
 
 /**
  * Writes transactions as a psql-ready SQL script, REDO or UNDO: one {@code BEGIN; ... COMMIT;}
@@ -41,6 +42,15 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
     /** With UNDO chunks of {@code chunkBytes}: small ones let a test reach the file with little SQL. */
     SqlScriptWriter(ScriptOutput out, SqlRenderer renderer, boolean undo, Path tmpDir, int chunkBytes) {
         this.writer = undo ? new UndoScriptWriter(out, renderer, tmpDir, chunkBytes) : new RedoScriptWriter(out, renderer);
+    }
+
+    /**
+     * Names the timeline of each transaction in its header comment ({@code on timeline 2}), the
+     * one current at its commit LSN as {@code history} says: for WAL read across timeline switches.
+     */
+    public SqlScriptWriter namingTimelines(TimelineHistory history) {
+        writer.nameTimelines(history);
+        return this;
     }
 
     /** Writes a whole transaction (one that fits in memory); no changes, no block. */
