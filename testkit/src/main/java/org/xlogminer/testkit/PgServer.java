@@ -82,6 +82,8 @@ public final class PgServer implements AutoCloseable {
     private final ServerDirectory dir;
     private final Postmaster postmaster;
     private final AdminConnection admin = new AdminConnection(this);
+    /** The server this one is a standby of (made from its base backup); null for one made by initdb. */
+    private final PgServer primary;
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int port;
@@ -94,19 +96,38 @@ public final class PgServer implements AutoCloseable {
         return new PgServerBuilder(major);
     }
 
-    private PgServer(ServerSettings settings, Path binDir, ServerDirectory dir) {
+    private PgServer(ServerSettings settings, Path binDir, ServerDirectory dir, PgServer primary) {
         this.settings = settings;
         this.binDir = binDir;
         this.dir = dir;
+        this.primary = primary;
         this.postmaster = new Postmaster(settings, binDir, dir);
     }
 
     /** Starts a server in {@code dir} (called by {@link PgServerBuilder#start()}); closes it on failure. */
     static PgServer start(ServerSettings settings, Path binDir, ServerDirectory dir) {
-        PgServer server = new PgServer(settings, binDir, dir);
+        return start(settings, binDir, dir, null);
+    }
+
+    private static PgServer start(ServerSettings settings, Path binDir, ServerDirectory dir, PgServer primary) {
+        PgServer server = new PgServer(settings, binDir, dir, primary);
         LiveServers.add(server);
         server.start();
         return server;
+    }
+
+    /**
+     * Starts a streaming standby of this server, made from its base backup ({@code pg_basebackup -R
+     * -X stream}), with the same settings (an {@code archive_command} too: a standby archives nothing
+     * until it is promoted, e.g. with {@code SELECT pg_promote()}). It has a directory, port and log
+     * of its own and is stopped and deleted by its own {@link #close()}, which the caller owes, as for
+     * any server.
+     *
+     * @throws IllegalStateException if the backup fails or the standby cannot start
+     */
+    public PgServer startStandby() {
+        ServerDirectory standbyDir = ServerDirectory.create(settings.major(), binDir, settings.keepData());
+        return start(settings, binDir, standbyDir, this);
     }
 
     // ---------------------------------------------------------------------------------------- accessors
@@ -342,7 +363,7 @@ public final class PgServer implements AutoCloseable {
     private void start() {
         int major = settings.major();
         try {
-            port = postmaster.create();
+            port = primary == null ? postmaster.create() : postmaster.createStandby(HOST, primary.port());
             if (closed.get()) {
                 throw new IllegalStateException("closed while starting");
             }

@@ -57,6 +57,37 @@ final class Postmaster {
         return start();
     }
 
+    /**
+     * Makes the data directory a streaming standby of the server at {@code host:port} (of this
+     * major, or of 13 or 14 through Debian's 15 client)
+     * ({@code pg_basebackup -R -X stream -c fast}: the primary's configuration and a
+     * {@code standby.signal}), writes the testkit's configuration over the copied one and starts
+     * it; returns its port.
+     */
+    int createStandby(String host, int port) {
+        // the zonky builds have no pg_basebackup: Debian's 15 backs up servers of its major and older ones
+        Path basebackup = Files.isExecutable(binDir.resolve("pg_basebackup")) ? binDir.resolve("pg_basebackup")
+                : PgBinaries.debian15Tool("pg_basebackup");
+        List<String> cmd = List.of(basebackup.toString(), "-D", dir.data().toString(),
+                "-h", host, "-p", String.valueOf(port), "-U", PgServer.USER, "-R", "-X", "stream", "-c", "fast",
+                "--no-sync");
+        ProcessResult r = runAsServer(cmd, Duration.ofMinutes(5));
+        if (!r.success()) {
+            throw new IllegalStateException("pg_basebackup from " + host + ":" + port + " failed.\n" + r.describe("failed"));
+        }
+        // -R writes the connection options of its own libpq, some of which an older server's
+        // walreceiver does not know (sslsni before 14): name only what every major knows
+        Path auto = dir.data().resolve("postgresql.auto.conf");
+        try {
+            Files.writeString(auto, "primary_conninfo = 'host=" + host + " port=" + port + " user=" + PgServer.USER
+                    + "'\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + auto, e);
+        }
+        writeConfig();
+        return start();
+    }
+
     /** Stops the server if it runs ({@code gentle}: try {@code -m fast} first). */
     void stop(boolean gentle) {
         stop(binDir, dir.data(), dir.root(), gentle);
