@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,7 +36,7 @@ import org.xlogminer.wal.reader.SegmentName;
  * primary's pg_wal gives exactly the changes on the new timeline's path: the REDO script, applied
  * to a copy of the table as it was at the start of the range, gives the new primary's table, and
  * nothing of the diverged tail is shown. {@code --timeline 1} gives the old primary's table the
- * same way. {@code records} shows the switch where the history file says it is; the SQL comments
+ * same way, and so does the archive gzipped (the history file too). {@code records} shows the switch where the history file says it is; the SQL comments
  * and {@code stats} name each transaction's timeline. Without the new timeline's copy of the
  * segment holding the switch point, mining stops there with exit 3 (never reads the old tail).
  */
@@ -113,6 +115,23 @@ class FailoverIT {
             assertEquals(0, toEnd.exitCode(), toEnd.toString());
             assertEquals(mined.stdout(), toEnd.stdout());
             assertTrue(toEnd.stderr().contains("no later one is"), toEnd.stderr());
+
+            // the archive compressed: segments gzipped as NAME.gz, the history file gzipped under its own
+            // name (as Barman keeps files, told by their bytes)
+            Path gz = Files.createDirectories(root.resolve("archived-gz"));
+            try (Stream<Path> files = Files.list(archived)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    String name = f.getFileName().toString();
+                    Path target = gz.resolve(name.endsWith(".history") ? name : name + ".gz");
+                    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(target))) {
+                        Files.copy(f, out);
+                    }
+                }
+            }
+            CliRun minedGz = CliRun.of("mine", "--wal-dir", gz.toString(), "--wal-dir", oldWal.toString(), "--catalog",
+                catalog.toString(), "--from-lsn", Lsn.format(from), "--to-lsn", Lsn.format(to));
+            assertEquals(0, minedGz.exitCode(), minedGz.toString());
+            assertEquals(mined.stdout(), minedGz.stdout());
 
             // each transaction's header names the timeline of its commit
             Matcher m = HEADER.matcher(mined.stdout());
