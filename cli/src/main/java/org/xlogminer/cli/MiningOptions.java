@@ -170,6 +170,10 @@ final class MiningOptions {
         Miner.MiningSummary s = miner.summary();
         err.println("xlogminer: " + s.transactions() + " transactions, " + s.rowChanges() + " row changes from "
             + s.recordsRead() + " records read from " + s.readStartText() + "; " + s.endOfWal());
+        if (timelinesToName() != null) {
+            err.println("xlogminer: read along the history of timeline " + Integer.toUnsignedString(history.timeline())
+                + ": " + history);
+        }
         s.unknownRelations().forEach((rel, n) -> err.println("xlogminer: relation " + rel
             + " is not in the catalog: " + n + " records skipped"));
         if (!s.otherDatabases().isEmpty()) {

@@ -105,6 +105,8 @@ class FailoverIT {
                 "--to-lsn", Lsn.format(to)));
             assertEquals(0, mined.exitCode(), mined.toString());
             assertFalse(mined.stdout().contains("diverged"), "nothing of the old primary's tail is mined");
+            assertTrue(mined.stderr().contains("read along the history of timeline 2: 1 until " + Lsn.format(switchPoint)
+                + ", then 2"), mined.stderr());
             assertTrue(mined.stdout().contains("'on 1'") && mined.stdout().contains("'on 2'"), "both timelines' changes");
             assertEquals(rows(standby, "postgres"), replay(standby, startRows, mined.stdout(), root.resolve("redo2.sql")),
                 "the REDO script of timeline 2 turns the table at the start into the new primary's table");
