@@ -4,7 +4,8 @@
  * <ul>
  *   <li>{@link org.xlogminer.testkit.PgServer}: build, start, query, capture the WAL range of a workload,
  *       run PostgreSQL programs, and always stop (try-with-resources, JVM shutdown hook, and reaping of
- *       servers left by killed JVMs).</li>
+ *       servers left by killed JVMs); {@code startStandby()} adds a streaming standby made from its base
+ *       backup ({@code pg_basebackup -R}), to promote in failover tests.</li>
  *   <li>{@link org.xlogminer.testkit.PgServerBuilder}: the server's settings (WAL level, segment size,
  *       compression, checksums, extra parameters), checked as they are given.</li>
  *   <li>{@link org.xlogminer.testkit.PgBinaries}: where the binaries come from (Debian's postgresql-15 for

@@ -24,8 +24,10 @@ import org.xlogminer.wal.WalFormatException;
  * Segments in a directory (pg_wal, or an archive of plain segment files), found by name.
  *
  * <p>Timelines: the source keeps, for each segment number, the file of the highest timeline not
- * above the chosen one (by default the highest timeline in the directory). This is how a restore
- * reads WAL across a timeline switch, without consulting {@code .history} files.
+ * above the chosen one (by default the highest timeline in the directory), without consulting
+ * {@code .history} files: right for a directory of one timeline. The command line opens any other
+ * ({@code org.xlogminer.wal.archive.SegmentSources}) as a source that follows the timeline's history,
+ * never reading an old timeline's WAL past its switch point.
  *
  * <p>Not thread-safe; one reader (with its {@link RecordFetcher}) at a time, and {@link #close()}
  * only once it is done. The channels of the last few segments read are kept open (a reader moves on
