@@ -36,7 +36,7 @@ import org.xlogminer.wal.reader.SegmentName;
  * primary's pg_wal gives exactly the changes on the new timeline's path: the REDO script, applied
  * to a copy of the table as it was at the start of the range, gives the new primary's table, and
  * nothing of the diverged tail is shown. {@code --timeline 1} gives the old primary's table the
- * same way, and so does the archive gzipped (the history file too). {@code records} shows the switch where the history file says it is; the SQL comments
+ * same way, and so does the archive gzipped, or pushed by pgBackRest (the history file too). {@code records} shows the switch where the history file says it is; the SQL comments
  * and {@code stats} name each transaction's timeline. Without the new timeline's copy of the
  * segment holding the switch point, mining stops there with exit 3 (never reads the old tail).
  */
@@ -135,6 +135,13 @@ class FailoverIT {
             assertEquals(0, minedGz.exitCode(), minedGz.toString());
             assertEquals(mined.stdout(), minedGz.stdout());
 
+            // the same files pushed by pgBackRest into a stanza of the new primary (zst), the history file too
+            Path stanza = pgBackRest(root, standby, archived);
+            CliRun minedPgbr = CliRun.of("mine", "--wal-dir", stanza.toString(), "--wal-dir", oldWal.toString(), "--catalog",
+                catalog.toString(), "--from-lsn", Lsn.format(from), "--to-lsn", Lsn.format(to));
+            assertEquals(0, minedPgbr.exitCode(), minedPgbr.toString());
+            assertEquals(mined.stdout(), minedPgbr.stdout());
+
             // each transaction's header names the timeline of its commit
             Matcher m = HEADER.matcher(mined.stdout());
             int[] seen = new int[3];
@@ -196,6 +203,43 @@ class FailoverIT {
             try (Stream<Path> all = Files.walk(root)) {
                 all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * A pgBackRest repository with a stanza of {@code server}, into which {@code archive-push}
+     * pushes every file of {@code files} (zstd); returns the stanza's archive directory.
+     */
+    private static Path pgBackRest(Path root, PgServer server, Path files) throws Exception {
+        Path repo = Files.createDirectories(root.resolve("pgbackrest"));
+        Path log = Files.createDirectories(root.resolve("pgbackrest-log"));
+        Path conf = root.resolve("pgbackrest.conf");
+        Files.writeString(conf, "[global]\nrepo1-path=" + repo + "\nlog-path=" + log + "\nlock-path=" + log
+            + "\nlog-level-console=warn\ncompress-type=zst\n[main]\npg1-path=" + server.dataDir() + "\npg1-port="
+            + server.port() + "\npg1-socket-path=" + server.serverDir() + "\n");
+        openUp(root);
+        runAsPostgres("pgbackrest", "--config=" + conf, "--stanza=main", "stanza-create");
+        try (Stream<Path> all = Files.list(files)) {
+            for (Path f : (Iterable<Path>) all.sorted()::iterator) {
+                runAsPostgres("pgbackrest", "--config=" + conf, "--stanza=main", "archive-push", f.toString());
+            }
+        }
+        try (Stream<Path> all = Files.walk(repo)) {
+            assertTrue(all.anyMatch(p -> p.getFileName().toString().startsWith("00000002.history")), "the history is pushed");
+        }
+        return repo.resolve("archive/main");
+    }
+
+    private static void runAsPostgres(String... cmd) throws Exception {
+        List<String> full = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(List.of(cmd));
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", full) + " failed: " + out);
         }
     }
 
