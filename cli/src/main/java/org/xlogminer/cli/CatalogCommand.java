@@ -1,6 +1,5 @@
 package org.xlogminer.cli;
 
-import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -10,9 +9,7 @@ import java.sql.SQLException;
 import java.util.concurrent.Callable;
 
 import org.xlogminer.catalog.CatalogCapture;
-import org.xlogminer.catalog.CatalogConnector;
 import org.xlogminer.catalog.CatalogConnector.Login;
-import org.xlogminer.catalog.CatalogConnector.PasswordSource;
 import org.xlogminer.catalog.CatalogJson;
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.wal.Lsn;
@@ -56,20 +53,15 @@ final class CatalogCommand implements Callable<Integer> {
                 && !Files.isDirectory(output.toAbsolutePath().getParent())) {
             throw new ParameterException(spec.commandLine(), "-o " + output + ": no such directory");
         }
-        Login login;
-        try {
-            login = CatalogConnector.resolve(jdbcUrl, user, System.getenv(), System.getProperty("user.home"));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        Login login = JdbcSession.login(spec, jdbcUrl, user);
         CatalogSnapshot snapshot;
-        try (Connection c = connect(login, err)) {
+        try (Connection c = JdbcSession.connect(login, "xlogminer catalog", err)) {
             if (c == null) {
                 return Main.EXIT_RUNTIME;
             }
             snapshot = CatalogCapture.capture(c);
         } catch (SQLException e) {
-            err.println("xlogminer: error: catalog capture from " + login.describe() + " failed: " + oneLine(e));
+            err.println("xlogminer: error: catalog capture from " + login.describe() + " failed: " + JdbcSession.oneLine(e));
             return Main.EXIT_RUNTIME;
         } catch (IllegalStateException e) {
             err.println("xlogminer: error: " + e.getMessage());
@@ -85,37 +77,5 @@ final class CatalogCommand implements Callable<Integer> {
             + " types, LSN " + Lsn.format(snapshot.captureLsn()) + ", timeline " + snapshot.timeline()
             + (output != null ? "; written to " + output : ""));
         return Main.EXIT_OK;
-    }
-
-    /** The connection, or null after printing why there is none. */
-    private static Connection connect(Login login, PrintWriter err) {
-        Console console = System.console();
-        CatalogConnector.PasswordPrompt prompt = console == null ? null : p -> console.readPassword("%s", p);
-        try {
-            return CatalogConnector.connect(login, "xlogminer catalog", prompt);
-        } catch (SQLException e) {
-            String why;
-            if (CatalogConnector.isPasswordRequired(e)) {
-                why = "the server asks for a password and none was found (password= in the URL, PGPASSWORD, "
-                    + login.passwordFile() + ", or a prompt when run in a terminal)";
-            } else if (isAuthentication(e)) {
-                why = oneLine(e) + " (password from " + (login.passwordSource() == PasswordSource.PGPASSFILE
-                    ? login.passwordFile().toString() : login.passwordSource().description()) + ")";
-            } else {
-                why = oneLine(e);
-            }
-            err.println("xlogminer: error: cannot connect to " + login.describe() + ": " + why);
-            return null;
-        }
-    }
-
-    private static boolean isAuthentication(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("28") || state.equals("08004"));
-    }
-
-    private static String oneLine(SQLException e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        return m.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code xlogminer} command. Data goes to stdout, diagnostics to stderr. Exit codes: 0 ok,
- * 1 runtime error, 2 usage, 3 corrupt or incomplete WAL.
+ * 1 runtime error, 2 usage, 3 corrupt or incomplete WAL, 4 (check-undo) rows whose UNDO would not apply.
  */
 @Command(name = "xlogminer",
     mixinStandardHelpOptions = true,
@@ -24,13 +24,15 @@ import picocli.CommandLine.Spec;
         "0:success",
         "1:runtime error (I/O, internal)",
         "2:usage error (bad option, or a --catalog file that is not a catalog snapshot)",
-        "3:corrupt or incomplete WAL (message names segment and LSN)"})
+        "3:corrupt or incomplete WAL (message names segment and LSN)",
+        "4:check-undo: the UNDO of some rows would not apply (changed since, gone, or there again)"})
 public final class Main implements Callable<Integer> {
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_RUNTIME = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_BAD_WAL = 3;
+    public static final int EXIT_CONFLICTS = 4;
 
     @Spec
     CommandSpec spec;
@@ -96,7 +98,8 @@ public final class Main implements Callable<Integer> {
 
     /** The subcommands, in the order the usage lists them, each given what it writes to. */
     static java.util.List<Object> subcommands(CommandOutput out) {
-        return java.util.List.of(new MineCommand(out), new StatsCommand(), new RecordsCommand(), new CatalogCommand());
+        return java.util.List.of(new MineCommand(out), new StatsCommand(), new RecordsCommand(), new CatalogCommand(),
+            new CheckUndoCommand(), new HistoryCommand());
     }
 
     /**

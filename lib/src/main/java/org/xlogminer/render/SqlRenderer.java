@@ -351,8 +351,11 @@ public final class SqlRenderer {
         }
     }
 
-    /** Types without a default equality operator. */
-    private static boolean hasEquality(String type) {
+    /**
+     * Whether a column type (as {@link Row#type(int)} names it) has the default {@code =} the guards
+     * compare with; those without it (json, xml, point, ...) are compared as text.
+     */
+    public static boolean hasEquality(String type) {
         String t = type.endsWith("[]") ? type.substring(0, type.length() - 2) : type;
         switch (t) {
             case "json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle":
