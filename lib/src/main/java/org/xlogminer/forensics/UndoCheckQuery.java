@@ -75,22 +75,8 @@ public final class UndoCheckQuery {
      *                               repeatable-read (nothing is read then)
      */
     public static UndoCheckReport run(Connection c, UndoCheck check) throws SQLException {
-        c.setReadOnly(true);
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        c.setAutoCommit(false);
+        begin(c);
         try {
-            try (Statement st = c.createStatement()) {
-                st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                String ro = show(st, "transaction_read_only");
-                String iso = show(st, "transaction_isolation");
-                if (!"on".equals(ro) || !"repeatable read".equals(iso)) {
-                    throw new IllegalStateException("the server did not make the session read-only and repeatable-read"
-                        + " (transaction_read_only=" + ro + ", transaction_isolation=" + iso + "): nothing was read");
-                }
-                for (String s : SETTINGS) {
-                    st.execute(s);
-                }
-            }
             List<TableSummary> tables = new ArrayList<>();
             List<RowVerdict> problems = new ArrayList<>();
             for (TableRows rows : check.tables().values()) {
@@ -99,6 +85,32 @@ public final class UndoCheckQuery {
             return new UndoCheckReport(tables, problems);
         } finally {
             c.rollback(); // read-only: nothing to keep
+        }
+    }
+
+    /**
+     * Begins the read-only, repeatable-read transaction the check reads in, on a connection not
+     * inside a transaction ({@link Connection#setReadOnly}, then {@code SET TRANSACTION ... READ
+     * ONLY}), and makes sure the server agrees; with the settings the values are compared under.
+     *
+     * @throws IllegalStateException when the server reports another mode (nothing is read then)
+     */
+    public static void begin(Connection c) throws SQLException {
+        c.setReadOnly(true);
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            String ro = show(st, "transaction_read_only");
+            String iso = show(st, "transaction_isolation");
+            if (!"on".equals(ro) || !"repeatable read".equals(iso)) {
+                c.rollback();
+                throw new IllegalStateException("the server did not make the session read-only and repeatable-read"
+                    + " (transaction_read_only=" + ro + ", transaction_isolation=" + iso + "): nothing was read");
+            }
+            for (String s : SETTINGS) {
+                st.execute(s);
+            }
         }
     }
 
