@@ -31,11 +31,11 @@ import org.xlogminer.sql.SqlText;
  *
  * <h2>One query per table per batch of rows</h2>
  * The expected rows of a table go to the server as one text array per key column and per column,
- * unnested and joined to the table on the key (its index), up to {@link #BATCH} rows a query:
+ * unnested, each row looked up by the key (a probe of its index), up to {@link #BATCH} rows a query:
  * <pre>
- * SELECT v.o, t.ctid IS NOT NULL, t.balance::text, (t.balance IS NOT DISTINCT FROM v.c2::numeric(12,2)), ...
+ * SELECT v.o, t.ctid IS NOT NULL, t.balance::text, (t.balance IS NOT DISTINCT FROM v.c2::numeric), ...
  *   FROM unnest(?::text[], ?::text[], ...) WITH ORDINALITY AS v(k0, c0, c1, c2, ..., o)
- *   LEFT JOIN public.acct AS t ON t.id = v.k0::integer
+ *   LEFT JOIN LATERAL (SELECT t.ctid, t.* FROM public.acct AS t WHERE t.id = v.k0::integer LIMIT 1) AS t ON true
  * </pre>
  *
  * <h2>Values compared as the UNDO compares them</h2>
@@ -260,13 +260,16 @@ public final class UndoCheckQuery {
         for (int j = 0; j < cols.size(); j++) {
             sb.append('c').append(j).append(", ");
         }
-        sb.append("o) LEFT JOIN ").append(qualified).append(" AS t ON ");
+        // LATERAL: a probe of the key's index per row, whatever the size of the table (a plain join
+        // may hash the whole table for every batch)
+        sb.append("o) LEFT JOIN LATERAL (SELECT t.ctid, t.* FROM ").append(qualified).append(" AS t WHERE ");
         for (int k = 0; k < keys.length; k++) {
             sb.append(k == 0 ? "" : " AND ").append("t.");
             SqlText.appendIdentifier(sb, keyColumns.get(k));
             sb.append(" = v.k").append(k).append("::").append(layout.types[keys[k]]);
         }
-        return sb.toString();
+        // LIMIT: the key is unique anyway; it keeps the planner from flattening the subquery into a join
+        return sb.append(" LIMIT 1) AS t ON true").toString();
     }
 
     /** The verdict on one row from its result row. */
