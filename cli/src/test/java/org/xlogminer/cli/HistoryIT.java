@@ -88,6 +88,8 @@ class HistoryIT {
 
             CliRun text = CliRun.of(concat(range, "--table", "public.orders", "--key", "id=142"));
             assertEquals(0, text.exitCode(), text.toString());
+            java.nio.file.Files.createDirectories(Path.of("target", "history"));
+            java.nio.file.Files.writeString(Path.of("target", "history", "pg" + major + ".txt"), text.stdout());
             List<String> headings = text.stdoutLines().stream().filter(l -> l.matches("[0-9A-F]+/[0-9A-F]+  xid .*"))
                 .toList();
             assertEquals(7, headings.size(), text.stdout());

@@ -33,7 +33,7 @@ import org.xlogminer.render.UndoGuard;
  *
  * <p>A row is named by its table's identity key ({@link RowKey}); rows of tables without one, and
  * rows whose key the WAL read does not hold, are counted as unchecked. A TRUNCATE is counted: its
- * UNDO is not possible anyway.
+ * UNDO is not possible anyway. Changes of aborted transactions are left out, as UNDO leaves them.
  *
  * <p>Holds one entry per row of the selection. Not thread-safe: a handler of one mining run.
  */
@@ -139,6 +139,9 @@ public final class UndoCheck implements ChangeHandler {
 
     @Override
     public void change(TransactionInfo tx, RowChange c) {
+        if (!tx.committed()) {
+            return; // an aborted transaction's changes are not undone (guarded UNDO comments them out)
+        }
         if (c instanceof RowChange.Truncate t) {
             for (TableName n : t.tables()) {
                 table(n).truncates++;

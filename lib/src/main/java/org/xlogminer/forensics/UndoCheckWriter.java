@@ -60,7 +60,7 @@ public final class UndoCheckWriter {
             return;
         }
         out.println();
-        out.println("conflicts:");
+        out.println("rows whose UNDO would not apply:");
         for (RowVerdict r : report.problems()) {
             String change = "the " + r.op() + " at " + Lsn.format(r.lsn()) + " (xid " + r.xid()
                 + (r.changes() > 1 ? ", the last of " + r.changes() + " changes to it" : "") + ")";
