@@ -20,12 +20,12 @@ class MainTest {
     void aRunBuildsOnlyTheSubcommandItNamesAndHelpListsThemAll() {
         java.io.PrintWriter w = new java.io.PrintWriter(java.io.Writer.nullWriter());
         assertEquals(java.util.Set.of("stats"), Main.commandLine(CommandOutput.of(w), w, "stats").getSubcommands().keySet());
-        assertEquals(java.util.Set.of("mine", "stats", "records", "catalog"),
+        assertEquals(java.util.Set.of("mine", "stats", "records", "catalog", "check-undo", "history"),
             Main.commandLine(CommandOutput.of(w), w, "--help").getSubcommands().keySet());
-        assertEquals(4, Main.commandLine(CommandOutput.of(w), w, "nope").getSubcommands().size());
+        assertEquals(6, Main.commandLine(CommandOutput.of(w), w, "nope").getSubcommands().size());
         CliRun help = CliRun.of("--help");
         assertEquals(0, help.exitCode());
-        assertEquals(java.util.List.of("mine", "stats", "records", "catalog"), CliRun.commandsListed(help.stdout()),
+        assertEquals(java.util.List.of("mine", "stats", "records", "catalog", "check-undo", "history"), CliRun.commandsListed(help.stdout()),
             help.stdout());
         CliRun typo = CliRun.of("stat");
         assertEquals(2, typo.exitCode());
@@ -35,9 +35,23 @@ class MainTest {
     void noSubcommandPrintsUsageAndExits2() {
         CliRun run = CliRun.of();
         assertEquals(2, run.exitCode());
-        assertEquals(java.util.List.of("mine", "stats", "records", "catalog"), CliRun.commandsListed(run.stderr()),
+        assertEquals(java.util.List.of("mine", "stats", "records", "catalog", "check-undo", "history"), CliRun.commandsListed(run.stderr()),
             run.stderr());
         assertTrue(run.stdout().isEmpty());
+    }
+
+    @Test
+    void checkUndoNeedsADatabaseAndHistoryAKey() {
+        CliRun check = CliRun.of("check-undo", "--wal-dir", tmp.toString(), "--catalog", "c.json");
+        assertEquals(2, check.exitCode());
+        assertTrue(check.stderr().contains("--jdbc-url"), check.stderr());
+        CliRun history = CliRun.of("history", "--wal-dir", tmp.toString(), "--catalog", "c.json", "--table", "public.t");
+        assertEquals(2, history.exitCode());
+        assertTrue(history.stderr().contains("--key"), history.stderr());
+        CliRun noValue = CliRun.of("history", "--wal-dir", tmp.toString(), "--catalog", "c.json", "--table", "public.t",
+            "--key", "id");
+        assertEquals(2, noValue.exitCode());
+        assertTrue(noValue.stderr().contains("--key id: expected COLUMN=VALUE"), noValue.stderr());
     }
 
     @Test
