@@ -30,7 +30,8 @@ import org.xlogminer.testkit.PgServer;
  * them, a key changed, two rows deleted), then later changes in other transactions: to the same
  * columns of some rows, to other columns of others, deletes, a deleted key inserted again. The
  * rows check-undo reports are compared with what the server itself says: the accident's rows as
- * they were before and after it (copied into tables), and the table now.
+ * they were before and after it (copied into tables), and the table now; and with the rows the
+ * guarded UNDO script, applied by psql with conflicts skipped, skips.
  */
 class CheckUndoIT {
 
@@ -125,6 +126,105 @@ class CheckUndoIT {
             assertTrue(text.stdout().contains("public.Odd \"T\" Key 'k'=it's 2: changed since the update at "),
                 text.stdout());
             assertTrue(text.stdout().contains("    v: then zero, now lat'er\n"), text.stdout());
+
+            // the guarded UNDO itself, conflicts skipped, skips exactly those rows (the row whose key
+            // changed is skipped under its old key: undoing the key change applies, the UPDATE before it not)
+            Set<String> reported = reported(run(concat(args, "--format", "json")));
+            reported.remove("public.acct id=100000");
+            reported.add("public.acct id=120");
+            assertEquals(reported, skippedByUndo(server, args, "--xid", Long.toString(xid)));
+        }
+    }
+
+    /**
+     * A row changed between two transactions of the selection by one it leaves out: undoing the
+     * earlier would conflict, though the row is now as the later left it. check-undo says so, and
+     * the guarded UNDO skips the row.
+     */
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @ValueSource(ints = {15, 17})
+    void aRowChangedBetweenTheSelectionsChanges(int major) throws Exception {
+        try (PgServer server = PgServer.builder(major).start(); Connection c = server.connect();
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE g (id int PRIMARY KEY, v int, w int)");
+            s.execute("INSERT INTO g SELECT i, 0, 0 FROM generate_series(1, 5) i");
+            Path catalog = tmp.resolve("catalog.json");
+            assertEquals(0, CliRun.of("catalog", "--jdbc-url", server.jdbcUrl(), "-o", catalog.toString()).exitCode());
+            s.execute("CHECKPOINT");
+            long from = server.currentWalInsertLsn();
+            long p = txOf(c, "UPDATE g SET v = 1 WHERE id IN (1, 2, 3, 4)");
+            // left out of the selection: a column p changed, another one, a row deleted and put back
+            // as it was (as good as untouched to the UNDO, which compares values), a row deleted
+            txOf(c, "UPDATE g SET v = 2 WHERE id = 1");
+            txOf(c, "UPDATE g SET w = 5 WHERE id = 2");
+            txOf(c, "DELETE FROM g WHERE id = 3; INSERT INTO g VALUES (3, 1, 0)");
+            txOf(c, "DELETE FROM g WHERE id = 4");
+            long r = txOf(c, "UPDATE g SET w = 1 WHERE id IN (1, 2, 3); INSERT INTO g VALUES (4, 9, 9)");
+            long to = server.flushWal();
+            String[] args = {"check-undo", "--wal-dir", server.walDir().toString(), "--catalog", catalog.toString(),
+                "--from-lsn", PgbenchRoundTripIT.lsn(from), "--to-lsn", PgbenchRoundTripIT.lsn(to),
+                "--xid", Long.toString(p), "--xid", Long.toString(r), "--jdbc-url", server.jdbcUrl()};
+            CliRun check = run(args);
+            assertEquals(Main.EXIT_CONFLICTS, check.exitCode(), check.toString());
+            assertTrue(check.stdout().contains("public.g id=1: changed before the change at "), check.stdout());
+            assertTrue(check.stdout().contains("    v: then 1, later 2\n"), check.stdout());
+            assertTrue(check.stdout().contains("public.g id=4: changed before the change at "), check.stdout());
+            assertTrue(check.stdout().contains("(the row was deleted or inserted between)"), check.stdout());
+            Set<String> reported = reported(run(concat(args, "--format", "json")));
+            assertEquals(Set.of("public.g id=1", "public.g id=4"), reported);
+            assertEquals(reported, skippedByUndo(server, args, "--xid", Long.toString(p), "--xid", Long.toString(r)));
+        }
+    }
+
+    /** The rows a JSON check-undo reports, as the UNDO's NOTICEs name them: "public.acct id=2". */
+    private static Set<String> reported(CliRun json) throws Exception {
+        Set<String> keys = new TreeSet<>();
+        for (String line : json.stdoutLines()) {
+            JsonNode n = JSON.readTree(line);
+            if (n.get("kind").asText().equals("row")) {
+                keys.add(org.xlogminer.sql.SqlText.qualifiedName(n.get("schema").asText(), n.get("table").asText())
+                    + " " + n.get("key").asText());
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The rows the guarded UNDO of the range skips (its NOTICEs), applied with psql, conflicts
+     * skipped: "public.acct id=2". Takes the range from check-undo's arguments.
+     */
+    private Set<String> skippedByUndo(PgServer server, String[] checkArgs, String... selection) throws Exception {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("mine", "--undo", "--undo-conflicts=skip"));
+        for (int i = 1; i < checkArgs.length; i += 2) {
+            if (java.util.List.of("--wal-dir", "--catalog", "--from-lsn", "--to-lsn").contains(checkArgs[i])) {
+                a.add(checkArgs[i]);
+                a.add(checkArgs[i + 1]);
+            }
+        }
+        a.addAll(java.util.List.of(selection));
+        CliRun undo = CliRun.of(a.toArray(new String[0]));
+        assertEquals(0, undo.exitCode(), undo.toString());
+        Path script = java.nio.file.Files.writeString(tmp.resolve("undo-skip.sql"), undo.stdout());
+        org.xlogminer.testkit.ProcessResult psql = server.runTool(org.xlogminer.testkit.PgBinaries.debian15Tool("psql"),
+            "-X", "-v", "ON_ERROR_STOP=1", "-f", script.toString()).requireSuccess();
+        Set<String> keys = new TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("skipped: row (.+?) of (.+?) is not as the change")
+            .matcher(psql.stderr());
+        while (m.find()) {
+            keys.add(m.group(2) + " " + m.group(1));
+        }
+        return keys;
+    }
+
+    private static long txOf(Connection c, String sql) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+            long xid = longOf(s, "SELECT txid_current()");
+            c.commit();
+            return xid;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 

@@ -28,8 +28,10 @@ import org.xlogminer.render.UndoGuard;
  * the chain has its UNDO compare ({@link UndoGuard#CHANGED}: the columns each UPDATE changed, and
  * every column once the chain holds an INSERT, whose UNDO deletes the row only while it is as
  * inserted; {@link UndoGuard#ALL} and {@link UndoGuard#NONE}: every column). A change of the key is
- * followed: the row is looked for under its last key. Changes between those of the selection that
- * the selection leaves out (other transactions, other operations) are not seen.
+ * followed: the row is looked for under its last key. When the row changed between two changes of
+ * the selection, by a change the selection leaves out (another transaction, another operation),
+ * the later one's old row tells: undoing the earlier would then conflict, and the row is reported
+ * as {@link UndoCheckReport.Status#CHANGED_BETWEEN}, whatever it holds now.
  *
  * <p>A row is named by its table's identity key ({@link RowKey}); rows of tables without one, and
  * rows whose key the WAL read does not hold, are counted as unchecked. A TRUNCATE is counted: its
@@ -56,6 +58,13 @@ public final class UndoCheck implements ChangeHandler {
         long lastXid;
         String lastOp;
         int changes;
+        /**
+         * When a change the selection leaves out changed the row between two of its changes: the
+         * columns then (as the earlier left them) and "now" (as the later found them), else null.
+         */
+        List<UndoCheckReport.ColumnDiff> between;
+        /** The LSN of the later of those two changes. */
+        long betweenLsn;
 
         Expected(RowKey key) {
             this.key = key;
@@ -168,8 +177,11 @@ public final class UndoCheck implements ChangeHandler {
             Expected moved = rows.rows.remove(oldKey); // the key changed: follow the row to its new key
             Expected fresh = new Expected(key);
             if (moved != null) {
+                between(moved, before, c);
                 fresh.guarded = moved.guarded;
                 fresh.changes = moved.changes;
+                fresh.between = moved.between;
+                fresh.betweenLsn = moved.betweenLsn;
             }
             if (e != null) {
                 fresh.changes += e.changes;
@@ -179,6 +191,8 @@ public final class UndoCheck implements ChangeHandler {
         } else if (e == null) {
             e = new Expected(key);
             rows.rows.put(key, e);
+        } else {
+            between(e, before, c);
         }
         e.changes++;
         e.lastLsn = c.source().lsn();
@@ -195,6 +209,44 @@ public final class UndoCheck implements ChangeHandler {
             e.guarded = null;
         } else if (e.guarded != null) {
             changedColumns(before, after, e.guarded);
+        }
+    }
+
+    /**
+     * Notes, once per row, that the row changed between its last change in the selection and the
+     * next one ({@code c}, whose old row is {@code before}): the row deleted or inserted between,
+     * or a column the UNDO compares not as the earlier change left it. Then undoing the earlier
+     * change would conflict, whatever the row holds now. Values compared as text (both are the
+     * miner's text of the stored values).
+     */
+    private static void between(Expected e, Row before, RowChange c) {
+        if (e.between != null || e.names == null) {
+            return;
+        }
+        List<UndoCheckReport.ColumnDiff> diffs = new java.util.ArrayList<>();
+        boolean changed = e.present != (before != null); // deleted, or inserted, between
+        if (e.present && before != null) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < e.names.length; i++) {
+                int b = before.indexOf(e.names[i]);
+                if (!e.guards(e.names[i]) || e.kinds[i] == Expected.UNKNOWN || b < 0 || before.isUnknown(b)) {
+                    continue;
+                }
+                String now = null;
+                if (!before.isNull(b)) {
+                    sb.setLength(0);
+                    before.appendText(b, sb);
+                    now = sb.toString();
+                }
+                if (!java.util.Objects.equals(now, e.texts[i])) {
+                    diffs.add(new UndoCheckReport.ColumnDiff(e.names[i], e.texts[i], now, true));
+                }
+            }
+            changed = !diffs.isEmpty();
+        }
+        if (changed) {
+            e.between = diffs;
+            e.betweenLsn = c.source().lsn();
         }
     }
 

@@ -141,7 +141,10 @@ public final class UndoCheckQuery {
             }
             if (missing != null) {
                 for (Expected e : rows.rows.values()) {
-                    if (e.present) {
+                    if (e.between != null) {
+                        n.conflicts++;
+                        problems.add(verdict(rows, e, Status.CHANGED_BETWEEN, e.between));
+                    } else if (e.present) {
                         n.gone++;
                         problems.add(verdict(rows, e, Status.GONE, List.of()));
                     } else {
@@ -275,6 +278,11 @@ public final class UndoCheckQuery {
     /** The verdict on one row from its result row. */
     private static void verdict(TableRows rows, Expected e, ResultSet rs, List<Integer> cols, Counts n,
                                 List<RowVerdict> problems) throws SQLException {
+        if (e.between != null) {
+            n.conflicts++;
+            problems.add(verdict(rows, e, Status.CHANGED_BETWEEN, e.between));
+            return;
+        }
         boolean found = rs.getBoolean(2);
         int m = cols.size();
         if (!found) {
@@ -319,6 +327,6 @@ public final class UndoCheckQuery {
 
     private static RowVerdict verdict(TableRows rows, Expected e, Status s, List<ColumnDiff> columns) {
         return new RowVerdict(rows.table, e.key.text(rows.keyColumns), s, e.lastLsn, e.lastXid, e.lastOp, e.changes,
-            columns);
+            columns, s == Status.CHANGED_BETWEEN ? e.betweenLsn : 0);
     }
 }

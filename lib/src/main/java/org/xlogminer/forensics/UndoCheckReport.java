@@ -31,7 +31,12 @@ public record UndoCheckReport(List<TableSummary> tables, List<RowVerdict> proble
         /** The change left the row, and it is not there any more: deleted since (or the table is gone). */
         GONE,
         /** The change deleted the row, and its key exists again: a conflict for the re-INSERT. */
-        EXISTS_AGAIN
+        EXISTS_AGAIN,
+        /**
+         * Changed between two changes of the selection by one it leaves out: undoing the earlier of
+         * them would conflict (a conflict whatever the row holds now).
+         */
+        CHANGED_BETWEEN
     }
 
     /**
@@ -43,7 +48,8 @@ public record UndoCheckReport(List<TableSummary> tables, List<RowVerdict> proble
      * @param rows       rows checked (a row changed several times counts once)
      * @param applicable rows still as the selection left them
      * @param laterKept  of those, rows with a later change to columns the UNDO leaves alone (it survives)
-     * @param conflicts  rows changed since, or whose deleted key exists again
+     * @param conflicts  rows changed since, or whose deleted key exists again, or changed between two
+     *                   changes of the selection
      * @param gone       rows deleted since
      * @param unchecked  changes not checked: the table has no key, or the WAL read does not hold it
      * @param truncates  TRUNCATEs of the table in the selection (no UNDO exists for them)
@@ -65,10 +71,13 @@ public record UndoCheckReport(List<TableSummary> tables, List<RowVerdict> proble
      * @param op      that change's operation: insert, update, delete
      * @param changes how many changes of the selection the row had
      * @param columns for {@link Status#CONFLICT}, the columns that differ (those the UNDO compares
-     *                first); for {@link Status#EXISTS_AGAIN}, the row now (with {@code then} null)
+     *                first); for {@link Status#EXISTS_AGAIN}, the row now (with {@code then} null);
+     *                for {@link Status#CHANGED_BETWEEN}, the columns as the earlier change left them
+     *                and as the later found them (none when the row was deleted or inserted between)
+     * @param between for {@link Status#CHANGED_BETWEEN}, the LSN of the later change, else 0
      */
     public record RowVerdict(TableName table, String key, Status status, long lsn, long xid, String op, int changes,
-                             List<ColumnDiff> columns) {
+                             List<ColumnDiff> columns, long between) {
         public RowVerdict {
             columns = List.copyOf(columns);
         }

@@ -79,6 +79,14 @@ public final class UndoCheckWriter {
                         out.println("    " + d.column() + ": now " + value(d.now()));
                     }
                 }
+                case CHANGED_BETWEEN -> {
+                    out.println(r.table() + " " + r.key() + ": changed before the change at " + Lsn.format(r.between())
+                        + " by one the selection leaves out; undoing the selection's earlier change would conflict"
+                        + (r.columns().isEmpty() ? " (the row was deleted or inserted between)" : ""));
+                    for (ColumnDiff d : r.columns()) {
+                        out.println("    " + d.column() + ": then " + value(d.then()) + ", later " + value(d.now()));
+                    }
+                }
                 default -> { }
             }
         }
@@ -103,6 +111,9 @@ public final class UndoCheckWriter {
                 g.writeStringField("lsn", Lsn.format(r.lsn()));
                 g.writeNumberField("xid", r.xid());
                 g.writeNumberField("changes", r.changes());
+                if (r.status() == Status.CHANGED_BETWEEN) {
+                    g.writeStringField("between_lsn", Lsn.format(r.between()));
+                }
                 g.writeArrayFieldStart("columns");
                 for (ColumnDiff d : r.columns()) {
                     g.writeStartObject();
