@@ -41,8 +41,9 @@ final class HistoryCommand implements Callable<Integer> {
     MiningOptions options;
 
     @Option(names = "--key", required = true, paramLabel = "COLUMN=VALUE",
-        description = "A column of the table's primary key or replica identity index and the row's value of it "
-            + "(repeatable: one per key column).")
+        description = "A column of the table's primary key or replica identity index and the row's value of it, "
+            + "as PostgreSQL prints it (repeatable: one per key column; quote a column name with capitals: "
+            + "'\"Id\"=42').")
     List<String> keys = new ArrayList<>();
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
@@ -70,6 +71,8 @@ final class HistoryCommand implements Callable<Integer> {
             String column = k.substring(0, eq);
             if (column.length() > 1 && column.startsWith("\"") && column.endsWith("\"")) {
                 column = column.substring(1, column.length() - 1).replace("\"\"", "\"");
+            } else {
+                column = column.toLowerCase(java.util.Locale.ROOT); // as SQL folds an unquoted name
             }
             if (key.put(column, k.substring(eq + 1)) != null) {
                 throw new ParameterException(spec.commandLine(), "--key " + column + " given twice");
