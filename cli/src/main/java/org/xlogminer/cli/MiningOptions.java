@@ -19,6 +19,8 @@ import org.xlogminer.mine.CatalogPrePass;
 import org.xlogminer.event.AsyncChangeHandler;
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.TableName;
+import org.xlogminer.filter.RowPredicate;
+import org.xlogminer.filter.WhereException;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
 import org.xlogminer.wal.Lsn;
@@ -63,6 +65,18 @@ final class MiningOptions {
     @Option(names = "--op", split = ",", paramLabel = "OP", description = "Operations to show: insert,update,delete,truncate,ddl (schema changes).")
     List<String> ops = new ArrayList<>();
 
+    @Option(names = "--where", paramLabel = "EXPR",
+        description = "Show only the row changes for which this SQL condition on their columns is true, e.g. "
+            + "\"new.balance = 0 AND old.balance <> 0\"; a bare column is the new value (the old one of a DELETE). "
+            + "See docs/where.md.")
+    String where;
+
+    /** The --where predicate, made by {@link #filter}; its counts go into {@link #report}. */
+    private RowPredicate predicate;
+
+    /** The catalog {@link #catalog} chose, that {@link #filter} checks --where against. */
+    private CatalogSnapshot chosenCatalog;
+
     @Option(names = "--include-aborted", description = "Show aborted transactions too (marked, ending in ROLLBACK).")
     boolean includeAborted;
 
@@ -98,6 +112,7 @@ final class MiningOptions {
         }
         CatalogSnapshot first = snapshots.get(0);
         if (snapshots.size() == 1 && (fromLsn == null || Long.compareUnsigned(first.captureLsn(), fromLsn.value()) <= 0)) {
+            chosenCatalog = first;
             return first;
         }
         CatalogPrePass.Start start = CatalogPrePass.startCatalog(WalDirs.open(spec, walDirs, timeline),
@@ -105,7 +120,8 @@ final class MiningOptions {
         for (String w : start.warnings()) {
             spec.commandLine().getErr().println("xlogminer: warning: " + w);
         }
-        return start.catalog();
+        chosenCatalog = start.catalog();
+        return chosenCatalog;
     }
 
     /**
@@ -139,7 +155,7 @@ final class MiningOptions {
             .toLsn(toLsn == null ? 0 : toLsn.value())
             .includeAborted(includeAborted)
             .includeSystemCatalogs(includeSystemCatalogs)
-            .values(values);
+            .values(values || where != null); // --where reads the values
         if (memoryMb > 0) {
             b.memoryBudget(memoryMb << 20);
         }
@@ -162,7 +178,27 @@ final class MiningOptions {
             names.add(parseTable(spec, t));
         }
         return new ChangeFilter(new HashSet<>(xids), names, new HashSet<>(ops), time(spec, "--from-time", fromTime),
-            time(spec, "--to-time", toTime));
+            time(spec, "--to-time", toTime), where(spec, names));
+    }
+
+    /** The --where predicate, checked against the tables mined (of the catalog chosen), or null. */
+    private RowPredicate where(CommandSpec spec, Set<TableName> names) {
+        if (where == null) {
+            return null;
+        }
+        try {
+            RowPredicate p = RowPredicate.parse(where);
+            if (chosenCatalog != null) {
+                p.check(chosenCatalog.tables().stream()
+                    .filter(t -> t.relkind() != 't' && (includeSystemCatalogs || !t.isSystemCatalog()))
+                    .filter(t -> names.isEmpty() || names.contains(new TableName(t.schema(), t.name())))
+                    .toList(), chosenCatalog.types());
+            }
+            predicate = p;
+            return p;
+        } catch (WhereException e) {
+            throw new ParameterException(spec.commandLine(), "--where " + where + ": " + e.getMessage());
+        }
     }
 
     /** Writes the summary of a run to stderr; returns the exit code it calls for. */
@@ -191,6 +227,17 @@ final class MiningOptions {
         }
         for (String w : s.warnings()) {
             err.println("xlogminer: warning: " + w);
+        }
+        if (predicate != null) {
+            predicate.warnings().forEach(w -> err.println("xlogminer: warning: " + w));
+            if (predicate.unrecoverable() > 0) {
+                err.println("xlogminer: " + predicate.unrecoverable() + " row changes not selected by --where: a value it"
+                    + " reads is not in the WAL read (unrecoverable old values)");
+            }
+            if (predicate.notEvaluable() > 0) {
+                err.println("xlogminer: " + predicate.notEvaluable() + " row changes not selected by --where: it could"
+                    + " not be evaluated on them (a cast failed)");
+            }
         }
         if (toLsn != null && s.endOfWal() != null
             && s.endOfWal().reason() != org.xlogminer.wal.reader.EndOfWal.Reason.END_LSN_REACHED) {

@@ -10,20 +10,29 @@ import org.xlogminer.event.RowChange;
 import org.xlogminer.event.TableName;
 import org.xlogminer.event.Transaction;
 import org.xlogminer.event.TransactionInfo;
+import org.xlogminer.filter.RowPredicate;
 
 /**
- * Which row changes to show: by transaction (xid, commit time) and by change (table, operation).
- * Empty sets mean "all". Immutable and thread-safe.
+ * Which row changes to show: by transaction (xid, commit time) and by change (table, operation,
+ * the values of its rows). Empty sets mean "all". Immutable and thread-safe.
  *
  * @param xids     top-level xids to keep
  * @param tables   tables to keep
  * @param ops      operations to keep: insert, update, delete, truncate
  * @param fromTime keep transactions committed at or after (null: no bound)
  * @param toTime   keep transactions committed before (null: no bound)
+ * @param where    keep the row changes it selects (null: all); with one, TRUNCATEs and schema
+ *                 changes, which have no row values, are not kept
  */
-public record ChangeFilter(Set<Long> xids, Set<TableName> tables, Set<String> ops, Instant fromTime, Instant toTime) {
+public record ChangeFilter(Set<Long> xids, Set<TableName> tables, Set<String> ops, Instant fromTime, Instant toTime,
+                           RowPredicate where) {
 
     public static final ChangeFilter ALL = new ChangeFilter(Set.of(), Set.of(), Set.of(), null, null);
+
+    /** A filter without a predicate on values. */
+    public ChangeFilter(Set<Long> xids, Set<TableName> tables, Set<String> ops, Instant fromTime, Instant toTime) {
+        this(xids, tables, ops, fromTime, toTime, null);
+    }
 
     public ChangeFilter {
         xids = Set.copyOf(xids);
@@ -36,7 +45,7 @@ public record ChangeFilter(Set<Long> xids, Set<TableName> tables, Set<String> op
         if (!accepts(tx.info())) {
             return List.of();
         }
-        if (tables.isEmpty() && ops.isEmpty()) {
+        if (tables.isEmpty() && ops.isEmpty() && where == null) {
             return tx.changes();
         }
         List<RowChange> out = new ArrayList<>();
@@ -55,9 +64,10 @@ public record ChangeFilter(Set<Long> xids, Set<TableName> tables, Set<String> op
             && (toTime == null || tx.commitTime().isBefore(toTime));
     }
 
-    /** Whether a change of a passing transaction passes (table, operation). */
+    /** Whether a change of a passing transaction passes (table, operation, values). */
     public boolean accepts(RowChange c) {
-        return (ops.isEmpty() || ops.contains(c.op())) && (tables.isEmpty() || matchesTable(c));
+        return (ops.isEmpty() || ops.contains(c.op())) && (tables.isEmpty() || matchesTable(c))
+            && (where == null || where.test(c));
     }
 
     /**
@@ -86,10 +96,13 @@ public record ChangeFilter(Set<Long> xids, Set<TableName> tables, Set<String> op
                 }
             }
 
-            /** Passed on when its table is asked for (or any is) and the operations asked include "ddl". */
+            /**
+             * Passed on when its table is asked for (or any is) and the operations asked include
+             * "ddl", unless values are filtered on (a schema change has none).
+             */
             @Override
             public void schemaChange(TransactionInfo tx, org.xlogminer.event.SchemaChange c) {
-                if (txPasses && (ops.isEmpty() || ops.contains("ddl"))
+                if (txPasses && where == null && (ops.isEmpty() || ops.contains("ddl"))
                     && (tables.isEmpty() || tables.contains(new TableName(c.schema(), c.table())))) {
                     if (!begun) {
                         next.begin(tx);
