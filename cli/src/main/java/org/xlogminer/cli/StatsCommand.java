@@ -15,6 +15,8 @@ import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
+import org.xlogminer.stats.AccidentFlags;
+import org.xlogminer.stats.IntervalCounts;
 import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.reader.TimelineHistory;
 
@@ -38,6 +40,17 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "N", defaultValue = "20",
         description = "Transactions to list, the largest first (default ${DEFAULT-VALUE}; 0: all, in commit order).")
     int top;
+
+    enum Interval { minute, hour }
+
+    @Option(names = "--big-txn-rows", paramLabel = "N", defaultValue = "10000",
+        description = "Flag a burst of more row changes than this: consecutive changes of one operation to one table "
+            + "in one transaction, as one statement makes them (default ${DEFAULT-VALUE}).")
+    long bigTxnRows;
+
+    @Option(names = "--by", paramLabel = "UNIT", description = "Also print the changes per table per minute or hour "
+        + "of commit time (UTC): minute or hour.")
+    Interval by;
 
     static final class Counts {
         long inserts, updates, deletes, truncates;
@@ -123,6 +136,9 @@ final class StatsCommand implements Callable<Integer> {
         ChangeFilter filter = options.filter(spec);
         Map<TableName, Counts> perTable = new LinkedHashMap<>();
         Listed perTx = new Listed(top);
+        AccidentFlags flags = new AccidentFlags(bigTxnRows);
+        IntervalCounts intervals = by == null ? null
+            : new IntervalCounts(by == Interval.minute ? java.time.temporal.ChronoUnit.MINUTES : java.time.temporal.ChronoUnit.HOURS);
         try (Miner miner = options.miner(spec, catalog, false); Progress progress = Progress.of(miner, "mining")) {
             // counting runs on a second core, beside the mining (as MineCommand's writing does)
             ChangeHandler counting = filter.filtering(new ChangeHandler() {
@@ -153,11 +169,16 @@ final class StatsCommand implements Callable<Integer> {
                     }
                     known.counts().add(c, tx);
                     txc.add(c, tx);
+                    flags.change(tx, c);
+                    if (intervals != null) {
+                        intervals.change(tx, c);
+                    }
                 }
 
                 @Override
                 public void end(TransactionInfo tx) {
                     perTx.add(new TxCounts(seq++, tx, txc, names));
+                    flags.end(tx);
                 }
             });
             MiningOptions.streamBeside(miner, counting);
@@ -185,6 +206,10 @@ final class StatsCommand implements Callable<Integer> {
                 out.printf("%-12d %-12s %s%-30s %10d %10d %10d %9d  %s%s%n", t.tx.xid(), Lsn.format(t.tx.commitLsn()),
                     tli, t.tx.commitTime(), c.inserts, c.updates, c.deletes, c.truncates, tables,
                     t.tx.incomplete() ? " (incomplete)" : "");
+            }
+            StatsReport.accidents(out, flags.flags(), bigTxnRows);
+            if (intervals != null) {
+                StatsReport.intervals(out, intervals, by.name());
             }
             out.flush();
             return options.report(spec.commandLine().getErr(), miner, catalog);
