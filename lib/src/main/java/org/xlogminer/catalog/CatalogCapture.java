@@ -167,10 +167,20 @@ public final class CatalogCapture {
                 };
                 tables.add(new TableInfo(oid, rs.getString("nspname"), rs.getString("relname"), oneChar(rs, "relkind"),
                     rs.getLong("relfilenode"), rs.getLong("tablespace"), oneChar(rs, "persistence"),
-                    rs.getLong("toastrelid"), replident, identity, pk, columns.getOrDefault(oid, List.of())));
+                    rs.getLong("toastrelid"), replident, identity, pk, columns.getOrDefault(oid, List.of()),
+                    rowEstimate(rs.getDouble("reltuples"), oneChar(rs, "relkind"))));
             }
         }
         return tables;
+    }
+
+    /**
+     * reltuples as an estimate, or -1: -1 means "never vacuumed or analyzed" on 14+; before 14 a
+     * table never vacuumed or analyzed has 0, which cannot be told from an empty one: taken as not
+     * known. Partitioned tables (no storage) have none of their own.
+     */
+    private static double rowEstimate(double reltuples, char relkind) {
+        return reltuples <= 0 || relkind == 'p' ? -1 : reltuples;
     }
 
     /** The key columns of an index: the first indnkeyatts entries of indkey (the rest are INCLUDE columns). */

@@ -48,7 +48,8 @@ import org.xlogminer.wal.Lsn;
  *       "primaryKey" : [1],
  *       "columns" : [
  *         {"attnum":1,"name":"id","typeOid":23,...}   one compact COLUMN per line
- *       ]
+ *       ],
+ *       "rowEstimate" : 12000.0                       reltuples; left out when not known
  *     }
  *   ],
  *   "types" : [
@@ -202,6 +203,9 @@ public final class CatalogJson {
         writeInts(g, "identityKey", t.identityKey());
         writeInts(g, "primaryKey", t.primaryKey());
         writeColumns(g, "columns", t.columns());
+        if (t.rowEstimate() >= 0) { // left out when not known: what readers before it was captured expect
+            g.writeNumberField("rowEstimate", t.rowEstimate());
+        }
         g.writeEndObject();
     }
 

@@ -209,7 +209,8 @@ final class CatalogJsonReader {
             return new TableInfo(oid(n, "oid", path), text(n, "schema", path), text(n, "name", path),
                 character(n, "relkind", path), oid(n, "relfilenode", path), oid(n, "tablespace", path),
                 character(n, "persistence", path), oid(n, "toastRelid", path), character(n, "replicaIdentity", path),
-                ints(n, "identityKey", path), ints(n, "primaryKey", path), columns(n, "columns", path));
+                ints(n, "identityKey", path), ints(n, "primaryKey", path), columns(n, "columns", path),
+                n.containsKey("rowEstimate") ? number(n, "rowEstimate", path) : -1);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw bad(path, e.getMessage());
         }
@@ -293,6 +294,14 @@ final class CatalogJsonReader {
             throw bad(join(path, name), "expected one character, not '" + s + "'");
         }
         return s.isEmpty() ? ColumnInfo.NONE : s.charAt(0);
+    }
+
+    /** A JSON number of any kind, as a double. */
+    private double number(Map<?, ?> n, String name, String path) {
+        if (!(field(n, name, path) instanceof Number x)) {
+            throw bad(join(path, name), "expected a number");
+        }
+        return x.doubleValue();
     }
 
     private int integer(Map<?, ?> n, String name, String path) {

@@ -66,7 +66,7 @@ final class CatalogQueries {
                      ELSE COALESCE(pg_relation_filenode(c.oid), 0) END)::int8 AS relfilenode,
                (CASE WHEN c.reltablespace = 0 THEN d.dattablespace ELSE c.reltablespace END)::int8 AS tablespace,
                c.relpersistence::text AS persistence, c.reltoastrelid::int8 AS toastrelid,
-               c.relreplident::text AS replident,
+               c.relreplident::text AS replident, c.reltuples::float8 AS reltuples,
                pk.indkey::text AS pk_key, pk.indnkeyatts AS pk_nkey,
                ri.indkey::text AS ri_key, ri.indnkeyatts AS ri_nkey
           FROM pg_class c

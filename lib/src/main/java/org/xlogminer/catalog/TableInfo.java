@@ -21,10 +21,22 @@ import java.util.Objects;
  *                         index's columns for 'i'), empty when there is none
  * @param primaryKey       attnums of the primary key, empty when there is none
  * @param columns          every attribute with attnum &gt; 0, dropped ones included, by attnum
+ * @param rowEstimate      pg_class.reltuples at capture: the planner's estimate of the number of
+ *                         rows (kept up to date by VACUUM and ANALYZE); -1 when not known (never
+ *                         vacuumed or analyzed on 14+, a snapshot written before it was captured,
+ *                         a table made by DDL read from the WAL)
  */
 public record TableInfo(long oid, String schema, String name, char relkind, long relfilenode, long tablespace,
                         char persistence, long toastRelid, char replicaIdentity, List<Integer> identityKey,
-                        List<Integer> primaryKey, List<ColumnInfo> columns) {
+                        List<Integer> primaryKey, List<ColumnInfo> columns, double rowEstimate) {
+
+    /** A table whose number of rows is not known. */
+    public TableInfo(long oid, String schema, String name, char relkind, long relfilenode, long tablespace,
+                     char persistence, long toastRelid, char replicaIdentity, List<Integer> identityKey,
+                     List<Integer> primaryKey, List<ColumnInfo> columns) {
+        this(oid, schema, name, relkind, relfilenode, tablespace, persistence, toastRelid, replicaIdentity, identityKey,
+            primaryKey, columns, -1);
+    }
 
     public TableInfo {
         Objects.requireNonNull(schema, "schema");

@@ -1,6 +1,7 @@
 package org.xlogminer.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,6 +105,16 @@ class CatalogJsonTest {
         String json = json().replace("\"formatVersion\" : 1,", "\"formatVersion\" : 1, \"comment\" : \"hi\",");
         assertTrue(json.contains("\"comment\""), "the file read has a field the reader does not know");
         assertEquals(CatalogSamples.snapshot(), read(json));
+    }
+
+    @Test
+    void readsASnapshotWrittenBeforeRowEstimatesAsNotKnowingThem() throws Exception {
+        String json = json();
+        assertTrue(json.contains("\"rowEstimate\" : 12000.0"), json);
+        CatalogSnapshot old = read(json.replaceAll(",\\s*\"rowEstimate\" : 12000.0", ""));
+        assertEquals(-1, old.table("public.accounts").rowEstimate());
+        assertEquals(12_000, read(json).table("public.accounts").rowEstimate());
+        assertFalse(json.contains("\"rowEstimate\" : -1"), "not written when not known");
     }
 
     private static String json() throws Exception {

@@ -22,7 +22,7 @@ final class CatalogSamples {
         ColumnInfo twice = new ColumnInfo(4, "twice", 23, -1, 4, true, 'i', 'p', false, false, false, null, 's',
             ColumnInfo.NONE);
         TableInfo accounts = new TableInfo(16390, "public", "accounts", 'r', 16401, 1663, 'p', 16393, 'd', List.of(1),
-            List.of(1), List.of(id, dropped, note, twice));
+            List.of(1), List.of(id, dropped, note, twice), 12_000);
         TableInfo toast = new TableInfo(16393, "pg_toast", "pg_toast_16390", 't', 16393, 1663, 'p', 0, 'n', List.of(),
             List.of(), List.of(new ColumnInfo(1, "chunk_id", 26, -1, 4, true, 'i', 'p', true, false, false, null)));
         TableInfo parted = new TableInfo(16500, "Odd Schema", "Parted.Table", 'p', 0, 1663, 'p', 0, 'd', List.of(),
