@@ -136,7 +136,10 @@ final class StatsCommand implements Callable<Integer> {
         ChangeFilter filter = options.filter(spec);
         Map<TableName, Counts> perTable = new LinkedHashMap<>();
         Listed perTx = new Listed(top);
-        AccidentFlags flags = new AccidentFlags(bigTxnRows);
+        AccidentFlags flags = new AccidentFlags(bigTxnRows, t -> {
+            org.xlogminer.catalog.TableInfo info = catalog.table(t.schema() + "." + t.name());
+            return info == null ? -1 : info.rowEstimate();
+        });
         IntervalCounts intervals = by == null ? null
             : new IntervalCounts(by == Interval.minute ? java.time.temporal.ChronoUnit.MINUTES : java.time.temporal.ChronoUnit.HOURS);
         try (Miner miner = options.miner(spec, catalog, false); Progress progress = Progress.of(miner, "mining")) {

@@ -26,8 +26,10 @@ final class StatsReport {
         out.printf("%-12s %-12s %-30s %-40s %s%n", "xid", "commit_lsn", "commit_time", "table", "what");
         for (AccidentFlags.Flag f : flags) {
             String what = f.what().equals("truncate") ? "emptied by TRUNCATE at " + Lsn.format(f.firstLsn())
-                : f.rows() + " rows " + past(f.what()) + " in one burst (more than --big-txn-rows " + bigRows + "), "
-                    + Lsn.format(f.firstLsn()) + " .. " + Lsn.format(f.lastLsn());
+                : f.rows() + " rows " + past(f.what()) + " in one burst" + (f.wholeTable() ? (f.what().equals("delete")
+                    ? ": the table emptied" : ": every row of the table") + " (it had about " + Math.round(f.tableRows())
+                    + ")" : "") + (f.rows() > bigRows ? " (more than --big-txn-rows " + bigRows
+                    + ")" : "") + ", " + Lsn.format(f.firstLsn()) + " .. " + Lsn.format(f.lastLsn());
             out.printf("%-12d %-12s %-30s %-40s %s%n", f.tx().xid(), Lsn.format(f.tx().commitLsn()), f.tx().commitTime(),
                 f.table(), what);
         }

@@ -22,8 +22,9 @@ import org.xlogminer.testkit.PgServer;
 /**
  * {@code stats} finding the accident on real servers (wal_level=logical, so that TRUNCATE is
  * logged): a pgbench-like workload of small transactions and one big but ordinary load is not
- * flagged; an UPDATE without WHERE of 12,000 rows and a TRUNCATE are, with the xid the server
- * gave them. {@code --by minute} and {@code --by hour} count, per table, what the per-table totals
+ * flagged, nor a DELETE of some rows; an UPDATE without WHERE of 12,000 rows (more than
+ * --big-txn-rows, and every row the catalog's estimate counts), a DELETE of every row left and a
+ * TRUNCATE are, with the xids the server gave them. {@code --by minute} and {@code --by hour} count, per table, what the per-table totals
  * count.
  */
 class StatsAccidentIT {
@@ -45,6 +46,9 @@ class StatsAccidentIT {
             s.execute("INSERT INTO branches SELECT g, 0 FROM generate_series(1, 10) g");
             s.execute("INSERT INTO accounts SELECT g, g % 10 + 1, 100, repeat('x', 40) FROM generate_series(1, " + ACCOUNTS + ") g");
             s.execute("INSERT INTO scratch SELECT generate_series(1, 100)");
+            s.execute("CREATE TABLE orders (id int PRIMARY KEY, item text)");
+            s.execute("INSERT INTO orders SELECT g, 'item ' || g FROM generate_series(1, 500) g");
+            s.execute("ANALYZE"); // the row estimates the catalog captures
             Path catalog = tmp.resolve("catalog.json");
             assertEquals(0, CliRun.of("catalog", "--jdbc-url", server.jdbcUrl(), "--user", "postgres", "-o",
                 catalog.toString()).exitCode());
@@ -66,6 +70,11 @@ class StatsAccidentIT {
             long accidentXid = xid(s);
             s.execute("UPDATE accounts SET balance = 0");           // the accident
             c.commit();
+            s.execute("DELETE FROM orders WHERE id <= 40");        // an ordinary delete
+            c.commit();
+            long deleteXid = xid(s);
+            s.execute("DELETE FROM orders");                      // the table emptied
+            c.commit();
             long truncateXid = xid(s);
             s.execute("TRUNCATE scratch");
             c.commit();
@@ -77,26 +86,32 @@ class StatsAccidentIT {
             CliRun stats = CliRun.of(range);
             assertEquals(0, stats.exitCode(), stats.toString());
             List<String> flagged = section(stats, "# possible accidents");
-            assertEquals(4, flagged.size(), stats.stdout()); // the headings and two findings
-            assertTrue(flagged.get(2).matches(accidentXid + " .* public\\.accounts +" + ACCOUNTS
-                + " rows updated in one burst \\(more than --big-txn-rows 10000\\), .*"), flagged.get(2));
-            assertTrue(flagged.get(3).matches(truncateXid + " .* public\\.scratch +emptied by TRUNCATE at .*"),
-                flagged.get(3));
+            assertEquals(5, flagged.size(), stats.stdout()); // the headings and three findings
+            assertTrue(flagged.get(2).matches(accidentXid + " .* public\\.accounts +" + ACCOUNTS + " rows updated in one"
+                + " burst: every row of the table \\(it had about " + ACCOUNTS + "\\) \\(more than"
+                + " --big-txn-rows 10000\\), .*"), flagged.get(2));
+            assertTrue(flagged.get(3).matches(deleteXid + " .* public\\.orders +460 rows deleted in one burst: the"
+                + " table emptied \\(it had about 460\\), .*"), flagged.get(3));
+            assertTrue(flagged.get(4).matches(truncateXid + " .* public\\.scratch +emptied by TRUNCATE at .*"),
+                flagged.get(4));
 
-            // a lower threshold flags the big load too; a higher one nothing but the TRUNCATE
+            // a lower threshold flags the big load too; a higher one keeps the whole-table findings
             List<String> low = section(CliRun.of(concat(range, "--big-txn-rows", "4000")), "# possible accidents");
-            assertEquals(5, low.size(), String.join("\n", low));
-            assertTrue(low.get(2).contains("public.history") && low.get(2).contains("5000 rows inserted"), low.get(2));
-            assertEquals(3, section(CliRun.of(concat(range, "--big-txn-rows", "20000")), "# possible accidents").size());
+            assertEquals(6, low.size(), String.join("\n", low));
+            assertTrue(low.get(2).contains("public.history") && low.get(2).contains("5000 rows inserted in one burst"
+                + " (more than --big-txn-rows 4000)"), low.get(2));
+            List<String> high = section(CliRun.of(concat(range, "--big-txn-rows", "20000")), "# possible accidents");
+            assertEquals(5, high.size(), String.join("\n", high));
+            assertFalse(high.get(2).contains("--big-txn-rows"), high.get(2));
 
             // per interval: each table's changes add up to its total
             Map<String, Long> totals = new HashMap<>();
-            for (String line : section(stats, "# per table").subList(2, 6)) {
+            for (String line : section(stats, "# per table").subList(2, 7)) {
                 String[] f = line.trim().split("\\s+");
                 totals.put(f[0], Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[4]));
             }
             assertEquals(Map.of("public.accounts", 300L + ACCOUNTS, "public.branches", 300L, "public.history", 5300L,
-                "public.scratch", 1L), totals);
+                "public.scratch", 1L, "public.orders", 500L), totals);
             for (String unit : List.of("minute", "hour")) {
                 CliRun by = CliRun.of(concat(range, "--by", unit));
                 assertEquals(0, by.exitCode(), by.toString());
