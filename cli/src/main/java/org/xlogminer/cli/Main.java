@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
         "0:success",
         "1:runtime error (I/O, internal)",
-        "2:usage error (bad option, or a --catalog file that is not a catalog snapshot)",
+        "2:usage error (bad option, a --catalog file that is not a catalog snapshot, a --where it cannot evaluate)",
         "3:corrupt or incomplete WAL (message names segment and LSN)",
         "4:check-undo: the UNDO of some rows would not apply (changed since, gone, or there again)"})
 public final class Main implements Callable<Integer> {
