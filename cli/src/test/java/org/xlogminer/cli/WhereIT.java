@@ -1,6 +1,7 @@
 package org.xlogminer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -72,6 +73,9 @@ class WhereIT {
                 + "flag boolean, name text, code char(5), ts timestamptz, t timestamp, day date, u uuid, tags text[], "
                 + "\"Mixed Case\" text)");
             s.execute("CREATE TABLE other (id int PRIMARY KEY, note text)");
+            // a value stored out of line before the range: its chunks are not in the WAL read
+            s.execute("CREATE TABLE docs (id int PRIMARY KEY, big text, n int)");
+            s.execute("INSERT INTO docs SELECT 1, string_agg(md5(g::text), ''), 0 FROM generate_series(1, 400) g");
             Path catalog = tmp.resolve("catalog.json");
             CliRun cat = CliRun.of("catalog", "--jdbc-url", server.jdbcUrl(), "--user", "postgres", "-o", catalog.toString());
             assertEquals(0, cat.exitCode(), cat.toString());
@@ -101,6 +105,7 @@ class WhereIT {
             long accident = server.currentWalInsertLsn();
             s.execute("UPDATE w SET amount = 0, name = name || '!', ts = ts + interval '1 day', "
                 + "flag = NOT flag, code = 'zz'");
+            s.execute("UPDATE docs SET n = 1");
             long deletes = server.currentWalInsertLsn();
             s.execute("DELETE FROM w WHERE id > 50");
             long to = server.flushWal();
@@ -134,6 +139,18 @@ class WhereIT {
             assertEquals(0, stats.exitCode(), stats.toString());
             int n = ids(s, "SELECT id FROM w_before WHERE amount <> 0").size();
             assertTrue(stats.stdout().matches("(?s).*\npublic\\.w\\s+0\\s+" + n + "\\s+0\\s+0 .*"), stats.stdout());
+
+            // a value not in the WAL read: the change is not selected, and counted on stderr
+            String[] docs = concat(base, "--from-lsn", PgbenchRoundTripIT.lsn(accident), "--to-lsn",
+                PgbenchRoundTripIT.lsn(deletes), "--table", "public.docs");
+            CliRun unknown = CliRun.of(concat(docs, "--where", "new.big LIKE 'c4ca%' AND n = 1"));
+            assertEquals(0, unknown.exitCode(), unknown.toString());
+            assertTrue(unknown.stdout().isEmpty(), unknown.stdout());
+            assertTrue(unknown.stderr().contains("xlogminer: 1 row changes not selected by --where: a value it reads is"
+                + " not in the WAL read (unrecoverable old values)"), unknown.stderr());
+            CliRun known = CliRun.of(concat(docs, "--where", "new.big LIKE 'c4ca%' OR n = 1"));
+            assertEquals(1, known.stdoutLines().size(), known.toString());
+            assertFalse(known.stderr().contains("not selected"), known.stderr());
 
             // what it does not understand: exit 2, quoting the part
             String[] range = {"--wal-dir", server.walDir().toString(), "--catalog", catalog.toString()};
