@@ -136,6 +136,10 @@ final class StatsCommand implements Callable<Integer> {
         ChangeFilter filter = options.filter(spec);
         Map<TableName, Counts> perTable = new LinkedHashMap<>();
         Listed perTx = new Listed(top);
+        if (bigTxnRows < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--big-txn-rows " + bigTxnRows
+                + ": expected a number of rows, 1 or more");
+        }
         AccidentFlags flags = new AccidentFlags(bigTxnRows, t -> {
             org.xlogminer.catalog.TableInfo info = catalog.table(t.schema() + "." + t.name());
             return info == null ? -1 : info.rowEstimate();

@@ -153,6 +153,44 @@ class MineCommandTest {
     }
 
     @Test
+    void statsFlagsTheBurstPastTheThreshold() throws Exception {
+        List<String> s = new java.util.ArrayList<>(List.of("stats"));
+        s.addAll(List.of(args("--big-txn-rows", "40")));
+        CliRun run = CliRun.of(s.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.stdout().lines().anyMatch(l -> l.matches("\\d+ .* public\\.accounts +50 rows updated in one burst "
+            + "\\(more than --big-txn-rows 40\\), .*")), run.stdout());
+        s.set(s.size() - 1, "0");
+        assertEquals(2, CliRun.of(s.toArray(String[]::new)).exitCode());
+    }
+
+    @Test
+    void whereSelectsByOldAndNewValues() throws Exception {
+        CliRun all = CliRun.of(args("--format", "json", "--where", "new.balance = 0 AND old.balance <> 0"));
+        assertEquals(0, all.exitCode(), all.toString());
+        assertEquals(50, all.stdoutLines().size());
+        CliRun some = CliRun.of(args("--format", "json", "--where", "old.balance BETWEEN '100' AND 200.5 OR id IN (1, 2)"));
+        ObjectMapper json = new ObjectMapper();
+        for (String line : some.stdoutLines()) {
+            JsonNode before = json.readTree(line).get("before");
+            double balance = Double.parseDouble(before.get("balance").asText());
+            int id = before.get("id").asInt();
+            assertTrue(balance >= 100 && balance <= 200.5 || id <= 2, line);
+        }
+        long expected = all.stdoutLines().stream().map(l -> {
+            try {
+                JsonNode before = json.readTree(l).get("before");
+                double b = Double.parseDouble(before.get("balance").asText());
+                return b >= 100 && b <= 200.5 || before.get("id").asInt() <= 2;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).filter(x -> x).count();
+        assertEquals(expected, some.stdoutLines().size(), some.toString());
+        assertTrue(expected > 2 && expected < 50, "a real selection: " + expected);
+    }
+
+    @Test
     void systemCatalogRowsOnlyWhenAskedFor() {
         String wal = DIR.resolve("pg_wal").toString();
         String cat = DIR.resolve("catalog.json").toString();
