@@ -127,6 +127,19 @@ class StatsAccidentIT {
                 assertEquals(totals, sums, by.stdout());
             }
             assertFalse(stats.stdout().contains("# changes per"), "only when asked for");
+
+            // a catalog captured after the accident and a schema change of the table, walked back to the
+            // range, keeps the table's row estimate
+            s.execute("ALTER TABLE accounts ADD COLUMN note text");
+            Path later = tmp.resolve("later.json");
+            assertEquals(0, CliRun.of("catalog", "--jdbc-url", server.jdbcUrl(), "--user", "postgres", "-o",
+                later.toString()).exitCode());
+            String[] laterRange = range.clone();
+            laterRange[4] = later.toString();
+            CliRun walkedBack = CliRun.of(laterRange);
+            assertEquals(0, walkedBack.exitCode(), walkedBack.toString());
+            assertTrue(section(walkedBack, "# possible accidents").stream().anyMatch(l -> l.startsWith(accidentXid + " ")
+                && l.contains("every row of the table (it had about " + ACCOUNTS + ")")), walkedBack.stdout());
         }
     }
 

@@ -285,8 +285,11 @@ public final class CatalogState {
             default -> List.of();
         };
         TreeMap<Integer, ColumnInfo> cs = attributes.getOrDefault(oid, new TreeMap<>());
+        // the row estimate is the captured one while the table keeps its storage (not after a rewrite)
+        TableInfo known = tables.get(oid);
+        double rowEstimate = known != null && known.relfilenode() == relfilenode ? known.rowEstimate() : -1;
         return new TableInfo(oid, schema, c.name(), c.relkind(), relfilenode, tablespace, c.persistence(),
-            c.toastRelid(), c.replicaIdentity(), identity, pk, new ArrayList<>(cs.values()));
+            c.toastRelid(), c.replicaIdentity(), identity, pk, new ArrayList<>(cs.values()), rowEstimate);
     }
 
     /** The pg_class row of a relation as the state has it (relrewrite included), or null. */
