@@ -220,6 +220,44 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         return toLsn != 0 ? toLsn : (source.lastSegno() + 1) * source.segmentSize();
     }
 
+    /**
+     * For a source that grows (a replication stream, {@link SegmentSource#receivedEnd()}): after
+     * {@link #stream(ChangeHandler)} or {@link #next()} came to the end of what had arrived, reads
+     * on from there at the next call. False when reading ended for another reason (the end LSN, or
+     * WAL that ends: see {@link #endOfWal()}), which stays.
+     */
+    public boolean resume() {
+        if (ahead != null || !reader.resume()) {
+            return false;
+        }
+        finished = false;
+        return true;
+    }
+
+    /** Why reading ended, once it has; null before. */
+    public EndOfWal endOfWal() {
+        return ahead != null ? ahead.endOfWal() : reader.endOfWal();
+    }
+
+    /**
+     * The REDO point of the last checkpoint read (or started at), 0 when none is known: a later
+     * run over WAL from there, with a {@linkplain Builder#fromLsn start LSN} past the last commit
+     * handled, releases the same transactions after it, whole. What a follower keeps on the server.
+     * Read it on the mining thread, e.g. in {@link ChangeHandler#end}.
+     */
+    public long restartLsn() {
+        Checkpoints.Checkpoint c = state.checkpoint();
+        return c == null ? 0 : c.redo();
+    }
+
+    /**
+     * The last checkpoint read (or started at), null when none is known. One whose REDO point is
+     * its own LSN was written with nothing between: a shutdown checkpoint (or an idle one).
+     */
+    public Checkpoints.Checkpoint lastCheckpoint() {
+        return state.checkpoint();
+    }
+
     /** What the mining saw so far: counts, relations not in the catalog, how the WAL ended. */
     public MiningSummary summary() {
         return new MiningSummary(recordsRead, release.transactions(), release.rowChanges(), readStart,

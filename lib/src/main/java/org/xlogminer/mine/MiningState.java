@@ -32,6 +32,8 @@ final class MiningState {
     final TransactionRelease release;
     private boolean startKnown;
     private int nextXidAtStart;
+    /** The last checkpoint started at or passed; null before one. */
+    private Checkpoints.Checkpoint checkpoint;
     private int[] subxids = new int[64];
 
     MiningState(boolean values, long fromLsn, boolean includeAborted, PageTracker pages, TxAssembler assembler,
@@ -64,6 +66,20 @@ final class MiningState {
     void startAt(Checkpoints.Checkpoint c) {
         startKnown = true;
         nextXidAtStart = c.nextXid();
+        checkpoint = c;
+    }
+
+    /** A checkpoint record read (after the start). */
+    void passed(Checkpoints.Checkpoint c) {
+        if (!startKnown) {
+            startAt(c);
+        }
+        checkpoint = c;
+    }
+
+    /** The last checkpoint started at or read, null when none is known. */
+    Checkpoints.Checkpoint checkpoint() {
+        return checkpoint;
     }
 
     /**

@@ -26,7 +26,12 @@ public record EndOfWal(Reason reason, long lsn, String segment, String detail) {
         /** The last segment present ended; there are no later ones. */
         NO_MORE_SEGMENTS,
         /** The last record present continues into a segment that is not present. */
-        INCOMPLETE_RECORD
+        INCOMPLETE_RECORD,
+        /**
+         * A source that grows (a live stream) has not yet received the whole of the next record:
+         * {@link WalReader#resume()} reads on once it has.
+         */
+        NOT_YET_RECEIVED
     }
 
     @Override

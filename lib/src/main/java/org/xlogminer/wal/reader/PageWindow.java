@@ -106,6 +106,14 @@ final class PageWindow {
         return source.segmentName(lsn / segmentSize);
     }
 
+    /** Forgets the pages read and where WAL ended: a growing source may hold more of them now. */
+    void forget() {
+        windowSegno = -1;
+        validatedPage = -1;
+        checkedSegno = -1;
+        ended = null;
+    }
+
     /**
      * Makes the page at pagePtr available in the window and validates its header; returns its
      * offset in the window, or -1 when WAL ends there (then see {@link #ended()}).

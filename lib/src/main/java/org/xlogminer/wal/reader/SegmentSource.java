@@ -60,4 +60,14 @@ public interface SegmentSource extends Closeable {
     default int fileTimeline(long segno) {
         return timeline();
     }
+
+    /**
+     * For a source that grows while it is read (a replication stream): the LSN up to which its
+     * bytes have arrived; a record ending after it is not read yet (the reader ends with
+     * {@link EndOfWal.Reason#NOT_YET_RECEIVED} and can {@linkplain WalReader#resume() resume}). The
+     * bytes after it read as zeros. Default -1, as an unsigned LSN the highest: all is there.
+     */
+    default long receivedEnd() {
+        return -1L;
+    }
 }

@@ -61,6 +61,12 @@ public final class WalReader implements Closeable {
     private boolean randomAccess = true;
     private EndOfWal end;
     private long recordsRead;
+    /**
+     * {@link SegmentSource#receivedEnd()} as asked before any page was read (at the start and on
+     * {@link #resume()}): the pages read since hold at least the bytes up to it, so a record that
+     * ends by then is whole in them. -1 (all) for a source that does not grow.
+     */
+    private long received;
 
     /** The path of timelines read ({@link SegmentSource#history()}). */
     private final TimelineHistory history;
@@ -78,6 +84,7 @@ public final class WalReader implements Closeable {
         this.gatherer = new RecordGatherer(pages);
         this.history = source.history();
         this.timeline = history.timeline();
+        this.received = source.receivedEnd();
     }
 
     public static Builder builder(SegmentSource source) {
@@ -155,6 +162,29 @@ public final class WalReader implements Closeable {
         return nextRecPtr;
     }
 
+    /**
+     * After reading ended because a growing source had not yet received the next record
+     * ({@link EndOfWal.Reason#NOT_YET_RECEIVED}, or the zeros, missing segment or cut record a
+     * source that has not received further looks like): forgets the end and the pages read, so
+     * that {@link #next()} reads that record again from what has arrived since. Returns whether
+     * reading ended that way (false: it did not end, or for another reason, which stays).
+     */
+    public boolean resume() {
+        if (end == null) {
+            return false;
+        }
+        switch (end.reason()) {
+            case NOT_YET_RECEIVED, ZERO_LENGTH, ZERO_PAGE, NO_MORE_SEGMENTS, INCOMPLETE_RECORD -> { }
+            default -> {
+                return false;
+            }
+        }
+        end = null;
+        pages.forget();
+        received = source.receivedEnd();
+        return true;
+    }
+
     @Override
     public void close() throws IOException {
         source.close();
@@ -210,6 +240,9 @@ public final class WalReader implements Closeable {
                 // before the page is loaded: at a page or segment boundary it need not exist
                 return end(EndOfWal.Reason.END_LSN_REACHED, recPtr, "reached the end LSN " + Lsn.format(endLsn));
             }
+            if (Long.compareUnsigned(recPtr + XLogRecordLayout.SIZE, received) > 0) {
+                return end(EndOfWal.Reason.NOT_YET_RECEIVED, recPtr, "the next record has not been received yet");
+            }
             if (Long.compareUnsigned(recPtr, nextSwitch) >= 0) {
                 enterTimeline(recPtr);
             }
@@ -243,6 +276,9 @@ public final class WalReader implements Closeable {
                 return false;
             }
             if (totLen <= inPage) {
+                if (Long.compareUnsigned(recPtr + totLen, received) > 0) {
+                    return end(EndOfWal.Reason.NOT_YET_RECEIVED, recPtr, "the record has not been received whole yet");
+                }
                 return accept(pages.buffer(), p + off, recPtr, recPtr + totLen);
             }
             RecordGatherer.Outcome gathered = gatherer.gather(recPtr, pagePtr, p + off, inPage, (int) totLen);
@@ -254,6 +290,9 @@ public final class WalReader implements Closeable {
                 pagesEnded();
                 return end(EndOfWal.Reason.INCOMPLETE_RECORD, recPtr, "the record at " + Lsn.format(recPtr)
                     + " continues into WAL that is not there (" + end.detail() + ")");
+            }
+            if (Long.compareUnsigned(gatherer.endPtr(), received) > 0) {
+                return end(EndOfWal.Reason.NOT_YET_RECEIVED, recPtr, "the record has not been received whole yet");
             }
             if (!headerChecked && !checkRecordHeader(gatherer.buffer(), 0, recPtr)) {
                 return false;
@@ -365,7 +404,12 @@ public final class WalReader implements Closeable {
     private boolean end(EndOfWal e) {
         end = e;
         switch (e.reason()) {
-            case ZERO_LENGTH, ZERO_PAGE, PREV_LINK_MISMATCH, RECYCLED_PAGE -> confirmEnd(e.lsn(), e.detail());
+            case ZERO_LENGTH, ZERO_PAGE, PREV_LINK_MISMATCH, RECYCLED_PAGE -> {
+                // a growing source reads as zeros past what it has received: not an end to confirm
+                if (Long.compareUnsigned(e.lsn(), received) < 0) {
+                    confirmEnd(e.lsn(), e.detail());
+                }
+            }
             default -> { }
         }
         return false;
