@@ -1,0 +1,390 @@
+package org.xlogminer.live;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import org.postgresql.replication.PGReplicationStream;
+import org.xlogminer.catalog.CatalogConnector;
+import org.xlogminer.event.ChangeHandler;
+import org.xlogminer.event.RowChange;
+import org.xlogminer.event.SchemaChange;
+import org.xlogminer.event.TransactionInfo;
+import org.xlogminer.mine.Checkpoints;
+import org.xlogminer.mine.Miner;
+import org.xlogminer.wal.Lsn;
+import org.xlogminer.wal.WalFormatException;
+import org.xlogminer.wal.reader.EndOfWal;
+
+/**
+ * Follows a live server: streams its WAL over physical replication (a physical slot keeps it while
+ * the follower is away) and mines it as it arrives, handing each transaction to a
+ * {@link ChangeHandler} once its commit record has arrived, in commit order.
+ *
+ * <p>The delivery contract: a transaction is handed over whole ({@code begin}, its changes,
+ * {@code end}); after {@code end} returned, {@link Committed#committed} is called (write out, save the
+ * position), and only after that returned is the server told. The position is the last commit LSN
+ * handled: a follower started again {@linkplain Builder#afterCommit after it} hands over what
+ * committed after it, so nothing is lost and, if the position was saved, nothing repeated (at least
+ * once; a transaction handled but whose position was not saved comes again, with the same commit LSN).
+ *
+ * <p>On start (and restart) it reads from the checkpoint at or before the position, so that old rows
+ * are recoverable; the server has that WAL while the slot has not released it: the slot is told
+ * the REDO point of the last checkpoint before the last commit handled ({@link Miner#restartLsn()})
+ * as flushed, the commit itself as applied. When the server goes away it reconnects, backing off,
+ * and resumes from the position. {@link #stop()} (from any thread) ends after the transaction being
+ * handled.
+ *
+ * <p>Not thread-safe but for {@link #stop()} and {@link #position()}: one thread calls {@link #follow}.
+ */
+public final class Follower {
+
+    static final String APPLICATION = "xlogminer follow";
+
+    /** Called once a transaction has been handled, before the server is told; may throw to stop. */
+    @FunctionalInterface
+    public interface Committed {
+        void committed(TransactionInfo tx) throws IOException;
+    }
+
+    private final Builder b;
+    private volatile boolean stop;
+    private volatile long position;
+    private volatile Miner current;
+    private volatile StreamedSegments segments;
+    private boolean slotCreated;
+    /**
+     * A shutdown checkpoint everything before which has been handled (0: none): the next session may
+     * start reading there, where no transaction is open, whatever the slot kept before it.
+     */
+    private long cleanStart;
+
+    private Follower(Builder b) {
+        this.b = b;
+        this.position = b.afterCommit;
+    }
+
+    public static Builder builder(CatalogConnector.Login login) {
+        return new Builder(login);
+    }
+
+    /** The commit LSN of the last transaction handled (or the one given to start after; 0: none). */
+    public long position() {
+        return position;
+    }
+
+    /** Ends {@link #follow} after the transaction being handled (or at once while waiting). */
+    public void stop() {
+        stop = true;
+        StreamedSegments s = segments;
+        if (s != null) {
+            s.wakeUp();
+        }
+    }
+
+    /**
+     * Follows until {@link #stop()}: connects, streams, mines, hands over; reconnects when the server
+     * goes away, for at most {@link Builder#retryFor} in a row.
+     *
+     * @throws ReplicationDeniedException when the role may not replicate
+     * @throws SQLException               when connecting fails for another reason than the server
+     *                                    being away, or it stays away too long
+     * @throws IOException                what {@code committed} threw, or the spool failed
+     */
+    public void follow(ChangeHandler handler, Committed committed) throws SQLException, IOException, InterruptedException {
+        long backoff = 250;
+        long awaySince = 0;
+        if (b.slot == null) {
+            b.notices.accept("warning: no --slot: the server may remove WAL that has not been read while"
+                + " xlogminer is away or behind; changes in it would be lost");
+        }
+        while (!stop) {
+            try {
+                session(handler, committed);
+                return;
+            } catch (SQLException | StreamedSegments.ReceiverFailedException e) {
+                SQLException sql = e instanceof SQLException s ? s
+                    : e.getCause() instanceof SQLException s ? s : null;
+                if (sql == null || sql instanceof ReplicationDeniedException || !serverAway(sql)) {
+                    if (e instanceof SQLException s) {
+                        throw s;
+                    }
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    throw (RuntimeException) e;
+                }
+                long now = System.nanoTime();
+                if (awaySince == 0) {
+                    awaySince = now;
+                } else if (now - awaySince > b.retryFor.toNanos()) {
+                    throw sql;
+                }
+                b.notices.accept("the server went away (" + sql.getMessage() + "); connecting again in "
+                    + backoff + " ms, from after commit " + Lsn.format(position));
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 10_000);
+            }
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    /** Connection errors (SQLSTATE class 08) and a server shutting down or starting up (57P01-57P03). */
+    static boolean serverAway(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+            || state.equals("57P03") || state.equals("53300"));
+    }
+
+    /** One connection's worth: returns on stop, throws when the server goes away. */
+    private void session(ChangeHandler handler, Committed committed) throws SQLException, IOException, InterruptedException {
+        try (ReplicationConnection rc = ReplicationConnection.open(b.login, APPLICATION)) {
+            if (b.slot != null && b.createSlot && !slotCreated) {
+                createSlot(rc);
+            }
+            ServerFacts facts;
+            try (Connection c = CatalogConnector.connect(b.login, APPLICATION, null)) {
+                facts = ServerFacts.read(c, b.slot);
+            }
+            ReplicationConnection.Identity id = rc.identify();
+            long next = position != 0 ? position + 1 : b.fromLsn != 0 ? b.fromLsn : id.flushLsn();
+            long from = Long.compareUnsigned(cleanStart, next) > 0 ? cleanStart : next;
+            long streamStart = facts.streamStart(from);
+            try (StreamedSegments seg = new StreamedSegments(b.spillDir, facts.segmentSize(), id.timeline(), streamStart)) {
+                PGReplicationStream stream = rc.start(streamStart, b.slot);
+                WalReceiver receiver = new WalReceiver(stream, seg, () -> {
+                    Miner m = current;
+                    return m == null ? Math.max(from, seg.receivedEnd() - b.maxAhead) : m.position();
+                }, b.maxAhead);
+                Thread t = new Thread(receiver, "xlogminer-wal-receiver");
+                t.setDaemon(true);
+                segments = seg;
+                t.start();
+                try {
+                    mine(seg, facts, from, streamStart, receiver, handler, committed);
+                } finally {
+                    receiver.stop();
+                    t.join(5_000);
+                    segments = null;
+                }
+            }
+        }
+    }
+
+    private void createSlot(ReplicationConnection rc) throws SQLException {
+        try {
+            rc.createSlot(b.slot);
+            b.notices.accept("created the physical replication slot " + b.slot);
+        } catch (SQLException e) {
+            if (!"42710".equals(e.getSQLState())) { // duplicate_object: it is there already
+                throw e;
+            }
+        }
+        slotCreated = true;
+    }
+
+    private void mine(StreamedSegments seg, ServerFacts facts, long from, long streamStart, WalReceiver receiver,
+                      ChangeHandler handler, Committed committed) throws InterruptedException {
+        while (!seg.awaitBeyond(from - 1, 200)) { // the WAL up to the start, to find the checkpoint in
+            if (stop) {
+                return;
+            }
+        }
+        long mark = seg.receivedEnd();
+        Miner.Builder mb = Miner.builder(seg, facts.catalog()).fromLsn(from)
+            .includeAborted(b.includeAborted).includeSystemCatalogs(b.includeSystemCatalogs).spillDir(b.spillDir);
+        if (b.memoryBudget > 0) {
+            mb.memoryBudget(b.memoryBudget);
+        }
+        try (Miner miner = mb.build()) {
+            current = miner;
+            Acknowledging ack = new Acknowledging(handler, committed, miner, receiver, streamStart);
+            while (!stop) {
+                try {
+                    miner.stream(ack);
+                } catch (Stopped s) {
+                    return;
+                }
+                caughtUp(miner, receiver, seg);
+                EndOfWal end = miner.endOfWal();
+                if (end != null && end.reason() == EndOfWal.Reason.PREV_LINK_MISMATCH
+                    || end != null && end.reason() == EndOfWal.Reason.RECYCLED_PAGE) {
+                    throw new WalFormatException("the streamed WAL ends: " + end, end.segment(), end.lsn());
+                }
+                while (!seg.awaitBeyond(mark, 200)) {
+                    if (stop) {
+                        return;
+                    }
+                }
+                mark = seg.receivedEnd();
+                if (!miner.resume()) {
+                    throw new WalFormatException("the streamed WAL ends: " + miner.endOfWal(),
+                        end == null ? null : end.segment(), end == null ? 0 : end.lsn());
+                }
+            }
+        } finally {
+            current = null;
+        }
+    }
+
+    /**
+     * All that has arrived is handled. When it ends with a shutdown checkpoint, the server is going
+     * down and its WAL sender waits until the WAL it sent is reported flushed: report all of it
+     * (the slot then keeps WAL from there), and start the next session at that checkpoint.
+     */
+    private void caughtUp(Miner miner, WalReceiver receiver, StreamedSegments seg) {
+        Checkpoints.Checkpoint c = miner.lastCheckpoint();
+        if (c != null && c.redo() == c.lsn() && Long.compareUnsigned(c.lsn(), cleanStart) > 0
+            && Long.compareUnsigned(c.lsn(), position) > 0) {
+            cleanStart = c.lsn();
+            receiver.acknowledge(seg.receivedEnd(), position);
+        }
+    }
+
+    /** Thrown out of the miner after a transaction was handled, when asked to stop. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Hands every call on; after a transaction's end, has it written out, then tells the server. */
+    private final class Acknowledging implements ChangeHandler {
+        private final ChangeHandler handler;
+        private final Committed committed;
+        private final Miner miner;
+        private final WalReceiver receiver;
+        private final long streamStart;
+
+        Acknowledging(ChangeHandler handler, Committed committed, Miner miner, WalReceiver receiver, long streamStart) {
+            this.handler = handler;
+            this.committed = committed;
+            this.miner = miner;
+            this.receiver = receiver;
+            this.streamStart = streamStart;
+        }
+
+        @Override
+        public void begin(TransactionInfo tx) {
+            handler.begin(tx);
+        }
+
+        @Override
+        public void change(TransactionInfo tx, RowChange change) {
+            handler.change(tx, change);
+        }
+
+        @Override
+        public void schemaChange(TransactionInfo tx, SchemaChange change) {
+            handler.schemaChange(tx, change);
+        }
+
+        @Override
+        public void end(TransactionInfo tx) {
+            handler.end(tx);
+            try {
+                committed.committed(tx);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            position = tx.commitLsn();
+            long restart = miner.restartLsn();
+            receiver.acknowledge(restart != 0 ? restart : streamStart, tx.commitLsn());
+            if (stop) {
+                throw new Stopped();
+            }
+        }
+    }
+
+    /** Where and how to follow. */
+    public static final class Builder {
+        private final CatalogConnector.Login login;
+        private String slot;
+        private boolean createSlot;
+        private long afterCommit;
+        private long fromLsn;
+        private boolean includeAborted;
+        private boolean includeSystemCatalogs;
+        private long memoryBudget;
+        private long maxAhead = 64L << 20;
+        private Duration retryFor = Duration.ofMinutes(5);
+        private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
+        private Consumer<String> notices = s -> { };
+
+        private Builder(CatalogConnector.Login login) {
+            this.login = login;
+        }
+
+        /** Stream through this physical slot (PostgreSQL's slot-name rules), creating it when asked. */
+        public Builder slot(String name, boolean create) {
+            if (!ReplicationConnection.SLOT_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("slot name " + name
+                    + ": lower-case letters, digits and underscores only, at most 63");
+            }
+            this.slot = name;
+            this.createSlot = create;
+            return this;
+        }
+
+        /** Resume: hand over transactions that commit after this commit LSN (a saved {@link #position()}). */
+        public Builder afterCommit(long commitLsn) {
+            this.afterCommit = commitLsn;
+            return this;
+        }
+
+        /** Without a position: hand over transactions that commit at or after this LSN (default: from now). */
+        public Builder fromLsn(long lsn) {
+            this.fromLsn = lsn;
+            return this;
+        }
+
+        public Builder includeAborted(boolean include) {
+            this.includeAborted = include;
+            return this;
+        }
+
+        public Builder includeSystemCatalogs(boolean include) {
+            this.includeSystemCatalogs = include;
+            return this;
+        }
+
+        /** Bytes of open transactions' records in memory before they spill (0: the miner's default). */
+        public Builder memoryBudget(long bytes) {
+            this.memoryBudget = bytes;
+            return this;
+        }
+
+        /** Bytes of WAL received ahead of the mining before the socket is no longer read (default 64 MB). */
+        public Builder maxAhead(long bytes) {
+            this.maxAhead = bytes;
+            return this;
+        }
+
+        /** How long the server may stay away before {@link #follow} gives up (default 5 minutes). */
+        public Builder retryFor(Duration d) {
+            this.retryFor = d;
+            return this;
+        }
+
+        /** Where the streamed WAL is spooled and spills go (default java.io.tmpdir). */
+        public Builder spillDir(Path dir) {
+            this.spillDir = dir;
+            return this;
+        }
+
+        /** Where messages for a person go (a reconnection, a slot created). */
+        public Builder notices(Consumer<String> sink) {
+            this.notices = sink;
+            return this;
+        }
+
+        public Follower build() {
+            return new Follower(this);
+        }
+    }
+}

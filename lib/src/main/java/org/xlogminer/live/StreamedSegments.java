@@ -1,0 +1,250 @@
+package org.xlogminer.live;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import org.xlogminer.wal.Lsn;
+import org.xlogminer.wal.WalFormatException;
+import org.xlogminer.wal.reader.SegmentName;
+import org.xlogminer.wal.reader.SegmentSource;
+
+/**
+ * The segments a replication stream delivers, as a {@link SegmentSource} that grows: the bytes are
+ * written, as they arrive, into segment files of a spool directory of their own (as
+ * {@code pg_receivewal} does), and read from there. Memory stays small whatever the amount of WAL;
+ * the miner can read earlier segments again for full-page images ({@code RecordFetcher}).
+ *
+ * <p>{@link #receivedEnd()} is where the bytes end: the reader stops before a record that runs past
+ * it and resumes once more has arrived ({@link #awaitBeyond}). What lies past it reads as zeros, and
+ * a read returns whole pages up to the page it ends in, so the reader copies little more than what
+ * has arrived since it last looked.
+ *
+ * <p>Thread-safety: one thread {@linkplain #append appends} (the receiver), one reads (the miner);
+ * positional file reads and writes do not disturb each other, and {@link #receivedEnd()} is
+ * published after the bytes before it are written. The spool directory is deleted on {@link #close()}.
+ */
+public final class StreamedSegments implements SegmentSource {
+
+    static final int PAGE = 8192;
+
+    private final Path dir;
+    private final int segmentSize;
+    private final int timeline;
+    private final long firstSegno;
+    private final Map<Long, FileChannel> files = new ConcurrentHashMap<>();
+    private final Object arrival = new Object();
+    private volatile long received;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    /**
+     * @param spillParent where the spool directory is made
+     * @param start       the LSN the stream starts at: a segment's first byte
+     */
+    public StreamedSegments(Path spillParent, int segmentSize, int timeline, long start) throws IOException {
+        if (start % segmentSize != 0) {
+            throw new IllegalArgumentException("a stream starts at a segment boundary, not " + Lsn.format(start));
+        }
+        this.dir = Files.createTempDirectory(spillParent, "xlogminer-follow-");
+        this.segmentSize = segmentSize;
+        this.timeline = timeline;
+        this.firstSegno = start / segmentSize;
+        this.received = start;
+    }
+
+    /**
+     * Writes bytes that arrived at {@code lsn}: they must continue those before (a stream has no
+     * gaps), and are visible to the reader once this returns. Called by the receiving thread only.
+     */
+    public void append(long lsn, ByteBuffer data) throws IOException {
+        if (lsn != received) {
+            throw new WalFormatException("the stream sent WAL at " + Lsn.format(lsn) + " after WAL up to "
+                + Lsn.format(received) + ": not contiguous", segmentName(received / segmentSize), lsn);
+        }
+        long at = lsn;
+        while (data.hasRemaining()) {
+            long segno = at / segmentSize;
+            int off = (int) (at % segmentSize);
+            int n = Math.min(data.remaining(), segmentSize - off);
+            ByteBuffer part = data.slice(data.position(), n);
+            FileChannel f = channel(segno);
+            long pos = off;
+            while (part.hasRemaining()) {
+                pos += f.write(part, pos);
+            }
+            data.position(data.position() + n);
+            at += n;
+        }
+        synchronized (arrival) {
+            received = at;
+            arrival.notifyAll();
+        }
+    }
+
+    /** The receiving side failed: {@link #awaitBeyond} throws it from now on. */
+    public void fail(Throwable t) {
+        synchronized (arrival) {
+            failure = t;
+            arrival.notifyAll();
+        }
+    }
+
+    /** Wakes a waiting {@link #awaitBeyond} (to stop). */
+    public void wakeUp() {
+        synchronized (arrival) {
+            arrival.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until bytes past {@code lsn} have arrived, at most {@code millis}; returns whether they
+     * have. Throws what the receiving side failed with, wrapped (the cause is the original).
+     */
+    public boolean awaitBeyond(long lsn, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        synchronized (arrival) {
+            while (true) {
+                if (Long.compareUnsigned(received, lsn) > 0) {
+                    return true;
+                }
+                if (failure != null) {
+                    throw new ReceiverFailedException(failure);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return false;
+                }
+                arrival.wait(Math.max(1, left / 1_000_000L));
+            }
+        }
+    }
+
+    /** The receiving side's failure, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public long receivedEnd() {
+        return received;
+    }
+
+    @Override
+    public int segmentSize() {
+        return segmentSize;
+    }
+
+    @Override
+    public int timeline() {
+        return timeline;
+    }
+
+    @Override
+    public long firstSegno() {
+        return firstSegno;
+    }
+
+    /** The segment the bytes received end in (the one before when they end at a boundary). */
+    @Override
+    public long lastSegno() {
+        long r = received;
+        return r == firstSegno * segmentSize ? firstSegno : (r - 1) / segmentSize;
+    }
+
+    @Override
+    public boolean contains(long segno) {
+        return segno >= firstSegno && segno <= lastSegno();
+    }
+
+    @Override
+    public String segmentName(long segno) {
+        return SegmentName.format(timeline, segno, segmentSize);
+    }
+
+    /**
+     * Reads what has arrived of the range, then zeros up to the end of the page it ends in (or the
+     * one page asked at, when nothing of it has arrived); returns how many bytes that is.
+     */
+    @Override
+    public int read(long segno, long offset, byte[] dst, int dstOffset, int length) throws IOException {
+        long from = segno * segmentSize + offset;
+        long arrived = Math.max(0, Math.min(length, received - from));
+        long pageEnd = ((offset + arrived + PAGE - 1) / PAGE) * PAGE;
+        int n = (int) Math.min(length, Math.max(pageEnd - offset, Math.min(length, PAGE)));
+        int got = 0;
+        FileChannel f = arrived > 0 ? files.get(segno) : null;
+        if (f != null) {
+            ByteBuffer b = ByteBuffer.wrap(dst, dstOffset, (int) arrived);
+            while (b.hasRemaining()) {
+                int r = f.read(b, offset + got);
+                if (r < 0) {
+                    break;
+                }
+                got += r;
+            }
+        }
+        Arrays.fill(dst, dstOffset + got, dstOffset + n, (byte) 0);
+        return n;
+    }
+
+    @Override
+    public long fileSize(long segno) {
+        return segmentSize;
+    }
+
+    @Override
+    public String describe() {
+        return "the replication stream (spooled in " + dir + ")";
+    }
+
+    private FileChannel channel(long segno) throws IOException {
+        FileChannel f = files.get(segno);
+        if (f == null) {
+            f = FileChannel.open(dir.resolve(segmentName(segno)), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+            files.put(segno, f);
+        }
+        return f;
+    }
+
+    /** Closes and deletes the spool; again, nothing. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        wakeUp();
+        for (FileChannel f : files.values()) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                // deleted next
+            }
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting the spool " + dir, e);
+        }
+    }
+
+    /** The receiving side failed; the cause says how. */
+    public static final class ReceiverFailedException extends RuntimeException {
+        ReceiverFailedException(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}

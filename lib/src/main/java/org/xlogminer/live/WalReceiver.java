@@ -1,0 +1,104 @@
+package org.xlogminer.live;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+
+/**
+ * The receiving thread: takes WAL off a physical replication stream into {@link StreamedSegments},
+ * and reports back to the server what the follower has {@linkplain #acknowledge acknowledged}.
+ *
+ * <p>Bounded: while more than {@code maxAhead} bytes have arrived beyond where the miner is reading,
+ * it stops reading the socket (the server then waits: back-pressure), answering the server's
+ * keep-alives with status updates meanwhile. Only this thread touches the stream (pgjdbc's stream is
+ * not thread-safe): the positions to report are handed over through volatile fields.
+ */
+final class WalReceiver implements Runnable {
+
+    /** Status updates at most this often, besides those pgjdbc sends by itself. */
+    private static final long STATUS_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final PGReplicationStream stream;
+    private final StreamedSegments segments;
+    private final LongSupplier readPosition;
+    private final long maxAhead;
+    private volatile long flushTo;
+    private volatile long applyTo;
+    private volatile boolean stop;
+    private long sentFlush;
+    private long sentApply;
+    private long lastStatus;
+
+    /**
+     * @param readPosition where the miner reads (safe to ask from this thread)
+     * @param maxAhead     bytes received beyond it before reading stops
+     */
+    WalReceiver(PGReplicationStream stream, StreamedSegments segments, LongSupplier readPosition, long maxAhead) {
+        this.stream = stream;
+        this.segments = segments;
+        this.readPosition = readPosition;
+        this.maxAhead = maxAhead;
+    }
+
+    /**
+     * What the server may forget and what has been written out: the slot keeps the WAL from
+     * {@code flush} on (reported as flushed), {@code apply} is shown as the replay position.
+     */
+    void acknowledge(long flush, long apply) {
+        this.flushTo = flush;
+        this.applyTo = apply;
+    }
+
+    void stop() {
+        stop = true;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stop) {
+                long ahead = segments.receivedEnd() - readPosition.getAsLong();
+                ByteBuffer data = ahead > maxAhead ? null : stream.readPending();
+                if (data != null) {
+                    long end = stream.getLastReceiveLSN().asLong();
+                    segments.append(end - data.remaining(), data);
+                } else {
+                    LockSupport.parkNanos(IDLE_NANOS);
+                }
+                report(data == null, false);
+            }
+            report(true, true);
+        } catch (Throwable t) {
+            if (!stop) {
+                segments.fail(t);
+            }
+        }
+    }
+
+    /** Sends a status update when an acknowledged position moved (or on pgjdbc's interval, when idle). */
+    private void report(boolean idle, boolean last) throws java.sql.SQLException {
+        long f = flushTo;
+        long a = applyTo;
+        long now = System.nanoTime();
+        if ((f != sentFlush || a != sentApply) && (last || now - lastStatus >= STATUS_NANOS)) {
+            if (f != 0) {
+                stream.setFlushedLSN(LogSequenceNumber.valueOf(f));
+            }
+            if (a != 0) {
+                stream.setAppliedLSN(LogSequenceNumber.valueOf(a));
+            }
+            stream.forceUpdateStatus();
+            sentFlush = f;
+            sentApply = a;
+            lastStatus = now;
+        } else if (idle && now - lastStatus >= TimeUnit.SECONDS.toNanos(5)) {
+            stream.forceUpdateStatus(); // keep the server's wal_sender_timeout away while reading is held back
+            lastStatus = now;
+        }
+    }
+}
