@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code xlogminer} command. Data goes to stdout, diagnostics to stderr. Exit codes: 0 ok,
- * 1 runtime error, 2 usage, 3 corrupt or incomplete WAL, 4 (check-undo) rows whose UNDO would not apply.
+ * 1 runtime error, 2 usage, 3 corrupt or incomplete WAL, 4 (check-undo) rows whose UNDO would not apply,
+ * 5 a role that may not replicate (follow).
  */
 @Command(name = "xlogminer",
     mixinStandardHelpOptions = true,
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
         "1:runtime error (I/O, internal)",
         "2:usage error (bad option, a --catalog file that is not a catalog snapshot, a --where it cannot evaluate)",
         "3:corrupt or incomplete WAL (message names segment and LSN)",
-        "4:check-undo: the UNDO of some rows would not apply (changed since, gone, or there again)"})
+        "4:check-undo: the UNDO of some rows would not apply (changed since, gone, or there again)",
+        "5:follow: the role may not start replication (it needs REPLICATION)"})
 public final class Main implements Callable<Integer> {
 
     public static final int EXIT_OK = 0;
@@ -33,6 +35,7 @@ public final class Main implements Callable<Integer> {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_BAD_WAL = 3;
     public static final int EXIT_CONFLICTS = 4;
+    public static final int EXIT_NO_REPLICATION = 5;
 
     @Spec
     CommandSpec spec;
@@ -99,7 +102,7 @@ public final class Main implements Callable<Integer> {
     /** The subcommands, in the order the usage lists them, each given what it writes to. */
     static java.util.List<Object> subcommands(CommandOutput out) {
         return java.util.List.of(new MineCommand(out), new StatsCommand(), new RecordsCommand(), new CatalogCommand(),
-            new CheckUndoCommand(), new HistoryCommand());
+            new CheckUndoCommand(), new HistoryCommand(), new FollowCommand(out));
     }
 
     /**

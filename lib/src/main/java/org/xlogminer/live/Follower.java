@@ -54,6 +54,7 @@ public final class Follower {
     private volatile boolean stop;
     private volatile long position;
     private volatile Miner current;
+    private volatile org.xlogminer.catalog.CatalogSnapshot catalog;
     private volatile StreamedSegments segments;
     private boolean slotCreated;
     /**
@@ -69,6 +70,14 @@ public final class Follower {
 
     public static Builder builder(CatalogConnector.Login login) {
         return new Builder(login);
+    }
+
+    /**
+     * The catalog snapshot of the current session (captured when it connected, before it streams),
+     * null before the first; the handler's calls come with it. Safe to read from any thread.
+     */
+    public org.xlogminer.catalog.CatalogSnapshot catalog() {
+        return catalog;
     }
 
     /** The commit LSN of the last transaction handled (or the one given to start after; 0: none). */
@@ -151,6 +160,7 @@ public final class Follower {
             try (Connection c = CatalogConnector.connect(b.login, APPLICATION, null)) {
                 facts = ServerFacts.read(c, b.slot);
             }
+            catalog = facts.catalog();
             ReplicationConnection.Identity id = rc.identify();
             long next = position != 0 ? position + 1 : b.fromLsn != 0 ? b.fromLsn : id.flushLsn();
             long from = Long.compareUnsigned(cleanStart, next) > 0 ? cleanStart : next;
