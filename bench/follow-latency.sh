@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Measures `xlogminer follow` against a live PostgreSQL 15 under pgbench: the delay from a
+# transaction's COMMIT (the commit time in its commit record) to the moment its first JSON line
+# reaches the reader of follow's stdout (p50, p99, max), whether follow keeps up (the WAL between the
+# server's current position and what follow reported written, `replay_lsn` in pg_stat_replication,
+# sampled every second, during the measured run), and follow's peak RSS. Transactions of a warm-up
+# run before (WARMUP seconds) are followed but not counted: the first seconds of a JVM are the JIT's. A benchmark, not a test: the numbers depend on the host.
+#
+# usage: bench/follow-latency.sh [SECONDS [CLIENTS [SCALE]]]     (default 30 8 10)
+# Environment:
+#   WARMUP               seconds of pgbench before the measured run, for the JIT (default 10)
+#   RATE                 pgbench -R: transactions per second (default: as fast as it goes)
+#   PG_BIN               (default /usr/lib/postgresql/15/bin)
+#   XLOGMINER_JAVA_OPTS  JVM options, passed on by the ./xlogminer launcher
+#   OUT                  markdown results (default bench/cache/follow-latency.md)
+# Needs: postgresql-15, python3, cli/target/xlogminer.jar (the ./xlogminer launcher builds it).
+set -euo pipefail
+
+tool=follow-latency
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+seconds=${1:-30}
+warmup=${WARMUP:-10}
+clients=${2:-8}
+scale=${3:-10}
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+out=${OUT:-$here/cache/follow-latency.md}
+cache="$here/cache/follow-latency"
+die() { echo "$tool: $*" >&2; exit 1; }
+say() { echo "$tool: $*" >&2; }
+mkdir -p "$here/cache"
+# shellcheck source=pg-work.sh
+. "$here/pg-work.sh"
+
+as_pg "$PG_BIN/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$work/initdb.log" 2>&1 \
+  || { cat "$work/initdb.log" >&2; die "initdb failed"; }
+cat >>"$data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$work'
+max_wal_senders = 4
+wal_level = replica
+fsync = off
+EOF
+pg_start
+pgbench -i -s "$scale" -q >/dev/null 2>&1
+url="jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres"
+
+# follow, its stdout read line by line by a timer that keeps each transaction's first arrival
+"$root/xlogminer" --version >/dev/null
+"$root/xlogminer" follow --jdbc-url "$url" --slot bench --create-slot --format json 2>"$work/follow.err" \
+  | python3 -u -c '
+import sys, time, json
+seen = set()
+with open(sys.argv[1], "w", buffering=1) as f:
+    for line in sys.stdin:
+        now = time.time()
+        o = json.loads(line)
+        c = o["commit_lsn"]
+        if c not in seen:
+            seen.add(c)
+            f.write("%s %.6f\n" % (o["commit_time"], now))
+' "$work/arrivals.txt" &
+pipeline=$!
+for _ in $(seq 1 100); do
+  [ "$(sql "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" = 1 ] && break
+  sleep 0.2
+done
+sleep 2
+follow_pid=$(pgrep -f "xlogminer.jar follow --jdbc-url jdbc:postgresql://127.0.0.1:$port/" || true)
+[ -n "$follow_pid" ] || die "follow did not start: $(cat "$work/follow.err")"
+say "follow (pid $follow_pid) streaming; warm-up: pgbench -c $clients for ${warmup}s (not measured)"
+pgbench -n -c "$clients" -j "$clients" -T "$warmup" >/dev/null 2>&1
+sleep 3
+measured_from=$(date +%s.%N)
+say "pgbench -c $clients for ${seconds}s"
+
+: >"$work/lag.txt"
+( while sleep 1; do
+    sql "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint, pg_wal_lsn_diff(pg_current_wal_lsn(), sent_lsn)::bigint, (SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint FROM pg_replication_slots WHERE slot_name = 'bench') FROM pg_stat_replication" >>"$work/lag.txt" || true
+  done ) &
+sampler=$!
+pgbench -n -c "$clients" -j "$clients" -T "$seconds" ${RATE:+-R "$RATE"} >"$work/pgbench.txt" 2>&1
+tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.txt" | head -1)
+committed=$(sql "SELECT count(*) FROM pgbench_history")   # one row per pgbench transaction, warm-up too
+for _ in $(seq 1 300); do
+  [ "$(wc -l <"$work/arrivals.txt")" -ge "$committed" ] && break
+  sleep 0.2
+done
+say "$committed transactions committed, $(wc -l <"$work/arrivals.txt") followed"
+kill "$sampler" 2>/dev/null || true
+rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$follow_pid/status")
+kill -TERM "$follow_pid"
+wait "$pipeline" || true
+cp "$work/arrivals.txt" "$work/lag.txt" "$here/cache/" 2>/dev/null || true
+sql "SELECT pg_drop_replication_slot('bench')" >/dev/null
+
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+python3 - "$work/arrivals.txt" "$work/lag.txt" "$seconds" "$clients" "$scale" "${tps:-?}" "$rss_kb" "$out" "$measured_from" "$load" <<'EOF'
+import sys, datetime
+arrivals, lagfile, seconds, clients, scale, tps, rss_kb, out, measured_from, load = sys.argv[1:]
+delays = []
+for line in open(arrivals):
+    t, now = line.split()
+    commit = datetime.datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp()
+    if commit >= float(measured_from):
+        delays.append((float(now) - commit) * 1000)
+delays.sort()
+def pct(p):
+    return delays[min(len(delays) - 1, int(p / 100 * len(delays)))]
+lags = [l.split("|") for l in open(lagfile) if l.strip() and l.split("|")[0].strip()]
+written = [int(l[0]) for l in lags]
+sent = [int(l[1]) for l in lags]
+slot = [int(l[2]) for l in lags if l[2].strip()]
+mb = lambda b: b / 1e6
+rows = [
+    ("pgbench", "-c %s -j %s -T %s, scale %s: %s tps" % (clients, clients, seconds, scale, tps)),
+    ("transactions followed (after the warm-up)", str(len(delays))),
+    ("COMMIT -> written p50 / p99 / max", "%.1f / %.1f / %.1f ms" % (pct(50), pct(99), delays[-1])),
+    ("WAL not yet written out (current - replay_lsn), mean / max", "%.2f / %.2f MB" % (mb(sum(written) / len(written)), mb(max(written)))),
+    ("WAL not yet sent (current - sent_lsn), max", "%.2f MB" % mb(max(sent))),
+    ("WAL the slot keeps (current - restart_lsn), max", "%.2f MB" % mb(max(slot)) if slot else "-"),
+    ("follow peak RSS", "%.0f MB" % (int(rss_kb) / 1000)),
+    ("host load average (1, 5, 15 min) at the end", load),
+]
+with open(out, "w") as f:
+    f.write("| follow-latency | |\n| --- | --- |\n")
+    for k, v in rows:
+        f.write("| %s | %s |\n" % (k, v))
+print(open(out).read())
+EOF
