@@ -281,12 +281,18 @@ public final class WalReader implements Closeable {
                 }
                 return accept(pages.buffer(), p + off, recPtr, recPtr + totLen);
             }
+            if (Long.compareUnsigned(recPtr + totLen, received) > 0) {
+                return end(EndOfWal.Reason.NOT_YET_RECEIVED, recPtr, "the record has not been received whole yet");
+            }
             RecordGatherer.Outcome gathered = gatherer.gather(recPtr, pagePtr, p + off, inPage, (int) totLen);
             if (gathered == RecordGatherer.Outcome.OVERWRITTEN) {
                 nextRecPtr = gatherer.overwrittenAt();
                 continue;
             }
             if (gathered == RecordGatherer.Outcome.WAL_ENDED) {
+                if (Long.compareUnsigned(pages.ended().lsn(), received) >= 0) { // its page headers took it further
+                    return end(EndOfWal.Reason.NOT_YET_RECEIVED, recPtr, "the record has not been received whole yet");
+                }
                 pagesEnded();
                 return end(EndOfWal.Reason.INCOMPLETE_RECORD, recPtr, "the record at " + Lsn.format(recPtr)
                     + " continues into WAL that is not there (" + end.detail() + ")");

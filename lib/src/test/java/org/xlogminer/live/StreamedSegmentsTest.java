@@ -1,0 +1,117 @@
+package org.xlogminer.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xlogminer.TestData;
+import org.xlogminer.wal.WalFormatException;
+import org.xlogminer.wal.reader.DirectorySegmentSource;
+import org.xlogminer.wal.reader.EndOfWal;
+import org.xlogminer.wal.reader.WalReader;
+import org.xlogminer.wal.reader.XLogRecordView;
+
+/**
+ * The real segment in testdata/ arriving as a stream, in pieces cut anywhere (inside record
+ * headers, records, page headers): the reader over {@link StreamedSegments} stops before each record
+ * not yet received whole ({@code NOT_YET_RECEIVED}), reads on after {@link WalReader#resume()}, and
+ * in the end has read exactly the records (CRC-checked) that reading the segment file gives.
+ */
+class StreamedSegmentsTest {
+
+    private static final int SEGMENT_SIZE = 1 << 20;
+    private static final long START = 6L * SEGMENT_SIZE;
+
+    @TempDir
+    Path tmp;
+
+    private static String describe(XLogRecordView r) {
+        return Long.toHexString(r.lsn()) + "-" + Long.toHexString(r.endLsn()) + " xid " + r.xid() + " rm " + r.rmid()
+            + " info " + r.info() + " blocks " + r.blockCount();
+    }
+
+    /** The records of the segment file and where valid WAL ends in it. */
+    private static List<String> fromFile(long[] end) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (WalReader r = WalReader.builder(DirectorySegmentSource.open(TestData.accountsUpdateWal())).build()) {
+            XLogRecordView v;
+            while ((v = r.next()) != null) {
+                out.add(describe(v));
+                end[0] = v.endLsn();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void readsWhatArrivedAndResumesWherePiecesEnd() throws IOException {
+        long[] end = new long[1];
+        List<String> expected = fromFile(end);
+        assertTrue(expected.size() > 300, "a segment of real WAL: " + expected.size());
+        byte[] segment = Files.readAllBytes(TestData.accountsUpdateWal().resolve("000000010000000000000006"));
+        int length = (int) (end[0] - START);
+        for (long seed = 1; seed <= 4; seed++) {
+            Random random = new Random(seed);
+            List<String> got = new ArrayList<>();
+            int waits = 0;
+            try (StreamedSegments s = new StreamedSegments(tmp, SEGMENT_SIZE, 1, START);
+                 WalReader reader = WalReader.builder(s).startLsn(START).build()) {
+                int sent = 0;
+                while (sent < length) {
+                    int n = Math.min(length - sent, 1 + random.nextInt(seed % 2 == 0 ? 300 : 20_000));
+                    s.append(START + sent, ByteBuffer.wrap(segment, sent, n));
+                    sent += n;
+                    if (sent < 24) {
+                        continue; // the reader is built to start once the stream has begun
+                    }
+                    if (reader.endOfWal() != null) {
+                        assertTrue(reader.resume(), "more has arrived: read on");
+                        waits++;
+                    }
+                    XLogRecordView v;
+                    while ((v = reader.next()) != null) {
+                        got.add(describe(v));
+                    }
+                    assertEquals(EndOfWal.Reason.NOT_YET_RECEIVED, reader.endOfWal().reason(),
+                        "at " + Long.toHexString(START + sent) + ": " + reader.endOfWal());
+                }
+            }
+            for (int i = 0; i < Math.min(expected.size(), got.size()); i++) {
+                assertEquals(expected.get(i), got.get(i), "seed " + seed + ", record " + i);
+            }
+            assertEquals(expected.size(), got.size(), "seed " + seed);
+            assertTrue(waits > 10, "the stream came in pieces: " + waits);
+        }
+    }
+
+    @Test
+    void readsZerosPastWhatArrivedInWholePagesAndRefusesAGap() throws IOException {
+        byte[] segment = Files.readAllBytes(TestData.accountsUpdateWal().resolve("000000010000000000000006"));
+        try (StreamedSegments s = new StreamedSegments(tmp, SEGMENT_SIZE, 1, START)) {
+            s.append(START, ByteBuffer.wrap(segment, 0, 10_000));
+            assertEquals(START + 10_000, s.receivedEnd());
+            assertEquals(6, s.lastSegno());
+            assertTrue(s.contains(6) && !s.contains(7) && !s.contains(5));
+            byte[] dst = new byte[65_536];
+            assertEquals(16_384, s.read(6, 0, dst, 0, dst.length), "up to the end of the page the bytes end in");
+            assertEquals(segment[9_999], dst[9_999]);
+            for (int i = 10_000; i < 16_384; i++) {
+                assertEquals(0, dst[i], "zeros past what arrived, at " + i);
+            }
+            assertEquals(8_192, s.read(6, 16_384, dst, 0, dst.length), "a page of zeros where nothing arrived yet");
+            assertThrows(WalFormatException.class, () -> s.append(START + 20_000, ByteBuffer.wrap(segment, 20_000, 10)));
+            assertNull(s.failure());
+        }
+    }
+}
