@@ -10,9 +10,6 @@ import java.util.function.Consumer;
 import org.postgresql.replication.PGReplicationStream;
 import org.xlogminer.catalog.CatalogConnector;
 import org.xlogminer.event.ChangeHandler;
-import org.xlogminer.event.RowChange;
-import org.xlogminer.event.SchemaChange;
-import org.xlogminer.event.TransactionInfo;
 import org.xlogminer.mine.Checkpoints;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.wal.Lsn;
@@ -47,7 +44,7 @@ public final class Follower {
     /** Called once a transaction has been handled, before the server is told; may throw to stop. */
     @FunctionalInterface
     public interface Committed {
-        void committed(TransactionInfo tx) throws IOException;
+        void committed(org.xlogminer.event.TransactionInfo tx) throws IOException;
     }
 
     private final Builder b;
@@ -62,6 +59,8 @@ public final class Follower {
      * start reading there, where no transaction is open, whatever the slot kept before it.
      */
     private long cleanStart;
+    /** Where the first session started handing over (its "now" when no position was given): later ones too. */
+    private long firstFrom;
 
     private Follower(Builder b) {
         this.b = b;
@@ -101,7 +100,8 @@ public final class Follower {
      * @throws ReplicationDeniedException when the role may not replicate
      * @throws SQLException               when connecting fails for another reason than the server
      *                                    being away, or it stays away too long
-     * @throws IOException                what {@code committed} threw, or the spool failed
+     * @throws IOException                the spool failed
+     * @throws java.io.UncheckedIOException what {@code committed} threw, wrapped
      */
     public void follow(ChangeHandler handler, Committed committed) throws SQLException, IOException, InterruptedException {
         long backoff = 250;
@@ -162,7 +162,11 @@ public final class Follower {
             }
             catalog = facts.catalog();
             ReplicationConnection.Identity id = rc.identify();
-            long next = position != 0 ? position + 1 : b.fromLsn != 0 ? b.fromLsn : id.flushLsn();
+            long next = position != 0 ? position + 1 : b.fromLsn != 0 ? b.fromLsn
+                : firstFrom != 0 ? firstFrom : id.flushLsn();
+            if (firstFrom == 0) {
+                firstFrom = next;
+            }
             long from = Long.compareUnsigned(cleanStart, next) > 0 ? cleanStart : next;
             long streamStart = facts.streamStart(from);
             try (StreamedSegments seg = new StreamedSegments(b.spillDir, facts.segmentSize(), id.timeline(), streamStart)) {
@@ -213,7 +217,12 @@ public final class Follower {
         }
         try (Miner miner = mb.build()) {
             current = miner;
-            Acknowledging ack = new Acknowledging(handler, committed, miner, receiver, streamStart);
+            Acknowledging ack = new Acknowledging(handler, committed, miner, receiver, streamStart, commitLsn -> {
+                position = commitLsn;
+                if (stop) {
+                    throw new Stopped();
+                }
+            });
             while (!stop) {
                 try {
                     miner.stream(ack);
@@ -257,57 +266,9 @@ public final class Follower {
     }
 
     /** Thrown out of the miner after a transaction was handled, when asked to stop. */
-    private static final class Stopped extends RuntimeException {
+    static final class Stopped extends RuntimeException {
         Stopped() {
             super(null, null, false, false);
-        }
-    }
-
-    /** Hands every call on; after a transaction's end, has it written out, then tells the server. */
-    private final class Acknowledging implements ChangeHandler {
-        private final ChangeHandler handler;
-        private final Committed committed;
-        private final Miner miner;
-        private final WalReceiver receiver;
-        private final long streamStart;
-
-        Acknowledging(ChangeHandler handler, Committed committed, Miner miner, WalReceiver receiver, long streamStart) {
-            this.handler = handler;
-            this.committed = committed;
-            this.miner = miner;
-            this.receiver = receiver;
-            this.streamStart = streamStart;
-        }
-
-        @Override
-        public void begin(TransactionInfo tx) {
-            handler.begin(tx);
-        }
-
-        @Override
-        public void change(TransactionInfo tx, RowChange change) {
-            handler.change(tx, change);
-        }
-
-        @Override
-        public void schemaChange(TransactionInfo tx, SchemaChange change) {
-            handler.schemaChange(tx, change);
-        }
-
-        @Override
-        public void end(TransactionInfo tx) {
-            handler.end(tx);
-            try {
-                committed.committed(tx);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            position = tx.commitLsn();
-            long restart = miner.restartLsn();
-            receiver.acknowledge(restart != 0 ? restart : streamStart, tx.commitLsn());
-            if (stop) {
-                throw new Stopped();
-            }
         }
     }
 
