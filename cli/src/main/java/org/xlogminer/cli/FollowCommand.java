@@ -100,6 +100,10 @@ final class FollowCommand implements Callable<Integer> {
     @Option(names = "--memory-mb", paramLabel = "MB", description = "Memory for open transactions before they spill to disk.")
     long memoryMb;
 
+    @Option(names = "--spool-mb", defaultValue = "1024", paramLabel = "MB",
+        description = "Streamed WAL kept on disk (under java.io.tmpdir) before a new session starts after the last commit (default 1024).")
+    long spoolMb;
+
     @Option(names = "--retry-seconds", defaultValue = "300", paramLabel = "S",
         description = "How long the server may stay away before follow gives up (default 300).")
     long retrySeconds;
@@ -126,7 +130,7 @@ final class FollowCommand implements Callable<Integer> {
         Follower.Builder b = Follower.builder(login).afterCommit(saved)
             .fromLsn(fromLsn == null ? 0 : fromLsn.value())
             .includeAborted(includeAborted).includeSystemCatalogs(includeSystemCatalogs)
-            .memoryBudget(memoryMb << 20).retryFor(Duration.ofSeconds(retrySeconds))
+            .memoryBudget(memoryMb << 20).retryFor(Duration.ofSeconds(retrySeconds)).spoolLimit(spoolMb << 20)
             .notices(n -> err.println("xlogminer: " + n));
         if (slot != null) {
             try {

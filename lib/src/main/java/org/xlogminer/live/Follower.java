@@ -112,8 +112,12 @@ public final class Follower {
         }
         while (!stop) {
             try {
-                session(handler, committed);
-                return;
+                if (!session(handler, committed)) {
+                    return;
+                }
+                backoff = 250; // a new session to bound the spool: go on at once
+                awaySince = 0;
+                continue;
             } catch (SQLException | StreamedSegments.ReceiverFailedException e) {
                 SQLException sql = e instanceof SQLException s ? s
                     : e.getCause() instanceof SQLException s ? s : null;
@@ -150,8 +154,11 @@ public final class Follower {
             || state.equals("57P03") || state.equals("53300"));
     }
 
-    /** One connection's worth: returns on stop, throws when the server goes away. */
-    private void session(ChangeHandler handler, Committed committed) throws SQLException, IOException, InterruptedException {
+    /**
+     * One connection's worth: returns false on stop, true when the spool has reached its limit (a new
+     * session then starts after the position, with a new spool), throws when the server goes away.
+     */
+    private boolean session(ChangeHandler handler, Committed committed) throws SQLException, IOException, InterruptedException {
         try (ReplicationConnection rc = ReplicationConnection.open(b.login, APPLICATION)) {
             if (b.slot != null && b.createSlot && !slotCreated) {
                 createSlot(rc);
@@ -180,7 +187,7 @@ public final class Follower {
                 segments = seg;
                 t.start();
                 try {
-                    mine(seg, facts, from, streamStart, receiver, handler, committed);
+                    return mine(seg, facts, from, streamStart, receiver, handler, committed);
                 } finally {
                     receiver.stop();
                     t.join(5_000);
@@ -202,11 +209,12 @@ public final class Follower {
         slotCreated = true;
     }
 
-    private void mine(StreamedSegments seg, ServerFacts facts, long from, long streamStart, WalReceiver receiver,
+    /** Mines what arrives; false on stop, true when the spool is past its limit at a commit handled. */
+    private boolean mine(StreamedSegments seg, ServerFacts facts, long from, long streamStart, WalReceiver receiver,
                       ChangeHandler handler, Committed committed) throws InterruptedException {
         while (!seg.awaitBeyond(from - 1, 200)) { // the WAL up to the start, to find the checkpoint in
             if (stop) {
-                return;
+                return false;
             }
         }
         long mark = seg.receivedEnd();
@@ -227,9 +235,15 @@ public final class Follower {
                 try {
                     miner.stream(ack);
                 } catch (Stopped s) {
-                    return;
+                    return false;
                 }
                 caughtUp(miner, receiver, seg);
+                if (position != 0 && Long.compareUnsigned(position, from) >= 0 // handed over one here
+                    && seg.receivedEnd() - streamStart > b.spoolLimit) {
+                    b.notices.accept("the spool holds " + ((seg.receivedEnd() - streamStart) >> 20)
+                        + " MB of WAL: a new session after commit " + Lsn.format(position));
+                    return true;
+                }
                 EndOfWal end = miner.endOfWal();
                 if (end != null && end.reason() == EndOfWal.Reason.PREV_LINK_MISMATCH
                     || end != null && end.reason() == EndOfWal.Reason.RECYCLED_PAGE) {
@@ -237,7 +251,7 @@ public final class Follower {
                 }
                 while (!seg.awaitBeyond(mark, 200)) {
                     if (stop) {
-                        return;
+                        return false;
                     }
                 }
                 mark = seg.receivedEnd();
@@ -249,6 +263,7 @@ public final class Follower {
         } finally {
             current = null;
         }
+        return false;
     }
 
     /**
@@ -283,6 +298,7 @@ public final class Follower {
         private boolean includeSystemCatalogs;
         private long memoryBudget;
         private long maxAhead = 64L << 20;
+        private long spoolLimit = 1L << 30;
         private Duration retryFor = Duration.ofMinutes(5);
         private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
         private Consumer<String> notices = s -> { };
@@ -333,6 +349,17 @@ public final class Follower {
         /** Bytes of WAL received ahead of the mining before the socket is no longer read (default 64 MB). */
         public Builder maxAhead(long bytes) {
             this.maxAhead = bytes;
+            return this;
+        }
+
+        /**
+         * Bytes of streamed WAL spooled before the follower starts a new session after its position
+         * (default 1 GB): the spool holds a session's WAL (full-page images are read again from it),
+         * so this bounds the disk it takes, at the cost of reading again from the checkpoint before
+         * the position each time.
+         */
+        public Builder spoolLimit(long bytes) {
+            this.spoolLimit = bytes;
             return this;
         }
 

@@ -29,7 +29,8 @@ import org.xlogminer.wal.reader.DirectorySegmentSource;
  * Following a live PostgreSQL 15 over physical replication gives what mining its pg_wal afterwards
  * gives, byte for byte (JSON lines): through a pgbench run, a restart of the server in the middle
  * (the follower reconnects and resumes through its slot, nothing lost, nothing twice) and another
- * pgbench run. The oracle for the count is the server's own pgbench_history.
+ * pgbench run, with a spool limit of 3 segments so that it also starts new sessions of its own on
+ * the way. The oracle for the count is the server's own pgbench_history.
  */
 class FollowerPg15IT {
 
@@ -49,7 +50,7 @@ class FollowerPg15IT {
             CatalogConnector.Login login = CatalogConnector.resolve(server.jdbcUrl(), null, Map.of(), tmp.toString());
             List<String> notices = Collections.synchronizedList(new ArrayList<>());
             Follower follower = Follower.builder(login).slot("follow_it", true).fromLsn(from).spillDir(tmp)
-                .maxAhead(4 << 20).notices(notices::add).build();
+                .maxAhead(4 << 20).spoolLimit(3 << 20).notices(notices::add).build();
             StringWriter followed = new StringWriter();
             List<Long> commits = Collections.synchronizedList(new ArrayList<>());
             AtomicReference<Throwable> failed = new AtomicReference<>();
@@ -88,6 +89,7 @@ class FollowerPg15IT {
             assertEquals(offline.toString(), followed.toString(), "follow writes what offline mining does");
             assertTrue(notices.stream().anyMatch(n -> n.startsWith("the server went away")), notices.toString());
             assertTrue(notices.contains("created the physical replication slot follow_it"), notices.toString());
+            assertTrue(notices.stream().anyMatch(n -> n.startsWith("the spool holds ")), notices.toString());
             assertEquals(0, server.queryLong("SELECT count(*) FROM pg_stat_replication"), "disconnected");
             long restart = server.queryLong("SELECT restart_lsn - '0/0' FROM pg_replication_slots WHERE slot_name = 'follow_it'");
             assertTrue(restart > 0 && restart <= commits.get(commits.size() - 1), "the slot keeps WAL up to the last commit");
