@@ -15,10 +15,16 @@ class CatalogCommandTest {
     Path tmp;
 
     @Test
-    void jdbcUrlIsRequired() {
+    void aJdbcUrlOrADataDirectoryIsRequired() {
         CliRun run = CliRun.of("catalog");
         assertEquals(2, run.exitCode());
-        assertTrue(run.stderr().contains("Missing required option: '--jdbc-url=URL'"), run.stderr());
+        assertTrue(run.stderr().contains("give one of --jdbc-url and --pgdata"), run.stderr());
+        CliRun both = CliRun.of("catalog", "--jdbc-url", "jdbc:postgresql://localhost/x", "--pgdata", tmp.toString());
+        assertEquals(2, both.exitCode());
+        assertTrue(both.stderr().contains("give one of --jdbc-url and --pgdata"), both.stderr());
+        CliRun database = CliRun.of("catalog", "--jdbc-url", "jdbc:postgresql://localhost/x", "--database", "x");
+        assertEquals(2, database.exitCode());
+        assertTrue(database.stderr().contains("--database goes with --pgdata"), database.stderr());
     }
 
     @Test

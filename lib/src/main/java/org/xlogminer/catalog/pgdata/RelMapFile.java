@@ -1,0 +1,71 @@
+package org.xlogminer.catalog.pgdata;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+import org.xlogminer.catalog.pgdata.PgDataException.Kind;
+
+/**
+ * A relation mapper file, {@code global/pg_filenode.map} (shared catalogs) or
+ * {@code base/<db>/pg_filenode.map} (that database's mapped catalogs: pg_class, pg_attribute,
+ * pg_type, pg_proc and their indexes), {@code RelMapFile} of
+ * {@code src/backend/utils/cache/relmapper.c}: the relfilenode of each catalog whose
+ * {@code pg_class.relfilenode} is 0. The same 512 bytes on 13 to 18:
+ *
+ * <table>
+ * <caption>RelMapFile (little-endian)</caption>
+ * <tr><th>offset</th><th>size</th><th>field</th></tr>
+ * <tr><td>0</td><td>4</td><td>magic 0x592717</td></tr>
+ * <tr><td>4</td><td>4</td><td>num_mappings (at most 62)</td></tr>
+ * <tr><td>8</td><td>8 each</td><td>mappings[62]: mapoid, mapfilenumber</td></tr>
+ * <tr><td>504</td><td>4</td><td>crc: CRC-32C of bytes 0 to 503</td></tr>
+ * </table>
+ */
+public final class RelMapFile {
+
+    /** RELMAPPER_FILEMAGIC. */
+    public static final int MAGIC = 0x592717;
+    /** MAX_MAPPINGS. */
+    public static final int MAX_MAPPINGS = 62;
+    /** RELMAPPER_FILESIZE. */
+    public static final int SIZE = 512;
+    private static final int CRC_OFFSET = 8 + 8 * MAX_MAPPINGS;
+
+    private RelMapFile() {
+    }
+
+    /**
+     * The mappings of a map file: relation OID to relfilenode.
+     *
+     * @throws PgDataException CORRUPT when the file is short, its magic or count wrong, or its CRC
+     *                         does not match
+     */
+    public static Map<Long, Long> parse(byte[] bytes, String file) {
+        if (bytes.length < SIZE) {
+            throw new PgDataException(Kind.CORRUPT, file, "truncated: " + bytes.length + " bytes, a relation map has "
+                + SIZE);
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (b.getInt(0) != MAGIC) {
+            throw new PgDataException(Kind.CORRUPT, file, String.format("not a relation map (magic %08X)", b.getInt(0)));
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, CRC_OFFSET);
+        if ((int) crc.getValue() != b.getInt(CRC_OFFSET)) {
+            throw new PgDataException(Kind.CORRUPT, file, String.format("CRC mismatch (stored %08X, computed %08X)",
+                b.getInt(CRC_OFFSET), (int) crc.getValue()));
+        }
+        int n = b.getInt(4);
+        if (n < 0 || n > MAX_MAPPINGS) {
+            throw new PgDataException(Kind.CORRUPT, file, "num_mappings " + n + " outside 0.." + MAX_MAPPINGS);
+        }
+        Map<Long, Long> map = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            map.put(b.getInt(8 + 8 * i) & 0xFFFFFFFFL, b.getInt(12 + 8 * i) & 0xFFFFFFFFL);
+        }
+        return map;
+    }
+}
