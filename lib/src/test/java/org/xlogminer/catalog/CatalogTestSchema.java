@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The DDL the capture tests run: one table (or type) per feature a snapshot must describe. */
-final class CatalogTestSchema {
+public final class CatalogTestSchema {
 
     private CatalogTestSchema() {
     }
@@ -12,7 +12,7 @@ final class CatalogTestSchema {
     /** The text default of {@code shop.evolving.note}: commas, quotes, braces and a backslash. */
     static final String NOTE_DEFAULT = "a,\"b\" {c}\\d 'q'";
 
-    static List<String> ddl(int major) {
+    public static List<String> ddl(int major) {
         List<String> sql = new ArrayList<>(List.of(
             "CREATE SCHEMA shop",
             "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",

@@ -85,7 +85,8 @@ public final class PgDataCapture {
                 + "\"): changes after the REDO of its last checkpoint (" + Lsn.format(cf.redo())
                 + ") may be in the WAL only; start and stop it cleanly first if it can be");
         }
-        Map<Long, Long> sharedMap = RelMapFile.parse(required(files, "global/pg_filenode.map"), "global/pg_filenode.map");
+        Map<Long, Long> sharedMap = RelMapFile.parse(required(files, "global/pg_filenode.map"), major,
+            "global/pg_filenode.map");
         TupleVisibility visibility = new TupleVisibility(new CommitLog(files, cf.oldestXid()));
         CatalogReader reader = new CatalogReader(files, visibility, warnings);
 
@@ -96,7 +97,7 @@ public final class PgDataCapture {
         }
         long first = databases.get(0);
         String firstDir = "base/" + first;
-        Map<Long, Long> firstMap = RelMapFile.parse(required(files, firstDir + "/pg_filenode.map"),
+        Map<Long, Long> firstMap = RelMapFile.parse(required(files, firstDir + "/pg_filenode.map"), major,
             firstDir + "/pg_filenode.map");
         String pgDatabaseFile = "global/" + mapped(sharedMap, PG_DATABASE, "global/pg_filenode.map");
         List<AttributeRow> firstAttributes = reader.attributes(major, firstDir + "/"
@@ -110,7 +111,8 @@ public final class PgDataCapture {
                 + " lives in tablespace " + db.tablespace() + ": only databases in pg_default are read");
         }
         String dir = "base/" + db.oid();
-        Map<Long, Long> map = RelMapFile.parse(required(files, dir + "/pg_filenode.map"), dir + "/pg_filenode.map");
+        Map<Long, Long> map = RelMapFile.parse(required(files, dir + "/pg_filenode.map"), major,
+            dir + "/pg_filenode.map");
         Function<Long, String> mappedFile = oid -> dir + "/" + mapped(map, oid, dir + "/pg_filenode.map");
         // the catalogs that are not mapped are usually still in the file their OID names
         List<String> wanted = new ArrayList<>(List.of(mappedFile.apply(PG_CLASS), mappedFile.apply(PG_ATTRIBUTE),

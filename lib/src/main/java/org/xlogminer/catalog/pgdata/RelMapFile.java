@@ -13,54 +13,55 @@ import org.xlogminer.catalog.pgdata.PgDataException.Kind;
  * {@code base/<db>/pg_filenode.map} (that database's mapped catalogs: pg_class, pg_attribute,
  * pg_type, pg_proc and their indexes), {@code RelMapFile} of
  * {@code src/backend/utils/cache/relmapper.c}: the relfilenode of each catalog whose
- * {@code pg_class.relfilenode} is 0. The same 512 bytes on 13 to 18:
+ * {@code pg_class.relfilenode} is 0. 13 to 15 pad the file to 512 bytes (62 mappings); 16 and
+ * later hold 64 mappings and no padding (524 bytes):
  *
  * <table>
  * <caption>RelMapFile (little-endian)</caption>
  * <tr><th>offset</th><th>size</th><th>field</th></tr>
  * <tr><td>0</td><td>4</td><td>magic 0x592717</td></tr>
- * <tr><td>4</td><td>4</td><td>num_mappings (at most 62)</td></tr>
- * <tr><td>8</td><td>8 each</td><td>mappings[62]: mapoid, mapfilenumber</td></tr>
- * <tr><td>504</td><td>4</td><td>crc: CRC-32C of bytes 0 to 503</td></tr>
+ * <tr><td>4</td><td>4</td><td>num_mappings (at most 62, or 64 from 16 on)</td></tr>
+ * <tr><td>8</td><td>8 each</td><td>mappings: mapoid, mapfilenumber</td></tr>
+ * <tr><td>504 (13 to 15), 520 (16 on)</td><td>4</td><td>crc: CRC-32C of the bytes before it</td></tr>
  * </table>
  */
 public final class RelMapFile {
 
     /** RELMAPPER_FILEMAGIC. */
     public static final int MAGIC = 0x592717;
-    /** MAX_MAPPINGS. */
-    public static final int MAX_MAPPINGS = 62;
-    /** RELMAPPER_FILESIZE. */
-    public static final int SIZE = 512;
-    private static final int CRC_OFFSET = 8 + 8 * MAX_MAPPINGS;
+    /** MAX_MAPPINGS up to 15; 64 from 16 on. */
+    public static final int MAX_MAPPINGS_13 = 62;
+    public static final int MAX_MAPPINGS_16 = 64;
 
     private RelMapFile() {
     }
 
     /**
-     * The mappings of a map file: relation OID to relfilenode.
+     * The mappings of a map file of a cluster of {@code major}: relation OID to relfilenode.
      *
      * @throws PgDataException CORRUPT when the file is short, its magic or count wrong, or its CRC
      *                         does not match
      */
-    public static Map<Long, Long> parse(byte[] bytes, String file) {
-        if (bytes.length < SIZE) {
-            throw new PgDataException(Kind.CORRUPT, file, "truncated: " + bytes.length + " bytes, a relation map has "
-                + SIZE);
+    public static Map<Long, Long> parse(byte[] bytes, int major, String file) {
+        int maxMappings = major >= 16 ? MAX_MAPPINGS_16 : MAX_MAPPINGS_13;
+        int crcOffset = 8 + 8 * maxMappings;
+        if (bytes.length < crcOffset + 4) {
+            throw new PgDataException(Kind.CORRUPT, file, "truncated: " + bytes.length + " bytes, a relation map of "
+                + "PostgreSQL " + major + " has " + (major >= 16 ? crcOffset + 4 : 512));
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (b.getInt(0) != MAGIC) {
             throw new PgDataException(Kind.CORRUPT, file, String.format("not a relation map (magic %08X)", b.getInt(0)));
         }
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, CRC_OFFSET);
-        if ((int) crc.getValue() != b.getInt(CRC_OFFSET)) {
+        crc.update(bytes, 0, crcOffset);
+        if ((int) crc.getValue() != b.getInt(crcOffset)) {
             throw new PgDataException(Kind.CORRUPT, file, String.format("CRC mismatch (stored %08X, computed %08X)",
-                b.getInt(CRC_OFFSET), (int) crc.getValue()));
+                b.getInt(crcOffset), (int) crc.getValue()));
         }
         int n = b.getInt(4);
-        if (n < 0 || n > MAX_MAPPINGS) {
-            throw new PgDataException(Kind.CORRUPT, file, "num_mappings " + n + " outside 0.." + MAX_MAPPINGS);
+        if (n < 0 || n > maxMappings) {
+            throw new PgDataException(Kind.CORRUPT, file, "num_mappings " + n + " outside 0.." + maxMappings);
         }
         Map<Long, Long> map = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
