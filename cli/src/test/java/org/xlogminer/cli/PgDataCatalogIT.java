@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.io.TempDir;
@@ -100,13 +99,80 @@ class PgDataCatalogIT {
                 run.stderr());
             assertTrue(!run.stderr().contains("warning"), run.stderr());
             assertSameCatalog(expected, out);
+            if (major == 15) {
+                badInputIsNamedWithItsExitCode(server.dataDir());
+            }
         }
+    }
+
+    /** Damaged copies of a stopped cluster: one line naming the file, the documented exit code. */
+    private void badInputIsNamedWithItsExitCode(Path data) throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        expectError(2, "not a data directory", empty);
+        expectError(2, "no database \"nosuch\"", data, "--database", "nosuch");
+
+        Path v12 = copy(data, "v12");
+        Files.writeString(v12.resolve("PG_VERSION"), "12\n");
+        expectError(1, "PG_VERSION: PostgreSQL 12 is not supported", v12);
+
+        Path truncated = copy(data, "truncated");
+        byte[] control = Files.readAllBytes(truncated.resolve("global/pg_control"));
+        Files.write(truncated.resolve("global/pg_control"), java.util.Arrays.copyOf(control, 100));
+        expectError(3, "global/pg_control: truncated", truncated);
+
+        Path crc = copy(data, "crc");
+        control[0] ^= 1;
+        Files.write(crc.resolve("global/pg_control"), control);
+        expectError(3, "global/pg_control: CRC mismatch", crc);
+
+        Path page = copy(data, "page");
+        String pgClass = "base/5/" + mappedFilenode(page.resolve("base/5/pg_filenode.map"), 1259);
+        byte[] heap = Files.readAllBytes(page.resolve(pgClass));
+        heap[18] = 0; // pd_pagesize_version of block 0
+        heap[19] = 0;
+        Files.write(page.resolve(pgClass), heap);
+        expectError(3, pgClass + " block 0: not a heap page", page);
+    }
+
+    private static long mappedFilenode(Path map, long oid) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(map)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < b.getInt(4); i++) {
+            if (b.getInt(8 + 8 * i) == oid) {
+                return b.getInt(12 + 8 * i);
+            }
+        }
+        throw new AssertionError("not mapped: " + oid);
+    }
+
+    private Path copy(Path data, String name) throws IOException {
+        Path to = tmp.resolve(name);
+        try (Stream<Path> all = Files.walk(data)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path t = to.resolve(data.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else if (Files.isRegularFile(p)) {
+                    Files.copy(p, t);
+                }
+            }
+        }
+        return to;
+    }
+
+    private void expectError(int code, String message, Path pgdata, String... more) {
+        List<String> args = new ArrayList<>(List.of("catalog", "--pgdata", pgdata.toString()));
+        args.addAll(List.of(more));
+        CliRun run = CliRun.of(args.toArray(new String[0]));
+        assertEquals(code, run.exitCode(), run.toString());
+        assertTrue(run.stderr().startsWith("xlogminer: error: ") && run.stderr().contains(message), run.stderr());
+        assertEquals(1, run.stderrLines().size(), "one line, no stack trace: " + run.stderr());
+        assertEquals("", run.stdout());
     }
 
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {15, 13})
     void baseBackupsPlainTarAndGzipGiveTheJdbcSnapshot(int major) throws Exception {
-        Path archive = openDirectory(tmp.resolve("archive"));
+        Path archive = openDirectory(Files.createTempDirectory(Path.of("/tmp"), "xlogminer-pgdata-archive-"));
         try (PgServer server = schemaServer(major, archive)) {
             CatalogSnapshot expected = jdbc(server);
             for (String format : List.of("p", "t", "tz")) {
@@ -121,7 +187,8 @@ class PgDataCatalogIT {
                 Path pgdata = format.equals("p") ? dir : dir.resolve(format.equals("t") ? "base.tar" : "base.tar.gz");
                 assertTrue(Files.exists(pgdata), pgdata.toString());
                 Path out = tmp.resolve("catalog-" + format + ".json");
-                CliRun run = CliRun.of("catalog", "--pgdata", (format.equals("p") ? dir : dir).toString(),
+                // the backup's directory, or (gzipped) the tar file itself
+                CliRun run = CliRun.of("catalog", "--pgdata", (format.equals("tz") ? pgdata : dir).toString(),
                     "-o", out.toString());
                 assertEquals(0, run.exitCode(), format + ": " + run);
                 assertSameCatalog(expected, out);
@@ -132,6 +199,51 @@ class PgDataCatalogIT {
                     assertEquals(Lsn.parse(start).value(), CatalogJson.read(out).captureLsn(), "the backup's start");
                 }
             }
+            if (major == 15) {
+                minesTheArchiveWithoutAServer(server, archive, expected);
+            }
+        } finally {
+            deleteTree(archive);
+        }
+    }
+
+    /**
+     * After the backups: row changes and a schema change, archived; the server stopped; the range
+     * after the backup's start mined from the archive with the catalog of the plain and of the
+     * gzipped tar backup gives what the JDBC catalog gives.
+     */
+    private void minesTheArchiveWithoutAServer(PgServer server, Path archive, CatalogSnapshot jdbc) throws Exception {
+        server.execute(
+            "INSERT INTO shop.customer (id, name, feeling, nums, price) VALUES (1, 'a', 'happy', '{1,2}', 1.5),"
+                + " (2, 'b', 'meh', NULL, NULL)",
+            "UPDATE shop.customer SET name = 'c', feeling = 'ok' WHERE id = 1",
+            "ALTER TABLE shop.order_line ADD COLUMN note text DEFAULT 'n'",
+            "INSERT INTO shop.order_line VALUES (1, 1, 5, 'x'), (1, 2, 6, DEFAULT)",
+            "DELETE FROM shop.customer WHERE id = 2",
+            "INSERT INTO shop.evolving (id) VALUES (2)",
+            "UPDATE shop.evolving SET kept = 'z' WHERE id = 1");
+        long end = server.flushWal();
+        String last = server.walFileName(server.switchWal());
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!last.equals(server.queryString("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver"))) {
+            assertTrue(System.nanoTime() < deadline, last + " was not archived");
+            Thread.sleep(100);
+        }
+        Path jdbcJson = tmp.resolve("jdbc.json");
+        CatalogJson.write(jdbc, jdbcJson);
+        server.close(); // no server from here on
+        String from = Lsn.format(CatalogJson.read(tmp.resolve("catalog-p.json")).captureLsn());
+        CliRun expected = CliRun.of("--wal-dir", archive.toString(), "--catalog", jdbcJson.toString(),
+            "--from-lsn", from, "--to-lsn", Lsn.format(end));
+        assertEquals(0, expected.exitCode(), expected.toString());
+        assertTrue(expected.stdout().contains("UPDATE \"shop\".\"customer\"") || expected.stdout().contains("UPDATE shop.customer"),
+            expected.stdout());
+        assertTrue(expected.stdout().contains("DELETE"), expected.stdout());
+        for (String backup : List.of("p", "tz")) {
+            CliRun run = CliRun.of("--wal-dir", archive.toString(), "--catalog",
+                tmp.resolve("catalog-" + backup + ".json").toString(), "--from-lsn", from, "--to-lsn", Lsn.format(end));
+            assertEquals(0, run.exitCode(), backup + ": " + run);
+            assertEquals(expected.stdout(), run.stdout(), backup);
         }
     }
 
@@ -186,9 +298,5 @@ class PgDataCatalogIT {
         try (Stream<Path> all = Files.walk(root)) {
             all.sorted((x, y) -> y.getNameCount() - x.getNameCount()).forEach(p -> p.toFile().delete());
         }
-    }
-
-    static Map<String, String> unused() {
-        return Map.of();
     }
 }
