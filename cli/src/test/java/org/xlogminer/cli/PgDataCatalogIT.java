@@ -32,7 +32,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * {@code catalog --pgdata} against the oracle of the JDBC capture: a varied schema (the capture
  * tests' one, plus dead and aborted catalog rows, an enum value added in between, a compressed
- * missing value, rewritten pg_class and pg_enum) captured over JDBC, then read from the files of
+ * missing value, rewritten pg_class and pg_enum, a pg_class row whose old version's xmax is a
+ * MultiXact with an updater) captured over JDBC, then read from the files of
  * the cluster stopped cleanly (every major), and from plain, tar and gzipped tar base backups of
  * the running server (15 and 13, pg_basebackup being Debian's 15); the parsed JSON of both must be
  * equal but for the fields a data directory cannot know (see {@link #assertSameCatalog}). And the
@@ -62,7 +63,11 @@ class PgDataCatalogIT {
             "VACUUM FULL pg_enum");
     }
 
-    private static PgServer schemaServer(int major, Path archive) throws Exception {
+    /** A server with the schema, and its catalog captured over JDBC. */
+    private record Started(PgServer server, CatalogSnapshot jdbc) {
+    }
+
+    private static Started schemaServer(int major, Path archive) throws Exception {
         var b = PgServer.builder(major);
         if (archive != null) {
             b.setting("archive_mode", "on").setting("archive_command", "cp %p " + archive + "/%f");
@@ -76,7 +81,23 @@ class PgDataCatalogIT {
                 st.execute(sql);
             }
         }
-        return server;
+        // a pg_class row updated while another transaction holds a key-share lock on it: the old
+        // version's xmax is a MultiXact of the locker and the (committed) updater; an older
+        // snapshot held open until after the JDBC capture keeps the old version from being pruned
+        try (Connection holder = server.connect(); Connection locker = server.connect();
+             Connection alterer = server.connect(); var hs = holder.createStatement();
+             var ls = locker.createStatement(); var as = alterer.createStatement()) {
+            holder.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            holder.setAutoCommit(false);
+            hs.execute("SELECT count(*) FROM pg_class");
+            locker.setAutoCommit(false);
+            ls.execute("SELECT 1 FROM pg_class WHERE oid = 'shop.nokey'::regclass FOR KEY SHARE");
+            as.execute("ALTER TABLE shop.nokey REPLICA IDENTITY FULL");
+            locker.commit();
+            CatalogSnapshot jdbc = jdbc(server);
+            holder.commit();
+            return new Started(server, jdbc);
+        }
     }
 
     private static CatalogSnapshot jdbc(PgServer server) throws Exception {
@@ -88,8 +109,9 @@ class PgDataCatalogIT {
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {13, 14, 15, 16, 17, 18})
     void aStoppedClusterGivesTheJdbcSnapshot(int major) throws Exception {
-        try (PgServer server = schemaServer(major, null)) {
-            CatalogSnapshot expected = jdbc(server);
+        Started started = schemaServer(major, null);
+        try (PgServer server = started.server()) {
+            CatalogSnapshot expected = started.jdbc();
             server.runBinary("pg_ctl", "stop", "-m", "fast", "-w", "-D", server.dataDir().toString()).requireSuccess();
             Path out = tmp.resolve("pgdata.json");
             CliRun run = CliRun.of("catalog", "--pgdata", server.dataDir().toString(), "--database", "postgres",
@@ -173,8 +195,9 @@ class PgDataCatalogIT {
     @ValueSource(ints = {15, 13})
     void baseBackupsPlainTarAndGzipGiveTheJdbcSnapshot(int major) throws Exception {
         Path archive = openDirectory(Files.createTempDirectory(Path.of("/tmp"), "xlogminer-pgdata-archive-"));
-        try (PgServer server = schemaServer(major, archive)) {
-            CatalogSnapshot expected = jdbc(server);
+        Started started = schemaServer(major, archive);
+        try (PgServer server = started.server()) {
+            CatalogSnapshot expected = started.jdbc();
             for (String format : List.of("p", "t", "tz")) {
                 Path dir = tmp.resolve("backup-" + format);
                 List<String> args = new ArrayList<>(List.of("-D", dir.toString(), "-c", "fast", "-X", "none",

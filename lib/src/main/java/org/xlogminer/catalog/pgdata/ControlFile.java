@@ -24,6 +24,8 @@ import org.xlogminer.catalog.pgdata.PgDataException.Kind;
  * <tr><td>48</td><td>4</td><td>checkPointCopy.ThisTimeLineID</td></tr>
  * <tr><td>64</td><td>8</td><td>checkPointCopy.nextXid (epoch in the high half); 17 and 18 put
  *   wal_level (int) at 60, in what was padding</td></tr>
+ * <tr><td>76</td><td>4</td><td>checkPointCopy.nextMulti</td></tr>
+ * <tr><td>80</td><td>4</td><td>checkPointCopy.nextMultiOffset</td></tr>
  * <tr><td>84</td><td>4</td><td>checkPointCopy.oldestXid</td></tr>
  * <tr><td>104</td><td>8</td><td>checkPointCopy.time</td></tr>
  * <tr><td>288 (13 to 17), 292 (18)</td><td>4</td><td>crc: CRC-32C of the bytes before it</td></tr>
@@ -37,11 +39,14 @@ import org.xlogminer.catalog.pgdata.PgDataException.Kind;
  * @param redo              its REDO LSN
  * @param timeline          its timeline
  * @param nextXid           the next transaction ID (32 bits)
+ * @param nextMulti         the next MultiXact ID
+ * @param nextMultiOffset   the next MultiXact member offset
  * @param oldestXid         the oldest unfrozen transaction ID: anything older is frozen or gone
  * @param checkpointTime    the checkpoint's time, seconds since the epoch
  */
 public record ControlFile(long systemIdentifier, int controlVersion, int catalogVersion, int state, long checkpoint,
-                          long redo, int timeline, int nextXid, int oldestXid, long checkpointTime) {
+                          long redo, int timeline, int nextXid, int nextMulti, int nextMultiOffset, int oldestXid,
+                          long checkpointTime) {
 
     /** DBState DB_SHUTDOWNED. */
     public static final int SHUT_DOWN = 1;
@@ -84,7 +89,7 @@ public record ControlFile(long systemIdentifier, int controlVersion, int catalog
                 stored, (int) crc.getValue()));
         }
         return new ControlFile(b.getLong(0), version, b.getInt(12), b.getInt(16), b.getLong(32), b.getLong(40),
-            b.getInt(48), (int) b.getLong(64), b.getInt(84), b.getLong(104));
+            b.getInt(48), (int) b.getLong(64), b.getInt(76), b.getInt(80), b.getInt(84), b.getLong(104));
     }
 
     /** Whether the cluster was shut down cleanly (as a primary or a standby). */

@@ -70,7 +70,7 @@ public final class PgDataCapture {
 
     static CatalogSnapshot capture(PgDataFiles files, String database, Consumer<String> warnings) throws IOException {
         files.prefetch(n -> n.equals("PG_VERSION") || n.equals("backup_label") || n.startsWith("global/")
-            || n.startsWith("pg_xact/") || n.startsWith("base/") && n.endsWith("/pg_filenode.map"));
+            || n.startsWith("pg_xact/") || n.startsWith("pg_multixact/") || n.startsWith("base/") && n.endsWith("/pg_filenode.map"));
         int major = major(files);
         byte[] control = files.read("global/pg_control");
         if (control == null) {
@@ -87,7 +87,8 @@ public final class PgDataCapture {
         }
         Map<Long, Long> sharedMap = RelMapFile.parse(required(files, "global/pg_filenode.map"), major,
             "global/pg_filenode.map");
-        TupleVisibility visibility = new TupleVisibility(new CommitLog(files, cf.oldestXid()));
+        TupleVisibility visibility = new TupleVisibility(new CommitLog(files, cf.oldestXid()),
+            new MultiXacts(files, cf.nextMulti(), cf.nextMultiOffset()));
         CatalogReader reader = new CatalogReader(files, visibility, warnings);
 
         // pg_database's layout comes from a database's pg_attribute: the first database's
@@ -173,9 +174,9 @@ public final class PgDataCapture {
                 + ": their catalog changes are taken as not committed; if they committed, the WAL after "
                 + Lsn.format(label != null ? label.startLsn() : 0) + " has them");
         }
-        if (v.multixactUpdates() > 0) {
-            warnings.accept(v.multixactUpdates() + " catalog row version(s) have a MultiXact updater; pg_multixact "
-                + "is not read and they are taken as live");
+        if (v.multixactUnknown() > 0) {
+            warnings.accept(v.multixactUnknown() + " catalog row version(s) have a MultiXact xmax whose members were "
+                + "not all written to pg_multixact: taken as not deleted");
         }
     }
 

@@ -12,8 +12,9 @@ import java.util.TreeSet;
  *
  * <p>Transactions still in progress in the commit log (those running when a base backup copied it,
  * or prepared ones) are taken as not committed, and remembered ({@link #unsettled()}) so that the
- * capture can say so. A MultiXact xmax with an updater in it is taken as not committed and
- * remembered too ({@link #multixactUpdates()}): reading pg_multixact is left out. Not thread-safe.
+ * capture can say so. A MultiXact xmax is looked up in pg_multixact ({@link MultiXacts}): the
+ * row is deleted when its updating member committed; a MultiXact whose members were not all
+ * written is taken as not committed and counted ({@link #multixactUnknown()}). Not thread-safe.
  */
 final class TupleVisibility {
 
@@ -31,11 +32,13 @@ final class TupleVisibility {
     static final int FIRST_NORMAL_XID = 3;
 
     private final CommitLog clog;
+    private final MultiXacts multis;
     private final Set<Long> unsettled = new TreeSet<>();
-    private int multixactUpdates;
+    private int multixactUnknown;
 
-    TupleVisibility(CommitLog clog) {
+    TupleVisibility(CommitLog clog, MultiXacts multis) {
         this.clog = clog;
+        this.multis = multis;
     }
 
     /** Whether the tuple with these header fields is live. */
@@ -49,8 +52,11 @@ final class TupleVisibility {
             return true;
         }
         if ((infomask & HEAP_XMAX_IS_MULTI) != 0) {
-            multixactUpdates++;
-            return true;
+            int updater = multis.updater(xmax);
+            if (updater == -1) {
+                multixactUnknown++;
+            }
+            return updater <= 0 || !committed(updater);
         }
         if ((infomask & HEAP_XMAX_COMMITTED) != 0) {
             return false;
@@ -80,8 +86,8 @@ final class TupleVisibility {
         return unsettled;
     }
 
-    /** How many row versions had a MultiXact xmax with an updater (taken as live). */
-    int multixactUpdates() {
-        return multixactUpdates;
+    /** How many row versions had a MultiXact xmax whose members were not all written (taken as live). */
+    int multixactUnknown() {
+        return multixactUnknown;
     }
 }
