@@ -35,7 +35,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * missing value, rewritten pg_class and pg_enum, a pg_class row whose old version's xmax is a
  * MultiXact with an updater) captured over JDBC, then read from the files of
  * the cluster stopped cleanly (every major), and from plain, tar and gzipped tar base backups of
- * the running server (15 and 13, pg_basebackup being Debian's 15); the parsed JSON of both must be
+ * the running server (15 and 13, pg_basebackup being Debian's 15, with a catalog-changing
+ * transaction open during the copy: named in a warning); the parsed JSON of both must be
  * equal but for the fields a data directory cannot know (see {@link #assertSameCatalog}). And the
  * point of it all: a base backup and the WAL archive, no server running, mine the range after the
  * backup as the JDBC catalog does.
@@ -198,6 +199,14 @@ class PgDataCatalogIT {
         Started started = schemaServer(major, archive);
         try (PgServer server = started.server()) {
             CatalogSnapshot expected = started.jdbc();
+            // a transaction that changed the catalog and is still open while the backups copy it
+            Connection inFlight = server.connect();
+            inFlight.setAutoCommit(false);
+            String xid;
+            try (var st = inFlight.createStatement()) {
+                st.execute("CREATE TABLE shop.in_flight (x int)");
+                xid = server.queryString("SELECT backend_xid FROM pg_stat_activity WHERE query LIKE 'CREATE TABLE shop.in_flight%'");
+            }
             for (String format : List.of("p", "t", "tz")) {
                 Path dir = tmp.resolve("backup-" + format);
                 List<String> args = new ArrayList<>(List.of("-D", dir.toString(), "-c", "fast", "-X", "none",
@@ -214,6 +223,8 @@ class PgDataCatalogIT {
                 CliRun run = CliRun.of("catalog", "--pgdata", (format.equals("tz") ? pgdata : dir).toString(),
                     "-o", out.toString());
                 assertEquals(0, run.exitCode(), format + ": " + run);
+                assertTrue(run.stderr().contains("xlogminer: warning: transaction(s) [" + xid + "] had not ended in "
+                    + "pg_xact when the backup copied it"), run.stderr());
                 assertSameCatalog(expected, out);
                 String label = format.equals("p") ? Files.readString(dir.resolve("backup_label")) : null;
                 if (label != null) {
@@ -222,6 +233,8 @@ class PgDataCatalogIT {
                     assertEquals(Lsn.parse(start).value(), CatalogJson.read(out).captureLsn(), "the backup's start");
                 }
             }
+            inFlight.rollback();
+            inFlight.close();
             if (major == 15) {
                 minesTheArchiveWithoutAServer(server, archive, expected);
             }
