@@ -151,8 +151,8 @@ class PgDataCatalogIT {
         Path page = copy(data, "page");
         String pgClass = "base/5/" + mappedFilenode(page.resolve("base/5/pg_filenode.map"), 1259);
         byte[] heap = Files.readAllBytes(page.resolve(pgClass));
-        heap[18] = 0; // pd_pagesize_version of block 0
-        heap[19] = 0;
+        heap[org.xlogminer.page.PageLayout.PD_PAGESIZE_VERSION] = 0; // of block 0
+        heap[org.xlogminer.page.PageLayout.PD_PAGESIZE_VERSION + 1] = 0;
         Files.write(page.resolve(pgClass), heap);
         expectError(3, pgClass + " block 0: not a heap page", page);
     }

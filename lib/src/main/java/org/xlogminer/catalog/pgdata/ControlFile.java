@@ -48,6 +48,25 @@ public record ControlFile(long systemIdentifier, int controlVersion, int catalog
                           long redo, int timeline, int nextXid, int nextMulti, int nextMultiOffset, int oldestXid,
                           long checkpointTime) {
 
+    public static final int SYSTEM_IDENTIFIER = 0;
+    public static final int PG_CONTROL_VERSION = 8;
+    public static final int CATALOG_VERSION_NO = 12;
+    public static final int STATE = 16;
+    public static final int CHECKPOINT = 32;
+    /** checkPointCopy, a CheckPoint (pg_control.h), starts here. */
+    public static final int CHECKPOINT_COPY = 40;
+    public static final int CKPT_REDO = CHECKPOINT_COPY;
+    public static final int CKPT_THIS_TIMELINE_ID = CHECKPOINT_COPY + 8;
+    public static final int CKPT_NEXT_XID = CHECKPOINT_COPY + 24;
+    public static final int CKPT_NEXT_MULTI = CHECKPOINT_COPY + 36;
+    public static final int CKPT_NEXT_MULTI_OFFSET = CHECKPOINT_COPY + 40;
+    public static final int CKPT_OLDEST_XID = CHECKPOINT_COPY + 44;
+    public static final int CKPT_TIME = CHECKPOINT_COPY + 64;
+    /** Where the CRC is: 288 on 13 to 17, 292 on 18. */
+    public static int crcOffset(int major) {
+        return major >= 18 ? 292 : 288;
+    }
+
     /** DBState DB_SHUTDOWNED. */
     public static final int SHUT_DOWN = 1;
     /** DBState DB_SHUTDOWNED_IN_RECOVERY. */
@@ -70,13 +89,13 @@ public record ControlFile(long systemIdentifier, int controlVersion, int catalog
             default -> throw new PgDataException(Kind.UNSUPPORTED, file,
                 "PostgreSQL " + major + " is not supported (13 to 18)");
         };
-        int crcOffset = major >= 18 ? 292 : 288;
+        int crcOffset = crcOffset(major);
         if (bytes.length < crcOffset + 4) {
             throw new PgDataException(Kind.CORRUPT, file, "truncated: " + bytes.length + " bytes, pg_control of "
                 + "PostgreSQL " + major + " has at least " + (crcOffset + 4));
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int version = b.getInt(8);
+        int version = b.getInt(PG_CONTROL_VERSION);
         if (version != expectedVersion) {
             throw new PgDataException(Kind.UNSUPPORTED, file, "pg_control_version " + version
                 + " is not that of PostgreSQL " + major + " (" + expectedVersion + ")");
@@ -88,8 +107,9 @@ public record ControlFile(long systemIdentifier, int controlVersion, int catalog
             throw new PgDataException(Kind.CORRUPT, file, String.format("CRC mismatch (stored %08X, computed %08X)",
                 stored, (int) crc.getValue()));
         }
-        return new ControlFile(b.getLong(0), version, b.getInt(12), b.getInt(16), b.getLong(32), b.getLong(40),
-            b.getInt(48), (int) b.getLong(64), b.getInt(76), b.getInt(80), b.getInt(84), b.getLong(104));
+        return new ControlFile(b.getLong(SYSTEM_IDENTIFIER), version, b.getInt(CATALOG_VERSION_NO), b.getInt(STATE),
+            b.getLong(CHECKPOINT), b.getLong(CKPT_REDO), b.getInt(CKPT_THIS_TIMELINE_ID), (int) b.getLong(CKPT_NEXT_XID),
+            b.getInt(CKPT_NEXT_MULTI), b.getInt(CKPT_NEXT_MULTI_OFFSET), b.getInt(CKPT_OLDEST_XID), b.getLong(CKPT_TIME));
     }
 
     /** Whether the cluster was shut down cleanly (as a primary or a standby). */

@@ -69,7 +69,8 @@ public final class PgDataCapture {
     }
 
     static CatalogSnapshot capture(PgDataFiles files, String database, Consumer<String> warnings) throws IOException {
-        files.prefetch(n -> n.equals("PG_VERSION") || n.equals("backup_label") || n.startsWith("global/")
+        files.prefetch(n -> n.equals("PG_VERSION") || n.equals("backup_label") || n.equals("postmaster.pid")
+            || n.startsWith("global/")
             || n.startsWith("pg_xact/") || n.startsWith("pg_multixact/") || n.startsWith("base/") && n.endsWith("/pg_filenode.map"));
         int major = major(files);
         byte[] control = files.read("global/pg_control");
@@ -80,6 +81,10 @@ public final class PgDataCapture {
         byte[] labelBytes = files.read("backup_label");
         BackupLabel label = labelBytes == null ? null
             : BackupLabel.parse(new String(labelBytes, StandardCharsets.UTF_8), "backup_label");
+        if (label == null && files.read("postmaster.pid") != null) {
+            warnings.accept("postmaster.pid exists: if a server is running on this directory, its files change while "
+                + "they are read and its latest changes may be in its memory only; stop it first");
+        }
         if (label == null && !cf.shutDownCleanly()) {
             warnings.accept("the cluster was not shut down cleanly (pg_control says \"" + cf.stateName()
                 + "\"): changes after the REDO of its last checkpoint (" + Lsn.format(cf.redo())

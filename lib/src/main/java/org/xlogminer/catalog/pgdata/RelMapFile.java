@@ -29,6 +29,11 @@ public final class RelMapFile {
 
     /** RELMAPPER_FILEMAGIC. */
     public static final int MAGIC = 0x592717;
+    public static final int MAGIC_OFFSET = 0;
+    public static final int NUM_MAPPINGS = 4;
+    /** mappings[]: each is mapoid (4 bytes) then mapfilenumber (4 bytes). */
+    public static final int MAPPINGS = 8;
+    public static final int MAPPING_SIZE = 8;
     /** MAX_MAPPINGS up to 15; 64 from 16 on. */
     public static final int MAX_MAPPINGS_13 = 62;
     public static final int MAX_MAPPINGS_16 = 64;
@@ -44,14 +49,15 @@ public final class RelMapFile {
      */
     public static Map<Long, Long> parse(byte[] bytes, int major, String file) {
         int maxMappings = major >= 16 ? MAX_MAPPINGS_16 : MAX_MAPPINGS_13;
-        int crcOffset = 8 + 8 * maxMappings;
+        int crcOffset = MAPPINGS + MAPPING_SIZE * maxMappings;
         if (bytes.length < crcOffset + 4) {
             throw new PgDataException(Kind.CORRUPT, file, "truncated: " + bytes.length + " bytes, a relation map of "
                 + "PostgreSQL " + major + " has " + (major >= 16 ? crcOffset + 4 : 512));
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (b.getInt(0) != MAGIC) {
-            throw new PgDataException(Kind.CORRUPT, file, String.format("not a relation map (magic %08X)", b.getInt(0)));
+        if (b.getInt(MAGIC_OFFSET) != MAGIC) {
+            throw new PgDataException(Kind.CORRUPT, file,
+                String.format("not a relation map (magic %08X)", b.getInt(MAGIC_OFFSET)));
         }
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, crcOffset);
@@ -59,13 +65,14 @@ public final class RelMapFile {
             throw new PgDataException(Kind.CORRUPT, file, String.format("CRC mismatch (stored %08X, computed %08X)",
                 b.getInt(crcOffset), (int) crc.getValue()));
         }
-        int n = b.getInt(4);
+        int n = b.getInt(NUM_MAPPINGS);
         if (n < 0 || n > maxMappings) {
             throw new PgDataException(Kind.CORRUPT, file, "num_mappings " + n + " outside 0.." + maxMappings);
         }
         Map<Long, Long> map = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
-            map.put(b.getInt(8 + 8 * i) & 0xFFFFFFFFL, b.getInt(12 + 8 * i) & 0xFFFFFFFFL);
+            map.put(b.getInt(MAPPINGS + MAPPING_SIZE * i) & 0xFFFFFFFFL,
+                b.getInt(MAPPINGS + MAPPING_SIZE * i + 4) & 0xFFFFFFFFL);
         }
         return map;
     }
