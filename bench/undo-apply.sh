@@ -93,7 +93,7 @@ for kind in ${KINDS:-update delete}; do
     "$x" mine "${range[@]}" --undo --undo-guard=$g >"$work/$kind-$g.sql" 2>"$work/$kind-$g.err" \
       || { cat "$work/$kind-$g.err" >&2; die "mining $kind --undo-guard=$g failed"; }
     t1=$(now)
-    n=$(grep -c -E '^(WITH u AS \(|UPDATE |INSERT )' "$work/$kind-$g.sql" || true)
+    n=$(grep -c -E '^(WITH u AS \(|UPDATE |INSERT |EXECUTE )' "$work/$kind-$g.sql" || true)
     [ "$n" = "$rows" ] || { cat "$work/$kind-$g.err" >&2; die "$kind --undo-guard=$g: $n statements, expected $rows"; }
     printf 'undo-apply: %s --undo-guard=%-7s mined in %.1f s, %d MB\n' "$kind" "$g" "$(echo "$t1 - $t0" | bc)" \
       $(( $(stat -c %s "$work/$kind-$g.sql") / 1000000 )) >&2

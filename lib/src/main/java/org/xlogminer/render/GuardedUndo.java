@@ -109,38 +109,62 @@ final class GuardedUndo {
 
     /** Appends the guarded statement that undoes a row change (not a TRUNCATE). */
     void undo(RowChange change, StringBuilder sb) {
+        undo(change, sb, null);
+    }
+
+    /**
+     * As {@link #undo(RowChange, StringBuilder)}, noting in {@code spans} (when not null) where the
+     * statement and its values are, for {@link PreparedUndo}.
+     */
+    void undo(RowChange change, StringBuilder sb, ValueSpans spans) {
+        if (spans != null) {
+            spans.reset();
+        }
         Source s = change.source();
         if (change instanceof RowChange.Insert ins) {
             TableSql table = renderer.table(s, ins.after());
+            start(sb, table, spans);
             sb.append("WITH u AS (DELETE FROM ").append(table.qualified);
-            guardedWhere(sb, table, ins.after(), s, null, null, 0);
-            check(sb, table, ins.after(), s.newCtid(), s);
+            guardedWhere(sb, table, ins.after(), s, null, null, 0, spans);
+            check(sb, table, ins.after(), s.newCtid(), s, spans);
         } else if (change instanceof RowChange.Update up) {
-            update(sb, up.before(), up.after(), s);
+            update(sb, up.before(), up.after(), s, spans);
         } else if (change instanceof RowChange.Delete del) {
             TableSql table = renderer.table(s, del.before());
             SqlRenderer.comments(sb, del.before(), null, del.before().size(), "INSERT");
+            start(sb, table, spans);
             sb.append("WITH u AS (");
-            SqlRenderer.insertStatement(sb, table, del.before());
+            SqlRenderer.insertStatement(sb, table, del.before(), spans);
             sb.append(" ON CONFLICT DO NOTHING");
-            check(sb, table, del.before(), s.oldCtid(), s);
+            check(sb, table, del.before(), s.oldCtid(), s, spans);
+        }
+    }
+
+    /** Notes where the statement starts; a keyless row's (found by its ctid) is not prepared. */
+    private static void start(StringBuilder sb, TableSql table, ValueSpans spans) {
+        if (spans != null) {
+            spans.statementStart = sb.length();
+            if (table.key.isEmpty()) {
+                spans.notPreparable();
+            }
         }
     }
 
     /** Sets back the before row's changed (or all) columns where the after row is still there. */
-    private void update(StringBuilder sb, Row before, Row after, Source s) {
+    private void update(StringBuilder sb, Row before, Row after, Source s, ValueSpans spans) {
         TableSql table = renderer.table(s, before);
         int[] set = new int[before.size()];
         int count = SqlRenderer.setColumns(before, after, allColumns && !changedColumnsOnly, set);
         SqlRenderer.comments(sb, before, set, count, "UPDATE");
+        start(sb, table, spans);
         sb.append("WITH u AS (");
-        SqlRenderer.updateSet(sb, table, before, set, count);
+        SqlRenderer.updateSet(sb, table, before, set, count, spans);
         if (allColumns) {
-            guardedWhere(sb, table, after, s, null, null, 0);
+            guardedWhere(sb, table, after, s, null, null, 0, spans);
         } else {
-            guardedWhere(sb, table, after, s, before, set, count);
+            guardedWhere(sb, table, after, s, before, set, count, spans);
         }
-        check(sb, table, after, s.newCtid(), s);
+        check(sb, table, after, s.newCtid(), s, spans);
     }
 
     /**
@@ -149,7 +173,7 @@ final class GuardedUndo {
      * {@code set} is null. A row without a key is matched on all its values and the ctid anyway.
      */
     private static void guardedWhere(StringBuilder sb, TableSql table, Row match, Source s, Row target, int[] set,
-                                     int count) {
+                                     int count, ValueSpans spans) {
         if (table.key.isEmpty()) {
             SqlRenderer.where(sb, table, match, s, true);
             return;
@@ -166,7 +190,7 @@ final class GuardedUndo {
             }
         }
         sb.append(" WHERE ");
-        SqlRenderer.conditions(sb, table, match, cols, c);
+        SqlRenderer.conditions(sb, table, match, cols, c, table.key.isEmpty() ? null : spans);
     }
 
     /** Where column {@code t} of {@code target} is in {@code match}, or -1. */
@@ -188,12 +212,22 @@ final class GuardedUndo {
      * Ends the statement: {@code RETURNING 1)}, then the check of its row count, which names the
      * table, the key (of {@code row}: the row as it should be now) and the change's LSN.
      */
-    private static void check(StringBuilder sb, TableSql table, Row row, String ctid, Source s) {
+    private static void check(StringBuilder sb, TableSql table, Row row, String ctid, Source s, ValueSpans spans) {
         sb.append(" RETURNING 1) SELECT pg_temp.xlogminer_check(count(*), ").append(table.qualifiedLiteral).append(", ");
+        int at = sb.length();
         keyText(sb, table, row, ctid);
-        sb.append(", '");
+        if (spans != null) {
+            spans.add(at, sb.length());
+        }
+        sb.append(", ");
+        at = sb.length();
+        sb.append('\'');
         Lsn.appendTo(sb, s.lsn());
-        sb.append("') FROM u;");
+        sb.append('\'');
+        if (spans != null) {
+            spans.add(at, sb.length());
+        }
+        sb.append(") FROM u;");
     }
 
     /**

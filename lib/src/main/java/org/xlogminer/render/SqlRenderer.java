@@ -49,6 +49,8 @@ public final class SqlRenderer {
     private final UndoGuard undoGuard;
     /** Writes UNDO when it is guarded, else null. */
     private final GuardedUndo guarded;
+    /** A guarded UNDO script undoes each change by a statement of its own, not each row's net change. */
+    private final boolean undoPerChange;
 
     /**
      * With unguarded UNDO.
@@ -68,6 +70,16 @@ public final class SqlRenderer {
      */
     public SqlRenderer(BiFunction<String, String, List<String>> keyColumns, boolean changedColumnsOnly,
                        UndoGuard undoGuard, boolean skipConflicts) {
+        this(keyColumns, changedColumnsOnly, undoGuard, skipConflicts, false);
+    }
+
+    /**
+     * @param undoPerChange a guarded UNDO script undoes each change by a statement of its own instead
+     *                      of folding the changes of a row into one (see {@link UndoFolding})
+     */
+    public SqlRenderer(BiFunction<String, String, List<String>> keyColumns, boolean changedColumnsOnly,
+                       UndoGuard undoGuard, boolean skipConflicts, boolean undoPerChange) {
+        this.undoPerChange = undoPerChange;
         this.keyColumns = Objects.requireNonNull(keyColumns);
         this.changedColumnsOnly = changedColumnsOnly;
         this.undoGuard = Objects.requireNonNull(undoGuard);
@@ -86,6 +98,15 @@ public final class SqlRenderer {
      */
     public static SqlRenderer forCatalog(CatalogSnapshot catalog, boolean changedColumnsOnly, UndoGuard undoGuard,
                                          boolean skipConflicts) {
+        return forCatalog(catalog, changedColumnsOnly, undoGuard, skipConflicts, false);
+    }
+
+    /**
+     * As {@link #forCatalog(CatalogSnapshot, boolean, UndoGuard, boolean)}; {@code undoPerChange}: a
+     * guarded UNDO script has a statement per change instead of one per row's net change.
+     */
+    public static SqlRenderer forCatalog(CatalogSnapshot catalog, boolean changedColumnsOnly, UndoGuard undoGuard,
+                                         boolean skipConflicts, boolean undoPerChange) {
         Map<TableName, List<String>> keys = new HashMap<>();
         for (TableInfo t : catalog.tables()) {
             List<Integer> attnums = !t.identityKey().isEmpty() ? t.identityKey() : t.primaryKey();
@@ -99,12 +120,17 @@ public final class SqlRenderer {
             keys.put(new TableName(t.schema(), t.name()), List.copyOf(names));
         }
         return new SqlRenderer((s, n) -> keys.getOrDefault(new TableName(s, n), List.of()), changedColumnsOnly,
-            undoGuard, skipConflicts);
+            undoGuard, skipConflicts, undoPerChange);
     }
 
     /** How UNDO statements guard against later changes. */
     public UndoGuard undoGuard() {
         return undoGuard;
+    }
+
+    /** Whether a guarded UNDO script folds each row's changes into one statement (see {@link UndoFolding}). */
+    boolean undoFolds() {
+        return guarded != null && !undoPerChange;
     }
 
     /** The text a guarded UNDO script opens with (its transaction and its check), else "". */
@@ -176,6 +202,20 @@ public final class SqlRenderer {
         return sb.toString();
     }
 
+    /**
+     * As {@link #undo(RowChange, StringBuilder)}, noting in {@code spans} where a guarded statement
+     * and its values are (for {@link PreparedUndo}); any other is not preparable.
+     */
+    void undo(RowChange change, StringBuilder sb, ValueSpans spans) {
+        if (guarded != null && !(change instanceof RowChange.Truncate)) {
+            guarded.undo(change, sb, spans);
+        } else {
+            spans.reset();
+            spans.notPreparable();
+            undo(change, sb);
+        }
+    }
+
     /** Appends the statement that undoes the change to {@code sb} (for a writer that reuses one). */
     public void undo(RowChange change, StringBuilder sb) {
         Source s = change.source();
@@ -198,12 +238,12 @@ public final class SqlRenderer {
 
     private static void insert(StringBuilder sb, TableSql table, Row row) {
         comments(sb, row, null, row.size(), "INSERT");
-        insertStatement(sb, table, row);
+        insertStatement(sb, table, row, null);
         sb.append(';');
     }
 
-    /** {@code INSERT INTO table (columns) VALUES (values)}, without the semicolon. */
-    static void insertStatement(StringBuilder sb, TableSql table, Row row) {
+    /** {@code INSERT INTO table (columns) VALUES (values)}, without the semicolon; the values' places noted in {@code spans} (or null). */
+    static void insertStatement(StringBuilder sb, TableSql table, Row row, ValueSpans spans) {
         int n = row.size();
         sb.append("INSERT INTO ").append(table.qualified).append(" (");
         for (int i = 0; i < n; i++) {
@@ -217,7 +257,7 @@ public final class SqlRenderer {
             if (i > 0) {
                 sb.append(", ");
             }
-            literal(sb, row, i);
+            literal(sb, row, i, spans);
         }
         sb.append(')');
     }
@@ -231,7 +271,7 @@ public final class SqlRenderer {
         int[] set = new int[target.size()];
         int count = setColumns(target, other, !changedColumnsOnly, set);
         comments(sb, target, set, count, "UPDATE");
-        updateSet(sb, table, target, set, count);
+        updateSet(sb, table, target, set, count, null);
         where(sb, table, match, s, newCtid);
         sb.append(';');
     }
@@ -272,8 +312,8 @@ public final class SqlRenderer {
         return count;
     }
 
-    /** {@code UPDATE table SET} the columns {@code set} of {@code target} to its values. */
-    static void updateSet(StringBuilder sb, TableSql table, Row target, int[] set, int count) {
+    /** {@code UPDATE table SET} the columns {@code set} of {@code target} to its values, noted in {@code spans} (or null). */
+    static void updateSet(StringBuilder sb, TableSql table, Row target, int[] set, int count, ValueSpans spans) {
         sb.append("UPDATE ").append(table.qualified).append(" SET ");
         for (int k = 0; k < count; k++) {
             int i = set[k];
@@ -282,7 +322,7 @@ public final class SqlRenderer {
             }
             table.appendName(sb, target, i);
             sb.append(" = ");
-            literal(sb, target, i);
+            literal(sb, target, i, spans);
         }
     }
 
@@ -300,7 +340,7 @@ public final class SqlRenderer {
         if (!table.key.isEmpty()) {
             int[] cond = table.keyIndexes(match);
             sb.append(" WHERE ");
-            conditions(sb, table, match, cond, cond.length);
+            conditions(sb, table, match, cond, cond.length, null);
             return;
         }
         int n = match.size();
@@ -313,7 +353,7 @@ public final class SqlRenderer {
             SqlText.appendLiteral(sb, ctid);
             sb.append("::tid AND ");
             from = sb.length();
-            conditions(sb, table, match, null, n);
+            conditions(sb, table, match, null, n, null);
             to = sb.length();
             sb.append("), ");
         }
@@ -321,13 +361,13 @@ public final class SqlRenderer {
         if (from >= 0) {
             sb.append(sb, from, to); // the same conditions again: copied, not formatted twice
         } else {
-            conditions(sb, table, match, null, n);
+            conditions(sb, table, match, null, n, null);
         }
         sb.append(" LIMIT 1))");
     }
 
-    /** The conditions on the columns {@code cols} (null: all) of the row, joined by AND. */
-    static void conditions(StringBuilder sb, TableSql table, Row row, int[] cols, int count) {
+    /** The conditions on the columns {@code cols} (null: all) of the row, joined by AND; values noted in {@code spans} (or null). */
+    static void conditions(StringBuilder sb, TableSql table, Row row, int[] cols, int count, ValueSpans spans) {
         for (int k = 0; k < count; k++) {
             int i = cols == null ? k : cols[k];
             if (k > 0) {
@@ -344,9 +384,12 @@ public final class SqlRenderer {
                 row.appendText(i, sb);
                 SqlText.escapeQuotesFrom(sb, at + 1);
                 sb.append('\'');
+                if (spans != null) {
+                    spans.add(at, sb.length());
+                }
             } else {
                 sb.append(" = ");
-                literal(sb, row, i);
+                literal(sb, row, i, spans);
             }
         }
     }
@@ -365,7 +408,9 @@ public final class SqlRenderer {
         }
     }
 
-    static void literal(StringBuilder sb, Row row, int i) {
+    /** The value as an SQL literal, its place noted in {@code spans} (when not null). */
+    static void literal(StringBuilder sb, Row row, int i, ValueSpans spans) {
+        int at = sb.length();
         if (row.isNull(i)) {
             sb.append("NULL");
         } else if (row.isUnknown(i)) {
@@ -374,6 +419,9 @@ public final class SqlRenderer {
             sb.append(')');
         } else {
             row.appendSqlLiteral(i, sb);
+        }
+        if (spans != null) {
+            spans.add(at, sb.length());
         }
     }
 
