@@ -62,7 +62,7 @@ final class MineCommand implements Callable<Integer> {
         // JSON's per-change "undo" stays unguarded: a guarded statement needs its script's check function
         boolean guarded = undo && format == Format.sql;
         SqlRenderer renderer = SqlRenderer.forCatalog(catalog, changedColumns,
-            guarded ? undoOptions.undoGuard() : UndoGuard.NONE, undoOptions.skipConflicts());
+            guarded ? undoOptions.undoGuard() : UndoGuard.NONE, undoOptions.skipConflicts(), undoOptions.perChange());
         try (Miner miner = options.miner(spec, catalog); Progress progress = Progress.of(miner, "mining")) {
             // mining on this thread, rendering and writing on another: two cores
             if (format == Format.json) {

@@ -34,6 +34,12 @@ final class UndoOptions {
             + "skip: the row is left as it is now, with a NOTICE, and the script reports how many were skipped.")
     Conflicts conflicts;
 
+    @Option(names = "--undo-per-change",
+        description = "Guarded UNDO with a statement per change. By default the changes of a row within the range "
+            + "are folded into one statement that sets the row back to its state before the first of them, where "
+            + "it is still as the last left it (an INSERT then a DELETE of a row nets to nothing).")
+    boolean perChange;
+
     /** How UNDO statements are guarded. */
     UndoGuard undoGuard() {
         return guard.guard;
@@ -42,5 +48,10 @@ final class UndoOptions {
     /** Whether the UNDO script skips conflicting rows instead of stopping. */
     boolean skipConflicts() {
         return conflicts == Conflicts.skip;
+    }
+
+    /** Whether guarded UNDO has a statement per change instead of one per row's net change. */
+    boolean perChange() {
+        return perChange;
     }
 }

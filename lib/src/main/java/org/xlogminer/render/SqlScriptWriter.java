@@ -53,6 +53,14 @@ public final class SqlScriptWriter implements ChangeHandler, Closeable {
         return this;
     }
 
+    /**
+     * UNDO with chunks of {@code chunkBytes}, guarded statements prepared or not, and a folding
+     * window of {@code window} pieces: for tests.
+     */
+    SqlScriptWriter(ScriptOutput out, SqlRenderer renderer, Path tmpDir, int chunkBytes, boolean prepare, int window) {
+        this.writer = new UndoScriptWriter(out, renderer, tmpDir, chunkBytes, prepare, window);
+    }
+
     /** Writes a whole transaction (one that fits in memory); no changes, no block. */
     public void write(Transaction tx, List<RowChange> changes) {
         if (changes.isEmpty()) {

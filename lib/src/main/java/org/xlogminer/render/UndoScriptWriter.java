@@ -18,7 +18,10 @@ import org.xlogminer.event.TransactionInfo;
  * <p>Guarded UNDO ({@link UndoGuard}) is one transaction instead: the renderer's script start
  * ({@code BEGIN;} and the check function) at the top, its end ({@code COMMIT;}) at the bottom, and
  * each transaction as its header comment, its statements newest first and a blank line; an aborted
- * transaction's statements are commented out, for it changed nothing to undo.
+ * transaction's statements are commented out, for it changed nothing to undo. Its pieces go through
+ * {@link UndoFolding}, which folds the changes of a row into one statement (unless the renderer
+ * says per change), and its statements become EXECUTEs of the statements {@link PreparedUndo}
+ * prepares at the script's top, after the check function.
  *
  * <p>Each piece of the script as it arrives ({@code COMMIT}, then the statements, then header +
  * {@code BEGIN}) is laid down in front of the one before, in a chunk of 1 MB filled from its end,
@@ -49,14 +52,40 @@ final class UndoScriptWriter extends ScriptWriter {
     private final boolean guarded;
     /** Whether a transaction came (a guarded script without any is empty). */
     private boolean started;
+    /** Guarded UNDO: the window its pieces go through, folding each row's changes (or not). */
+    private final UndoFolding folding;
+    /** Guarded UNDO: its statements as EXECUTEs of prepared ones, or null. */
+    private final PreparedUndo prepared;
+    private final ValueSpans spans = new ValueSpans();
 
     /** With chunks of {@code chunkBytes}: small ones let a test reach the file with little SQL. */
     UndoScriptWriter(ScriptOutput out, SqlRenderer renderer, Path tmpDir, int chunkBytes) {
+        this(out, renderer, tmpDir, chunkBytes, true, UndoFolding.WINDOW);
+    }
+
+    /**
+     * @param prepare guarded statements become EXECUTEs of prepared statements ({@link PreparedUndo})
+     * @param window  the folding window, in pieces of the script ({@link UndoFolding#WINDOW})
+     */
+    UndoScriptWriter(ScriptOutput out, SqlRenderer renderer, Path tmpDir, int chunkBytes, boolean prepare,
+                     int window) {
         super(out, renderer);
         this.tmpDir = tmpDir;
         this.chunk = new byte[chunkBytes];
         this.chunkPos = chunkBytes;
         this.guarded = renderer.undoGuard() != UndoGuard.NONE;
+        this.folding = guarded ? new UndoFolding(renderer, new UndoFolding.Target() {
+            @Override
+            public void text(CharSequence text) {
+                prepend(text);
+            }
+
+            @Override
+            public void statement(RowChange change, CharSequence comment, boolean commentOut) {
+                guardedStatement(change, comment, commentOut);
+            }
+        }, renderer.undoFolds(), window) : null;
+        this.prepared = guarded && prepare ? new PreparedUndo() : null;
     }
 
     @Override
@@ -66,18 +95,35 @@ final class UndoScriptWriter extends ScriptWriter {
             return;
         }
         if (!started) {
-            prepend(renderer.undoScriptEnd()); // the first piece laid down is the script's last
+            folding.text(renderer.undoScriptEnd()); // the first piece laid down is the script's last
         }
-        prepend("\n");
+        folding.text("\n");
         started = true;
     }
 
     @Override
     public void change(TransactionInfo tx, RowChange c) {
+        if (guarded) {
+            folding.change(c, tx.committed());
+            return;
+        }
         statement.setLength(0);
         renderer.undo(c, statement);
-        if (guarded && !tx.committed()) {
+        prepend(statement.append('\n'));
+    }
+
+    /** Lays down a guarded statement, {@code comment} before it, as an EXECUTE where it can be. */
+    private void guardedStatement(RowChange c, CharSequence comment, boolean commentOut) {
+        statement.setLength(0);
+        statement.append(comment);
+        if (commentOut) {
+            renderer.undo(c, statement);
             commentOut(statement);
+        } else if (prepared != null) {
+            renderer.undo(c, statement, spans);
+            prepared.rewrite(statement, spans);
+        } else {
+            renderer.undo(c, statement);
         }
         prepend(statement.append('\n'));
     }
@@ -94,13 +140,22 @@ final class UndoScriptWriter extends ScriptWriter {
 
     @Override
     public void end(TransactionInfo tx) {
-        prepend(guarded ? headerComment(tx, true) : header(tx, true));
+        if (guarded) {
+            folding.text(headerComment(tx, true));
+        } else {
+            prepend(header(tx, true));
+        }
     }
 
     /** A schema change as a comment line in its transaction's block (newest first, as the statements). */
     @Override
     public void schemaChange(TransactionInfo tx, org.xlogminer.event.SchemaChange c) {
-        prepend(c.comment() + "\n");
+        if (guarded) {
+            folding.barrier(); // no fold across it: the rows before and after may not have the same columns
+            folding.text(c.comment() + "\n");
+        } else {
+            prepend(c.comment() + "\n");
+        }
     }
 
     /** Lays the text down, as UTF-8, in front of the UNDO script so far. */
@@ -161,6 +216,11 @@ final class UndoScriptWriter extends ScriptWriter {
     @Override
     void finish() {
         if (started) {
+            folding.flush();
+            if (prepared != null && prepared.definitions().length() > 0) {
+                prepend("\n");
+                prepend(prepared.definitions());
+            }
             prepend(renderer.undoScriptStart());
             started = false;
         }

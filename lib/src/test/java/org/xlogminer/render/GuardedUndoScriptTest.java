@@ -17,7 +17,9 @@ import org.xlogminer.render.ScriptTransactions.Tx;
  * The guarded UNDO script is one transaction: the check function and BEGIN at the top, COMMIT at the
  * end, between them the transactions newest first, each as its header comment and its statements
  * newest first (commented out for an aborted one); checked against that order built here, with
- * chunks small enough that most of the script goes through the temporary file.
+ * chunks small enough that most of the script goes through the temporary file. Statements one per
+ * change, as written (the defaults, prepared statements and rows folded, are checked apart: the
+ * prepared script expands to this one).
  */
 class GuardedUndoScriptTest {
 
@@ -46,8 +48,12 @@ class GuardedUndoScriptTest {
     }
 
     private String script(SqlRenderer renderer, List<Tx> txs, int chunkBytes) {
+        return script(renderer, txs, chunkBytes, false);
+    }
+
+    private String script(SqlRenderer renderer, List<Tx> txs, int chunkBytes, boolean prepare) {
         StringWriter text = new StringWriter();
-        try (SqlScriptWriter w = new SqlScriptWriter(new ScriptOutput(text), renderer, true, tmp, chunkBytes)) {
+        try (SqlScriptWriter w = new SqlScriptWriter(new ScriptOutput(text), renderer, tmp, chunkBytes, prepare, 0)) {
             txs.forEach(tx -> w.write(tx.transaction(), tx.changes()));
             w.finish();
         }
@@ -69,6 +75,64 @@ class GuardedUndoScriptTest {
             assertFalse(want.contains("ROLLBACK;"), "an aborted transaction is commented out, not rolled back");
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("-- WITH u AS (")), "aborted statements commented out");
         }
+    }
+
+    @Test
+    void preparedStatementsExpandToTheStatementsPerChange() {
+        List<Tx> txs = transactions(7, 200);
+        for (SqlRenderer r : List.of(STOP, SKIP)) {
+            String plain = script(r, txs, 4096);
+            String prepared = script(r, txs, 4096, true);
+            assertTrue(prepared.contains("\nPREPARE xlogminer_1 AS WITH u AS ("), prepared);
+            assertTrue(prepared.contains("\nEXECUTE xlogminer_"), prepared);
+            assertTrue(prepared.length() < plain.length() + 4000, "the shapes are few");
+            assertEquals(plain, expand(prepared));
+        }
+    }
+
+    /** The script with each EXECUTE replaced by its prepared statement, the values in place of the parameters. */
+    private static String expand(String script) {
+        java.util.Map<String, String> shapes = new java.util.HashMap<>();
+        StringBuilder out = new StringBuilder();
+        for (String line : script.split("\n", -1)) {
+            if (line.startsWith("PREPARE ")) {
+                int as = line.indexOf(" AS ");
+                shapes.put(line.substring("PREPARE ".length(), as), line.substring(as + 4));
+                continue;
+            }
+            if (line.startsWith("EXECUTE ")) {
+                int open = line.indexOf('(');
+                String shape = shapes.get(line.substring("EXECUTE ".length(), open));
+                List<String> values = values(line.substring(open + 1, line.length() - 2));
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$(\\d+)").matcher(shape);
+                StringBuilder sb = new StringBuilder();
+                while (m.find()) {
+                    m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(values.get(Integer.parseInt(m.group(1)) - 1)));
+                }
+                line = m.appendTail(sb).toString();
+            }
+            out.append(line).append('\n');
+        }
+        // the PREPAREs and the blank line after them
+        return out.substring(0, out.length() - 1).replaceFirst("\\$xlogminer\\$;\n\n\n", "\\$xlogminer\\$;\n\n");
+    }
+
+    /** The values of an EXECUTE's list: split at commas outside quotes. */
+    private static List<String> values(String list) {
+        List<String> v = new java.util.ArrayList<>();
+        boolean quoted = false;
+        int from = 0;
+        for (int i = 0; i < list.length(); i++) {
+            char c = list.charAt(i);
+            if (c == '\'') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                v.add(list.substring(from, i));
+                from = i + 2;
+            }
+        }
+        v.add(list.substring(from));
+        return v;
     }
 
     @Test
