@@ -30,7 +30,9 @@ import org.xlogminer.testkit.ProcessResult;
  *     with {@code --undo-guard=all} stops at such a row, naming table, key and LSN, and changes
  *     nothing;</li>
  * <li>later changes to the same columns and a deleted key inserted again: the UNDO stops at the
- *     first such row and changes nothing;</li>
+ *     first such row and changes nothing (with a statement per change, the deleted row inserted
+ *     again comes first; folded, the rows the accident updated and then deleted are set back at
+ *     their first change, so a row of the second table comes first);</li>
  * <li>with {@code --undo-conflicts=skip} it restores every row not changed since, keeps the later
  *     change to other columns, leaves the rows changed since as they are now, and reports how many
  *     it skipped.</li>
@@ -78,6 +80,7 @@ class GuardedUndoIT {
                 "--from-lsn", PgbenchRoundTripIT.lsn(from), "--to-lsn", PgbenchRoundTripIT.lsn(to)};
             Path undo = mine(range, "undo.sql", "--undo");
             Path undoAll = mine(range, "undo-all.sql", "--undo", "--undo-guard=all");
+            Path undoPerChange = mine(range, "undo-per-change.sql", "--undo", "--undo-per-change");
             Path undoSkip = mine(range, "undo-skip.sql", "--undo", "--undo-conflicts=skip");
             Path redo = mine(range, "redo.sql");
 
@@ -101,8 +104,13 @@ class GuardedUndoIT {
             s.execute("INSERT INTO acct VALUES (27, 'new 27', 1, NULL, NULL, NULL)");
             s.execute("UPDATE " + ODD + " SET n = 42 WHERE " + ODD_KEY + " = E'it''s \\\\ 日本 3'");
             now = contents(c);
-            ProcessResult stop = psql(server, undo);
-            assertStoppedAt(stop, undo, "public.acct", "id=27"); // the DELETE is undone first, newest row first
+            ProcessResult stop = psql(server, undoPerChange);
+            assertStoppedAt(stop, undoPerChange, "public.acct", "id=27"); // the DELETE is undone first, newest row first
+            assertEquals(now, contents(c), "stopped: nothing applied");
+            stop = psql(server, undo);
+            assertNotEquals(0, stop.exitCode(), stop.stdout());
+            assertTrue(stop.stderr().contains(": row Key 'k'=it's \\ 日本 3 of public." + ODD + " is not as that change left it"),
+                stop.stderr());
             assertEquals(now, contents(c), "stopped: nothing applied");
 
             // 4. skipping conflicts: rows changed since as they are now, every other row restored
@@ -113,8 +121,8 @@ class GuardedUndoIT {
             ProcessResult skip = psql(server, undoSkip).requireSuccess();
             assertEquals(contents(c, "acct_expected", "odd_expected"), contents(c, "acct", ODD),
                 "restored where not changed since");
-            // 27 twice (inserted again, then its UPDATE's UNDO), 2, 3, 7 and the odd row 3
-            assertTrue(skip.stderr().contains("NOTICE:  xlogminer: 6 rows skipped"), skip.stderr());
+            // 27 (updated and deleted by the accident: one folded statement), 2, 3, 7 and the odd row 3
+            assertTrue(skip.stderr().contains("NOTICE:  xlogminer: 5 rows skipped"), skip.stderr());
             assertTrue(skip.stderr().contains("NOTICE:  xlogminer: skipped: row Key 'k'=it's \\ 日本 3 of public."
                 + ODD + " is not as the change at LSN "), skip.stderr());
             assertFalse(skip.stderr().contains("ERROR"), skip.stderr());
@@ -139,12 +147,15 @@ class GuardedUndoIT {
         return server.runTool(PgBinaries.debian15Tool("psql"), "-X", "-v", "ON_ERROR_STOP=1", "-1", "-f", script.toString());
     }
 
-    /** psql stopped at the first conflict, which the error names by table, key and the LSN of its change. */
-    private static void assertStoppedAt(ProcessResult run, Path script, String table, String key) throws Exception {
+    /**
+     * psql stopped at the first conflict, which the error names by table, key and the LSN of its
+     * change; the statement is the EXECUTE of a prepared one, whose last values are the key and LSN.
+     */
+    static void assertStoppedAt(ProcessResult run, Path script, String table, String key) throws Exception {
         assertNotEquals(0, run.exitCode(), run.stdout());
         String line = Files.readAllLines(script).stream()
-            .filter(l -> l.contains(", '" + table + "', '" + key + "', '")).findFirst().orElseThrow();
-        String lsn = line.substring(line.lastIndexOf(", '") + 3, line.lastIndexOf("') FROM u;"));
+            .filter(l -> l.startsWith("EXECUTE ") && l.contains(", '" + key + "', '")).findFirst().orElseThrow();
+        String lsn = line.substring(line.lastIndexOf(", '") + 3, line.lastIndexOf("');"));
         assertTrue(run.stderr().contains("ERROR:  xlogminer: conflict undoing the change at LSN " + lsn + ": row " + key
             + " of " + table + " is not as that change left it"), run.stderr());
     }
