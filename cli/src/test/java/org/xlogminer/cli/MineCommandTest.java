@@ -74,18 +74,23 @@ class MineCommandTest {
         assertEquals(1, lines.stream().filter("BEGIN;"::equals).count(), "one transaction");
         assertEquals("BEGIN;", lines.get(2));
         List<String> updates = lines.subList(header + 1, header + 51);
+        // one statement prepared after the check function, a row per EXECUTE of it
+        assertEquals("PREPARE xlogminer_1 AS WITH u AS (UPDATE public.accounts SET balance = $1 WHERE id = $2 AND "
+            + "balance = $3 RETURNING 1) SELECT pg_temp.xlogminer_check(count(*), 'public.accounts', $4, $5) FROM u;",
+            lines.get(header - 2));
         for (int k = 0; k < 50; k++) {
             int id = 50 - k; // newest first
-            assertEquals("WITH u AS (UPDATE public.accounts SET balance = " + balance(id) + " WHERE id = " + id
-                + " AND balance = 0.00 RETURNING 1) SELECT pg_temp.xlogminer_check(count(*), 'public.accounts', 'id="
-                + id + "', ", updates.get(k).substring(0, updates.get(k).indexOf("'0/")));
+            assertEquals("EXECUTE xlogminer_1(" + balance(id) + ", " + id + ", 0.00, 'id=" + id + "', ",
+                updates.get(k).substring(0, updates.get(k).indexOf("'0/")));
         }
         assertEquals(List.of("", "COMMIT;"), lines.subList(header + 51, lines.size()));
+        CliRun perChange = CliRun.of(args("--undo", "--undo-per-change"));
+        assertEquals(run.stdout(), perChange.stdout(), "no row changed twice: nothing to fold");
         CliRun skip = CliRun.of(args("--undo", "--undo-conflicts=skip"));
         assertTrue(skip.stdout().endsWith("\nSELECT pg_temp.xlogminer_skipped();\nCOMMIT;\n"), skip.toString());
         CliRun all = CliRun.of(args("--undo", "--undo-guard=all"));
-        assertTrue(all.stdoutLines().get(header + 1).matches("WITH u AS \\(UPDATE public\\.accounts SET id = 50, .* WHERE id = 50 "
-            + "AND .* AND balance = 0\\.00 AND .*"), all.stdoutLines().get(header + 1));
+        assertTrue(all.stdoutLines().get(header - 2).matches("PREPARE xlogminer_1 AS WITH u AS \\(UPDATE public\\.accounts SET "
+            + "id = \\$1, .* WHERE id = \\$\\d+ AND .* AND balance = \\$\\d+ AND .*"), all.stdoutLines().get(header - 2));
     }
 
     @Test
