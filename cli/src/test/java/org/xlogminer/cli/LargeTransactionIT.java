@@ -60,7 +60,7 @@ class LargeTransactionIT {
             try (BufferedReader r = Files.newBufferedReader(out)) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    if (line.startsWith("WITH u AS (UPDATE ")) {
+                    if (line.startsWith("EXECUTE xlogminer_1(")) {
                         statements++;
                         if (firstUpdate == null) {
                             firstUpdate = line;
@@ -74,15 +74,20 @@ class LargeTransactionIT {
             // bytes beneath the writer)
             List<String> lines = Files.readAllLines(out);
             assertTrue(lines.get(0).startsWith("-- xlogminer: guarded UNDO, one transaction"), lines.get(0));
+            assertTrue(lines.contains("PREPARE xlogminer_1 AS WITH u AS (UPDATE public.big SET amount = $1 WHERE id = $2 "
+                + "AND amount = $3 RETURNING 1) SELECT pg_temp.xlogminer_check(count(*), 'public.big', $4, $5) FROM u;"),
+                "one prepared statement for every row");
             assertEquals("BEGIN;", lines.get(2));
             int header = lines.indexOf(firstUpdate) - 1;
             assertTrue(lines.get(header).startsWith("-- xid ") && lines.get(header).endsWith("(undo)"), lines.get(header));
             assertEquals(List.of("", "COMMIT;"), lines.subList(lines.size() - 2, lines.size()));
             // newest first: the last row the UPDATE touched is undone first, the first one last
             List<String> order = server.queryRows("SELECT id FROM big ORDER BY ctid DESC LIMIT 1").get(0);
-            assertTrue(firstUpdate.contains("WHERE id = " + order.get(0) + " AND amount = 0 RETURNING 1)"), firstUpdate);
-            assertTrue(firstUpdate.contains("amount = " + order.get(0)), "gives the old amount back: " + firstUpdate);
-            assertTrue(lastUpdate.contains("WHERE id = ") && lastUpdate.contains("amount = "), lastUpdate);
+            // EXECUTE xlogminer_1(old amount, id, 0, 'id=...', 'LSN'): the old amount was the id
+            String id = order.get(0);
+            assertTrue(firstUpdate.startsWith("EXECUTE xlogminer_1(" + id + ", " + id + ", 0, 'id=" + id + "', '"),
+                "gives the old amount back where it is still 0: " + firstUpdate);
+            assertTrue(lastUpdate.startsWith("EXECUTE xlogminer_1(1, 1, 0, 'id=1', '"), lastUpdate);
         }
     }
 }
