@@ -103,6 +103,17 @@ final class MiningOptions {
      * ({@link CatalogPrePass}), with what is not known of it on stderr.
      */
     CatalogSnapshot catalog(CommandSpec spec) throws java.io.IOException {
+        return catalogStart(spec).catalog();
+    }
+
+    /** The snapshots captured after the start catalog, which take over from their capture in mining. */
+    private List<CatalogSnapshot> laterCatalogs = List.of();
+
+    /**
+     * As {@link #catalog}, with the rest of what the choice found: the later snapshots, the
+     * timeline the walk back read, the tables whose history is not known.
+     */
+    CatalogPrePass.Start catalogStart(CommandSpec spec) throws java.io.IOException {
         List<CatalogSnapshot> snapshots = new ArrayList<>();
         for (Path f : catalogFiles) {
             if (!Files.isRegularFile(f)) {
@@ -113,7 +124,7 @@ final class MiningOptions {
         CatalogSnapshot first = snapshots.get(0);
         if (snapshots.size() == 1 && (fromLsn == null || Long.compareUnsigned(first.captureLsn(), fromLsn.value()) <= 0)) {
             chosenCatalog = first;
-            return first;
+            return new CatalogPrePass.Start(first, List.of());
         }
         CatalogPrePass.Start start = CatalogPrePass.startCatalog(WalDirs.open(spec, walDirs, timeline),
             snapshots, fromLsn == null ? 0 : fromLsn.value());
@@ -121,7 +132,8 @@ final class MiningOptions {
             spec.commandLine().getErr().println("xlogminer: warning: " + w);
         }
         chosenCatalog = start.catalog();
-        return chosenCatalog;
+        laterCatalogs = start.later();
+        return start;
     }
 
     /**
@@ -155,6 +167,7 @@ final class MiningOptions {
             .toLsn(toLsn == null ? 0 : toLsn.value())
             .includeAborted(includeAborted)
             .includeSystemCatalogs(includeSystemCatalogs)
+            .laterCatalogs(laterCatalogs)
             .values(values || where != null); // --where reads the values
         if (memoryMb > 0) {
             b.memoryBudget(memoryMb << 20);

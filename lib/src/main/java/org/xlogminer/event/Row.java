@@ -137,6 +137,40 @@ public final class Row {
         return new Value.Known(t, literal.length() == t.length() && t.contentEquals(literal) ? t : literal.toString());
     }
 
+    /**
+     * The row of columns {@code keep} (indexes into this row, in the order given) under the names
+     * {@code names}: the same values, as a table renamed (or with columns renamed or dropped) since
+     * names them. A row from bytes shares this one's bytes.
+     */
+    public Row select(int[] keep, String[] names) {
+        if (keep.length != names.length) {
+            throw new IllegalArgumentException(keep.length + " columns for " + names.length + " names");
+        }
+        if (layout == null) {
+            List<Column> out = new ArrayList<>(keep.length);
+            for (int k = 0; k < keep.length; k++) {
+                Column c = columns.get(keep[k]);
+                out.add(new Column(names[k], c.type(), c.value()));
+            }
+            return new Row(out);
+        }
+        List<ValueFormatter> formatters = new ArrayList<>(keep.length);
+        byte[] k2 = new byte[keep.length];
+        int[] s2 = new int[2 * keep.length];
+        Value[] v2 = values == null ? null : new Value[keep.length];
+        for (int k = 0; k < keep.length; k++) {
+            int i = keep[k];
+            formatters.add(layout.formatters[i]);
+            k2[k] = kinds[i];
+            s2[2 * k] = spans[2 * i];
+            s2[2 * k + 1] = spans[2 * i + 1];
+            if (v2 != null) {
+                v2[k] = values[i];
+            }
+        }
+        return new Row(new Layout(List.of(names), formatters), data, k2, s2, v2);
+    }
+
     /** The columns; built on first use for a row made from bytes. */
     public List<Column> columns() {
         List<Column> c = columns;

@@ -1,13 +1,13 @@
 package org.xlogminer.mine;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.catalog.timeline.CatalogChangeCollector;
 import org.xlogminer.catalog.timeline.CatalogTimeline;
+import org.xlogminer.catalog.timeline.UnknownHistory;
 import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.reader.SegmentSource;
 
@@ -34,10 +34,21 @@ public final class CatalogPrePass {
      *
      * @param catalog  true from {@code catalog.captureLsn()} on
      * @param warnings one line per thing not known, empty when all is
+     * @param later    the snapshots captured after it, each to take over from its capture LSN
+     *                 ({@link Miner.Builder#laterCatalogs})
+     * @param timeline the catalog as of every LSN from the start up to the newest snapshot's capture,
+     *                 when the pass read the WAL to walk a snapshot back; else null
+     * @param unknown  the tables whose history is not known (their rows are to be marked), or null
      */
-    public record Start(CatalogSnapshot catalog, List<String> warnings) {
+    public record Start(CatalogSnapshot catalog, List<String> warnings, List<CatalogSnapshot> later,
+                        CatalogTimeline timeline, UnknownHistory unknown) {
         public Start {
             warnings = List.copyOf(warnings);
+            later = List.copyOf(later);
+        }
+
+        public Start(CatalogSnapshot catalog, List<String> warnings) {
+            this(catalog, warnings, List.of(), null, null);
         }
     }
 
@@ -48,7 +59,7 @@ public final class CatalogPrePass {
      */
     public static Start startCatalog(SegmentSource source, List<CatalogSnapshot> snapshots, long fromLsn) {
         List<CatalogSnapshot> sorted = new ArrayList<>(snapshots);
-        sorted.sort(Comparator.comparingLong(CatalogSnapshot::captureLsn));
+        sorted.sort((a, b) -> Long.compareUnsigned(a.captureLsn(), b.captureLsn()));
         CatalogSnapshot before = null;
         for (CatalogSnapshot s : sorted) {
             if (fromLsn != 0 && Long.compareUnsigned(s.captureLsn(), fromLsn) <= 0) {
@@ -56,30 +67,46 @@ public final class CatalogPrePass {
             }
         }
         if (before != null) {
-            return new Start(before, List.of());
+            return new Start(before, List.of(), sorted.subList(sorted.indexOf(before) + 1, sorted.size()), null, null);
         }
         CatalogSnapshot after = sorted.get(0);
+        CatalogSnapshot last = sorted.get(sorted.size() - 1);
         CatalogChangeCollector collector = new CatalogChangeCollector();
         Miner.MiningSummary summary;
         try (Miner miner = Miner.builder(source, systemCatalogsOnly(after)).fromLsn(fromLsn)
-                 .toLsn(after.captureLsn()).includeSystemCatalogs(true).build()) {
+                 .toLsn(last.captureLsn()).includeSystemCatalogs(true).build()) {
             summary = miner.stream(collector);
         }
-        CatalogTimeline timeline = CatalogTimeline.build(List.of(after), collector.commits());
+        CatalogTimeline timeline = CatalogTimeline.build(sorted, collector.commits());
         List<String> warnings = new ArrayList<>();
-        long end = summary.endOfWal() == null ? after.captureLsn() : summary.endOfWal().lsn();
+        long end = summary.endOfWal() == null ? last.captureLsn() : summary.endOfWal().lsn();
+        String every = null;
         if (Long.compareUnsigned(end, after.captureLsn()) < 0) {
-            warnings.add("the WAL from " + Lsn.format(end) + " to the catalog's capture at "
-                + Lsn.format(after.captureLsn()) + " is not all there: schema changes in it are not known, "
-                + "the catalog at the start is the capture's with only the changes read undone");
+            every = "the WAL from " + Lsn.format(end) + " to the catalog's capture at " + Lsn.format(after.captureLsn())
+                + " is not all there: a schema change in it is not known";
+            warnings.add(every + "; the catalog at the start is the capture's with only the changes read undone: "
+                + "the rows of every table are marked incomplete");
         }
-        timeline.unknownHistory().forEach((oid, why) -> warnings.add("history of relation " + oid
-            + " not known: " + why));
+        UnknownHistory unknown = UnknownHistory.of(every, timeline.unknownHistory(), timeline.newest(),
+            timeline.earliest(), after);
+        timeline.unknownHistory().forEach((oid, why) -> warnings.add("history of relation "
+            + name(oid, timeline, after) + " not known, its rows are marked incomplete: " + why));
         CatalogSnapshot s = timeline.earliest();
-        // true from the start LSN: the miner applies the commits from there on
+        // true from the start LSN: the miner applies the commits from there on, each later snapshot taking over
         return new Start(new CatalogSnapshot(s.systemIdentifier(), s.serverVersionNum(), s.serverVersion(),
             s.databaseOid(), s.databaseName(), s.defaultTablespace(), s.timeline(), fromLsn, s.capturedAt(),
-            s.tables(), s.types(), s.namespaces()), warnings);
+            s.tables(), s.types(), s.namespaces()), warnings, sorted, timeline, unknown);
+    }
+
+    /** A relation's name as some catalog knows it, with its OID; or the OID alone. */
+    private static String name(long oid, CatalogTimeline timeline, CatalogSnapshot after) {
+        for (CatalogSnapshot c : new CatalogSnapshot[] {timeline.newest(), timeline.earliest(), after}) {
+            TableInfo t = c.tableByOid(oid);
+            if (t != null) {
+                return t.qualifiedName() + " (OID " + oid + ")";
+            }
+        }
+        return String.valueOf(oid);
     }
 
     /** The snapshot with only the system catalogs (and their TOAST tables): what the pass decodes. */

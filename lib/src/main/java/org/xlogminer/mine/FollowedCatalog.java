@@ -10,6 +10,8 @@ import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.catalog.TypeInfo;
 import org.xlogminer.catalog.timeline.CatalogChange;
+import org.xlogminer.catalog.timeline.CatalogCommit;
+import org.xlogminer.catalog.timeline.CatalogTimeline;
 import org.xlogminer.catalog.timeline.CatalogRow;
 import org.xlogminer.catalog.timeline.CatalogState;
 import org.xlogminer.catalog.timeline.SchemaDiff;
@@ -33,9 +35,20 @@ import org.xlogminer.event.TransactionInfo;
  */
 final class FollowedCatalog {
 
-    private final CatalogState state;
-    private final long startLsn;
+    private CatalogState state;
+    private long startLsn;
     private final boolean quiet;
+    /** Snapshots captured later than the one followed, by capture LSN: each takes over from there. */
+    private final java.util.ArrayDeque<CatalogSnapshot> later = new java.util.ArrayDeque<>();
+    /** Type changes of the states left behind, and one per take-over: formatters are chosen again. */
+    private int typeChangesBefore;
+    /** The snapshots followed (the first, and each that took over), and the commits applied to them. */
+    private final List<CatalogSnapshot> followedSnapshots = new java.util.ArrayList<>();
+    private final List<CatalogCommit> commits = new java.util.ArrayList<>();
+    private final List<CatalogChange> pending = new java.util.ArrayList<>();
+    private long pendingLsn;
+    private long pendingXid;
+    private final Map<Long, String> unknownBefore = new java.util.LinkedHashMap<>();
     private CatalogSnapshot current;
     private boolean dirty;
     private long lastLsn;
@@ -48,6 +61,42 @@ final class FollowedCatalog {
         this.current = start;
         this.state = moving ? new CatalogState(start) : null;
         this.startLsn = start.captureLsn();
+        followedSnapshots.add(start);
+    }
+
+    /**
+     * Snapshots captured later than the start (others are passed by): from its capture LSN on, each
+     * is the catalog, and the changes committed from there are applied to it.
+     */
+    void takeOverAt(List<CatalogSnapshot> snapshots) {
+        List<CatalogSnapshot> sorted = new java.util.ArrayList<>(snapshots);
+        sorted.sort((a, b) -> Long.compareUnsigned(a.captureLsn(), b.captureLsn()));
+        for (CatalogSnapshot s : sorted) {
+            if (state != null && Long.compareUnsigned(s.captureLsn(), startLsn) > 0) {
+                later.add(s);
+            }
+        }
+    }
+
+    /**
+     * A transaction committed at {@code commitLsn} is about to be decoded: a later snapshot captured
+     * at or before it takes over (the changes before its capture are in it). One compare when none.
+     */
+    boolean passing(long commitLsn) {
+        boolean took = false;
+        while (!later.isEmpty() && Long.compareUnsigned(later.peekFirst().captureLsn(), commitLsn) <= 0) {
+            CatalogSnapshot s = later.pollFirst();
+            flushCommit();
+            typeChangesBefore += state.typeChanges() + 1;
+            unknownBefore.putAll(state.unknownHistory());
+            state = new CatalogState(s);
+            startLsn = s.captureLsn();
+            current = s;
+            dirty = false;
+            followedSnapshots.add(s);
+            took = true;
+        }
+        return took;
     }
 
     /**
@@ -97,6 +146,12 @@ final class FollowedCatalog {
             state.apply(c);
             dirty = true;
             lastLsn = commitLsn;
+            if (pendingLsn != commitLsn) {
+                flushCommit();
+                pendingLsn = commitLsn;
+                pendingXid = change.source().xid();
+            }
+            pending.add(c);
         }
         return true;
     }
@@ -114,12 +169,39 @@ final class FollowedCatalog {
 
     /** How many times types or enum labels changed: formatters chosen before a change may be stale. */
     int typeChanges() {
-        return state == null ? 0 : state.typeChanges();
+        return state == null ? 0 : typeChangesBefore + state.typeChanges();
+    }
+
+    private void flushCommit() {
+        if (!pending.isEmpty()) {
+            commits.add(new CatalogCommit(pendingLsn, pendingXid, pending));
+            pending.clear();
+        }
+    }
+
+    /**
+     * The catalog as of every LSN read so far: the snapshots followed and the catalog changes
+     * committed after each; null for a fixed catalog.
+     */
+    CatalogTimeline timeline() {
+        if (state == null) {
+            return null;
+        }
+        flushCommit();
+        return CatalogTimeline.build(followedSnapshots, commits);
     }
 
     /** Relations and types whose history the WAL read did not tell, with why. */
     Map<Long, String> unknownHistory() {
-        return state == null ? Map.of() : state.unknownHistory();
+        if (state == null) {
+            return Map.of();
+        }
+        if (unknownBefore.isEmpty()) {
+            return state.unknownHistory();
+        }
+        Map<Long, String> all = new java.util.LinkedHashMap<>(unknownBefore);
+        state.unknownHistory().forEach(all::putIfAbsent);
+        return all;
     }
 
     TableInfo tableByRelfilenode(long tablespace, long database, long relfilenode) {

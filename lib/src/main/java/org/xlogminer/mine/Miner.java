@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.catalog.timeline.CatalogTimeline;
 import org.xlogminer.event.AsyncChangeHandler;
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.Transaction;
@@ -93,6 +94,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         this.assembler = new TxAssembler(b.memoryBudget, b.spillDir);
         this.toast = new ToastStore(b.toastBudget);
         this.followed = values ? FollowedCatalog.from(catalog, !b.includeSystemCatalogs) : FollowedCatalog.fixed(catalog);
+        followed.takeOverAt(b.laterCatalogs);
         this.relations = new KeptRelations(followed, b.fromLsn, b.includeSystemCatalogs, values);
         this.pages = new PageTracker(b.pageBudget, relations::tracked, b.spillDir, b.source);
         this.release = new TransactionRelease(warnings, values, b.includeSystemCatalogs);
@@ -258,6 +260,15 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         return state.checkpoint();
     }
 
+    /**
+     * The catalog as of every LSN read so far (the start catalog, each later one that took over, and
+     * the schema changes committed after each), or null without values (the catalog is not moved).
+     * Its {@linkplain CatalogTimeline#newest() newest} state is the database as the WAL read leaves it.
+     */
+    public CatalogTimeline catalogTimeline() {
+        return followed.timeline();
+    }
+
     /** What the mining saw so far: counts, relations not in the catalog, how the WAL ended. */
     public MiningSummary summary() {
         return new MiningSummary(recordsRead, release.transactions(), release.rowChanges(), readStart,
@@ -349,6 +360,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         private boolean includeAborted;
         private boolean includeSystemCatalogs;
         private boolean values = true;
+        private List<CatalogSnapshot> laterCatalogs = List.of();
         /**
          * Defaults, as shares of the heap so that a small heap works: an eighth for open transactions'
          * records (at most 256 MB), an eighth for tracked pages (at most 512 MB), a sixteenth for TOAST
@@ -373,6 +385,16 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         /** Read only records that start before this LSN (0: to the end of valid WAL). */
         public Builder toLsn(long lsn) {
             this.toLsn = lsn;
+            return this;
+        }
+
+        /**
+         * Snapshots captured after the one mining starts from (others are passed by): when the
+         * mining reaches a snapshot's capture LSN, it takes over from there (the WAL read does not
+         * always tell all that changed before, e.g. when segments are missing).
+         */
+        public Builder laterCatalogs(List<CatalogSnapshot> snapshots) {
+            this.laterCatalogs = List.copyOf(snapshots);
             return this;
         }
 

@@ -74,6 +74,9 @@ final class TransactionRelease {
      * marked}, so decoded here), and when committed its catalog changes move the decoder's catalog.
      */
     void release(TxAssembler.Ended ended, TransactionInfo info, boolean movesCatalog) {
+        if (decoder.catalog().passing(info.commitLsn())) {
+            decoder = decoder.current(); // a later snapshot took over: formatters chosen again
+        }
         var records = values && handler instanceof AsyncChangeHandler && !ended.marked()
             ? ended.inMemory(HANDED_OVER_BYTES) : null;
         if (records != null) {
@@ -93,6 +96,9 @@ final class TransactionRelease {
      * catalogs, which move the decoder's catalog; nothing is handed over.
      */
     void follow(TxAssembler.Ended ended, TransactionInfo info) {
+        if (decoder.catalog().passing(info.commitLsn())) {
+            decoder = decoder.current();
+        }
         deliver(decoder, ended, info, null, decoder.catalog());
         decoder = decoder.current();
     }

@@ -20,7 +20,8 @@ import org.xlogminer.wal.Lsn;
 
 /**
  * One JSON object per line per row change: {@code op, schema, table, xid, lsn, commit_lsn,
- * commit_time, committed, incomplete, before, after, redo, undo}. {@code before}/{@code after} map
+ * commit_time, committed, incomplete, before, after, redo, undo}, and {@code history_unknown} (why)
+ * for a change whose table's schema history the WAL read does not tell ({@link SqlRenderer#unknownHistory}). {@code before}/{@code after} map
  * column names to PostgreSQL's text of the value, null for SQL NULL, and
  * {@code {"unrecoverable": "why"}} for a value the WAL read does not hold; absent rows are null.
  *
@@ -74,6 +75,10 @@ public final class JsonLinesWriter implements ChangeHandler {
             g.writeStringField("commit_time", tx.commitTime().toString());
             g.writeBooleanField("committed", tx.committed());
             g.writeBooleanField("incomplete", tx.incomplete());
+            String unknown = renderer.unknownHistory(c);
+            if (unknown != null) {
+                g.writeStringField("history_unknown", unknown); // decoded under a catalog that may not be its own
+            }
             row(g, "before", c instanceof RowChange.Update u ? u.before() : c instanceof RowChange.Delete d ? d.before() : null);
             row(g, "after", c instanceof RowChange.Update u ? u.after() : c instanceof RowChange.Insert i ? i.after() : null);
             g.writeStringField("redo", renderer.redo(c));

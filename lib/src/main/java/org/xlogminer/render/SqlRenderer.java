@@ -11,6 +11,8 @@ import java.util.function.BiFunction;
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.ColumnInfo;
 import org.xlogminer.catalog.TableInfo;
+import org.xlogminer.catalog.timeline.NewestNames;
+import org.xlogminer.catalog.timeline.UnknownHistory;
 import org.xlogminer.event.Column;
 import org.xlogminer.event.Row;
 import org.xlogminer.event.RowChange;
@@ -51,6 +53,10 @@ public final class SqlRenderer {
     private final GuardedUndo guarded;
     /** A guarded UNDO script undoes each change by a statement of its own, not each row's net change. */
     private final boolean undoPerChange;
+    /** Names UNDO's tables and columns as the newest catalog does, when they changed in the range; else null. */
+    private final UndoRenaming renaming;
+    /** Tables whose rows are marked incomplete (their schema history is not known), or null. */
+    private final UnknownHistory unknownHistory;
 
     /**
      * With unguarded UNDO.
@@ -70,7 +76,7 @@ public final class SqlRenderer {
      */
     public SqlRenderer(BiFunction<String, String, List<String>> keyColumns, boolean changedColumnsOnly,
                        UndoGuard undoGuard, boolean skipConflicts) {
-        this(keyColumns, changedColumnsOnly, undoGuard, skipConflicts, false);
+        this(keyColumns, changedColumnsOnly, undoGuard, skipConflicts, false, null, null);
     }
 
     /**
@@ -79,8 +85,31 @@ public final class SqlRenderer {
      */
     public SqlRenderer(BiFunction<String, String, List<String>> keyColumns, boolean changedColumnsOnly,
                        UndoGuard undoGuard, boolean skipConflicts, boolean undoPerChange) {
+        this(keyColumns, changedColumnsOnly, undoGuard, skipConflicts, undoPerChange, null, null);
+    }
+
+    /**
+     * @param newestNames the names UNDO gives tables and columns (the newest catalog's), or null
+     *                    for the names as of each change
+     */
+    public SqlRenderer(BiFunction<String, String, List<String>> keyColumns, boolean changedColumnsOnly,
+                       UndoGuard undoGuard, boolean skipConflicts, NewestNames newestNames) {
+        this(keyColumns, changedColumnsOnly, undoGuard, skipConflicts, false, newestNames, null);
+    }
+
+    /**
+     * @param undoPerChange  a guarded UNDO script has a statement per change, not per row's net change
+     * @param newestNames    the names UNDO gives tables and columns, or null (as of each change)
+     * @param unknownHistory tables whose rows are marked incomplete: a comment line before each of
+     *                       their statements says why (null: none)
+     */
+    public SqlRenderer(BiFunction<String, String, List<String>> keyColumns, boolean changedColumnsOnly,
+                       UndoGuard undoGuard, boolean skipConflicts, boolean undoPerChange, NewestNames newestNames,
+                       UnknownHistory unknownHistory) {
         this.undoPerChange = undoPerChange;
         this.keyColumns = Objects.requireNonNull(keyColumns);
+        this.unknownHistory = unknownHistory;
+        this.renaming = newestNames == null ? null : new UndoRenaming(newestNames, keyColumns);
         this.changedColumnsOnly = changedColumnsOnly;
         this.undoGuard = Objects.requireNonNull(undoGuard);
         this.guarded = undoGuard == UndoGuard.NONE ? null
@@ -98,16 +127,54 @@ public final class SqlRenderer {
      */
     public static SqlRenderer forCatalog(CatalogSnapshot catalog, boolean changedColumnsOnly, UndoGuard undoGuard,
                                          boolean skipConflicts) {
-        return forCatalog(catalog, changedColumnsOnly, undoGuard, skipConflicts, false);
+        return forCatalog(catalog, null, null, changedColumnsOnly, undoGuard, skipConflicts, false);
     }
 
     /**
-     * As {@link #forCatalog(CatalogSnapshot, boolean, UndoGuard, boolean)}; {@code undoPerChange}: a
-     * guarded UNDO script has a statement per change instead of one per row's net change.
+     * As {@link #forCatalog(CatalogSnapshot, boolean, UndoGuard, boolean)}, UNDO naming tables and
+     * columns as {@code newestNames} says (null: as of each change); the keys of its newest catalog's
+     * tables are known too.
      */
-    public static SqlRenderer forCatalog(CatalogSnapshot catalog, boolean changedColumnsOnly, UndoGuard undoGuard,
-                                         boolean skipConflicts, boolean undoPerChange) {
+    public static SqlRenderer forCatalog(CatalogSnapshot catalog, NewestNames newestNames, boolean changedColumnsOnly,
+                                         UndoGuard undoGuard, boolean skipConflicts) {
+        return forCatalog(catalog, newestNames, null, changedColumnsOnly, undoGuard, skipConflicts, false);
+    }
+
+    /**
+     * As above, the rows of the tables {@code unknownHistory} names marked incomplete (null: none);
+     * {@code undoPerChange}: a guarded UNDO script has a statement per change instead of one per
+     * row's net change.
+     */
+    public static SqlRenderer forCatalog(CatalogSnapshot catalog, NewestNames newestNames,
+                                         UnknownHistory unknownHistory, boolean changedColumnsOnly,
+                                         UndoGuard undoGuard, boolean skipConflicts, boolean undoPerChange) {
         Map<TableName, List<String>> keys = new HashMap<>();
+        keys(catalog, keys);
+        if (newestNames != null) {
+            keys(newestNames.newest(), keys);
+        }
+        return new SqlRenderer((s, n) -> keys.getOrDefault(new TableName(s, n), List.of()), changedColumnsOnly,
+            undoGuard, skipConflicts, undoPerChange, newestNames, unknownHistory);
+    }
+
+    /** Why the schema history of the change's table is not known (its row is incomplete), or null. */
+    public String unknownHistory(RowChange change) {
+        return unknownHistory == null ? null : unknownHistory.why(change.source().schema(), change.source().table());
+    }
+
+    /** A comment line marking the change incomplete when its table's history is not known. */
+    private void incomplete(RowChange change, StringBuilder sb) {
+        String why = unknownHistory(change);
+        if (why != null) {
+            String text = "-- xlogminer: INCOMPLETE: the schema history of " + change.source().schema() + "."
+                + change.source().table() + " is not known (" + why + "): its row may be decoded or named "
+                + "under other columns than it was written with";
+            sb.append(text.replace('\n', ' ').replace('\r', ' ')).append('\n');
+        }
+    }
+
+    /** Each table's key columns by name: its replica-identity key, else its primary key. */
+    private static void keys(CatalogSnapshot catalog, Map<TableName, List<String>> keys) {
         for (TableInfo t : catalog.tables()) {
             List<Integer> attnums = !t.identityKey().isEmpty() ? t.identityKey() : t.primaryKey();
             List<String> names = new ArrayList<>(attnums.size());
@@ -119,8 +186,6 @@ public final class SqlRenderer {
             }
             keys.put(new TableName(t.schema(), t.name()), List.copyOf(names));
         }
-        return new SqlRenderer((s, n) -> keys.getOrDefault(new TableName(s, n), List.of()), changedColumnsOnly,
-            undoGuard, skipConflicts, undoPerChange);
     }
 
     /** How UNDO statements guard against later changes. */
@@ -172,6 +237,9 @@ public final class SqlRenderer {
 
     /** Appends the statement that makes the change again to {@code sb} (for a writer that reuses one). */
     public void redo(RowChange change, StringBuilder sb) {
+        if (unknownHistory != null) {
+            incomplete(change, sb);
+        }
         Source s = change.source();
         if (change instanceof RowChange.Insert ins) {
             insert(sb, table(s, ins.after()), ins.after());
@@ -208,6 +276,14 @@ public final class SqlRenderer {
      */
     void undo(RowChange change, StringBuilder sb, ValueSpans spans) {
         if (guarded != null && !(change instanceof RowChange.Truncate)) {
+            if (unknownHistory != null) {
+                incomplete(change, sb);
+            }
+            if (renaming != null && (change = renaming.apply(change, sb)) == null) {
+                spans.reset(); // its table is gone: written as unrecoverable
+                spans.notPreparable();
+                return;
+            }
             guarded.undo(change, sb, spans);
         } else {
             spans.reset();
@@ -218,6 +294,12 @@ public final class SqlRenderer {
 
     /** Appends the statement that undoes the change to {@code sb} (for a writer that reuses one). */
     public void undo(RowChange change, StringBuilder sb) {
+        if (unknownHistory != null) {
+            incomplete(change, sb);
+        }
+        if (renaming != null && (change = renaming.apply(change, sb)) == null) {
+            return; // its table is gone: written as unrecoverable
+        }
         Source s = change.source();
         if (guarded != null && !(change instanceof RowChange.Truncate)) {
             guarded.undo(change, sb);
