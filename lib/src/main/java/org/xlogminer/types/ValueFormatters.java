@@ -224,4 +224,12 @@ public final class ValueFormatters {
         BuiltinTypes.Builtin b = BuiltinTypes.get(oid);
         return b == null ? null : b.factory().create(b.castName(), serverMajor, this);
     }
+
+    /**
+     * {@code format_type(oid, NULL)} of a built-in scalar type (what a catalog that never saw the type
+     * in use still knows it by), or null for any other.
+     */
+    public static String builtinTypeName(long oid) {
+        return BuiltinTypes.formatTypeName(oid);
+    }
 }

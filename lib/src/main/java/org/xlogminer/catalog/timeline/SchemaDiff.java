@@ -7,7 +7,6 @@ import java.util.Set;
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.ColumnInfo;
 import org.xlogminer.catalog.TableInfo;
-import org.xlogminer.catalog.TypeInfo;
 import org.xlogminer.event.SchemaChange;
 import org.xlogminer.event.SchemaChange.Kind;
 
@@ -86,7 +85,7 @@ public final class SchemaDiff {
             if (bc == null || bc.dropped() && !ac.dropped()) {
                 if (!ac.dropped()) {
                     out.add(event(c, a, Kind.COLUMN_ADDED, "column " + ac.name() + " "
-                        + typeName(after, ac.typeOid()) + " added"));
+                        + TypeNames.of(after, ac.typeOid(), ac.typmod()) + " added"));
                 }
             } else if (ac.dropped() && !bc.dropped()) {
                 out.add(event(c, a, Kind.COLUMN_DROPPED, "column " + bc.name() + " dropped"));
@@ -96,7 +95,8 @@ public final class SchemaDiff {
                 }
                 if (ac.typeOid() != bc.typeOid() || ac.typmod() != bc.typmod()) {
                     out.add(event(c, a, Kind.COLUMN_TYPE_CHANGED, "column " + ac.name() + " type changed from "
-                        + typeName(before, bc.typeOid()) + " to " + typeName(after, ac.typeOid())));
+                        + TypeNames.of(before, bc.typeOid(), bc.typmod()) + " to "
+                        + TypeNames.of(after, ac.typeOid(), ac.typmod())));
                 }
             }
         }
@@ -105,11 +105,6 @@ public final class SchemaDiff {
     /** Tables, partitioned tables and materialized views outside the system schemas. */
     private static boolean followed(TableInfo t) {
         return t.relkind() != 't' && !t.isSystemCatalog() && !t.schema().equals("pg_toast");
-    }
-
-    private static String typeName(CatalogSnapshot s, long oid) {
-        TypeInfo t = s.type(oid);
-        return t != null ? t.sqlName() : "type " + oid;
     }
 
     private static SchemaChange event(Commit c, TableInfo t, Kind kind, String detail) {
