@@ -57,6 +57,9 @@ final class UndoScriptWriter extends ScriptWriter {
     /** Guarded UNDO: its statements as EXECUTEs of prepared ones, or null. */
     private final PreparedUndo prepared;
     private final ValueSpans spans = new ValueSpans();
+    /** Unguarded: the transaction's COMMIT is not laid down yet (no statement came): it may have schema changes only. */
+    private boolean noStatement;
+    private boolean blankLaid;
 
     /** With chunks of {@code chunkBytes}: small ones let a test reach the file with little SQL. */
     UndoScriptWriter(ScriptOutput out, SqlRenderer renderer, Path tmpDir, int chunkBytes) {
@@ -91,7 +94,7 @@ final class UndoScriptWriter extends ScriptWriter {
     @Override
     public void begin(TransactionInfo tx) {
         if (!guarded) {
-            prepend(commitLine(tx));
+            noStatement = true; // its COMMIT is laid down with its first statement: none, no block
             return;
         }
         if (!started) {
@@ -106,6 +109,10 @@ final class UndoScriptWriter extends ScriptWriter {
         if (guarded) {
             folding.change(c, tx.committed());
             return;
+        }
+        if (noStatement) {
+            prepend(commitLine(tx));
+            noStatement = false;
         }
         statement.setLength(0);
         renderer.undo(c, statement);
@@ -142,9 +149,15 @@ final class UndoScriptWriter extends ScriptWriter {
     public void end(TransactionInfo tx) {
         if (guarded) {
             folding.text(headerComment(tx, true));
-        } else {
-            prepend(header(tx, true));
+            return;
         }
+        if (noStatement) {
+            prepend(headerComment(tx, true)); // schema changes only: their comments, no block
+            noStatement = false;
+            blankLaid = false;
+            return;
+        }
+        prepend(header(tx, true));
     }
 
     /** A schema change as a comment line in its transaction's block (newest first, as the statements). */
@@ -153,9 +166,13 @@ final class UndoScriptWriter extends ScriptWriter {
         if (guarded) {
             folding.barrier(); // no fold across it: the rows before and after may not have the same columns
             folding.text(c.comment() + "\n");
-        } else {
-            prepend(c.comment() + "\n");
+            return;
         }
+        if (noStatement && !blankLaid) {
+            prepend("\n"); // schema changes only (they come after the statements): a blank line ends them
+            blankLaid = true;
+        }
+        prepend(c.comment() + "\n");
     }
 
     /** Lays the text down, as UTF-8, in front of the UNDO script so far. */
