@@ -13,11 +13,21 @@ import java.util.List;
  * @param incomplete true when the transaction began before the first WAL read, so its earlier
  *                   changes are missing
  * @param changes    the row changes
+ * @param schemaChanges the schema changes it committed (tables created, altered, dropped, ...), in
+ *                   the order {@link ChangeHandler#schemaChange} receives them; a transaction may
+ *                   have these only
  */
 public record Transaction(long xid, long commitLsn, Instant commitTime, boolean committed, boolean incomplete,
-                          List<RowChange> changes) {
+                          List<RowChange> changes, List<SchemaChange> schemaChanges) {
     public Transaction {
         changes = List.copyOf(changes);
+        schemaChanges = List.copyOf(schemaChanges);
+    }
+
+    /** A transaction of row changes only. */
+    public Transaction(long xid, long commitLsn, Instant commitTime, boolean committed, boolean incomplete,
+                       List<RowChange> changes) {
+        this(xid, commitLsn, commitTime, committed, incomplete, changes, List.of());
     }
 
     public TransactionInfo info() {

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.RowChange;
+import org.xlogminer.event.SchemaChange;
 import org.xlogminer.event.Transaction;
 import org.xlogminer.event.TransactionInfo;
 
@@ -19,10 +20,20 @@ final class Collector implements ChangeHandler {
 
     private final ArrayDeque<Transaction> ready = new ArrayDeque<>();
     private List<RowChange> changes;
+    private List<SchemaChange> schemaChanges;
 
     @Override
     public void begin(TransactionInfo tx) {
         changes = new ArrayList<>();
+        schemaChanges = List.of();
+    }
+
+    @Override
+    public void schemaChange(TransactionInfo tx, SchemaChange change) {
+        if (schemaChanges.isEmpty()) {
+            schemaChanges = new ArrayList<>();
+        }
+        schemaChanges.add(change);
     }
 
     @Override
@@ -32,8 +43,10 @@ final class Collector implements ChangeHandler {
 
     @Override
     public void end(TransactionInfo tx) {
-        ready.add(new Transaction(tx.xid(), tx.commitLsn(), tx.commitTime(), tx.committed(), tx.incomplete(), changes));
+        ready.add(new Transaction(tx.xid(), tx.commitLsn(), tx.commitTime(), tx.committed(), tx.incomplete(), changes,
+            schemaChanges));
         changes = null;
+        schemaChanges = null;
     }
 
     /** Whether no collected transaction waits. */

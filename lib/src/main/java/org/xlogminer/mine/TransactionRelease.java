@@ -124,7 +124,7 @@ final class TransactionRelease {
         Delivery d = new Delivery(to, info, follow, includeSystemCatalogs);
         with.decode(records, info.xid(), info.commitLsn(), info.commitTime(), d);
         List<SchemaChange> events = follow != null && to != null ? follow.schemaChanges(info) : List.of();
-        truncatesWithoutRecord(events, d, info);
+        events = truncatesWithoutRecord(events, d, info);
         if (d.count == 0 && !events.isEmpty()) {
             to.begin(info);
         }
@@ -145,16 +145,32 @@ final class TransactionRelease {
     /**
      * A TRUNCATE the WAL logs no heap TRUNCATE record of (wal_level=replica: only the new storage and
      * the pg_class update), told by the schema changes: handed over as a Truncate change of its own,
-     * at the commit LSN, so that it shows at every wal_level.
+     * at the commit LSN, so that it shows at every wal_level. A TRUNCATE is shown once, as that
+     * change: the schema changes returned leave out the truncations (the record's or the new one's).
      */
-    private static void truncatesWithoutRecord(List<SchemaChange> events, Delivery d, TransactionInfo info) {
+    private static List<SchemaChange> truncatesWithoutRecord(List<SchemaChange> events, Delivery d,
+                                                             TransactionInfo info) {
+        boolean any = false;
         for (SchemaChange e : events) {
             TableName name = new TableName(e.schema(), e.table());
-            if (e.kind() == SchemaChange.Kind.TABLE_TRUNCATED && !d.truncated.contains(name)) {
-                d.accept(new RowChange.Truncate(Source.of(info.commitLsn(), info.commitLsn(), info.xid(),
-                    info.commitTime(), e.schema(), e.table(), 0, 0), List.of(name), false, false));
+            if (e.kind() == SchemaChange.Kind.TABLE_TRUNCATED) {
+                any = true;
+                if (!d.truncated.contains(name)) {
+                    d.accept(new RowChange.Truncate(Source.of(info.commitLsn(), info.commitLsn(), info.xid(),
+                        info.commitTime(), e.schema(), e.table(), 0, 0), List.of(name), false, false));
+                }
             }
         }
+        if (!any) {
+            return events;
+        }
+        List<SchemaChange> others = new java.util.ArrayList<>();
+        for (SchemaChange e : events) {
+            if (e.kind() != SchemaChange.Kind.TABLE_TRUNCATED) {
+                others.add(e);
+            }
+        }
+        return others;
     }
 
     /** Transactions released with at least one change. */
