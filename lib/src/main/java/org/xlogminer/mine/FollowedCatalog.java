@@ -204,6 +204,23 @@ final class FollowedCatalog {
         return all;
     }
 
+    /**
+     * Whether a later snapshot captured at or before {@code lsn} (-1: any) knows the relation: a row
+     * change of it, read before that snapshot takes over (at the release of a transaction committed
+     * after its capture), is to be kept and looked up again where it is decoded.
+     */
+    boolean knownLater(long lsn, long tablespace, long database, long relfilenode) {
+        for (CatalogSnapshot s : later) {
+            if (lsn != -1L && Long.compareUnsigned(s.captureLsn(), lsn) > 0) {
+                break;
+            }
+            if (s.tableByRelfilenode(tablespace, database, relfilenode) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     TableInfo tableByRelfilenode(long tablespace, long database, long relfilenode) {
         return current().tableByRelfilenode(tablespace, database, relfilenode);
     }

@@ -22,6 +22,8 @@ import org.xlogminer.catalog.timeline.CatalogChange;
  * While a transaction that changed them is open, a row change of a relation not (yet) known is kept
  * {@link #PROVISIONAL}ly: the transaction's own catalog changes may make it known (CREATE TABLE, then
  * INSERT; TRUNCATE, then INSERT); where it is decoded, under those changes, it is looked up again.
+ * So is one of a relation that a later snapshot, captured before the change, knows: that snapshot
+ * takes over before the change's transaction is decoded.
  *
  * <p>Not thread-safe: the mining thread's alone.
  */
@@ -85,8 +87,8 @@ final class KeptRelations {
         long rel = Integer.toUnsignedLong(relId);
         TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
         if (t == null) {
-            if (!catalogXids.isEmpty()) {
-                return PROVISIONAL;
+            if (!catalogXids.isEmpty() || catalog.knownLater(lsn, spc, db, rel)) {
+                return PROVISIONAL; // known once its transaction's catalog changes, or a later snapshot, hold
             }
             if (counted) {
                 unknownRelations.merge(spc + "/" + db + "/" + rel, 1L, Long::sum);
@@ -102,7 +104,7 @@ final class KeptRelations {
             return false;
         }
         TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
-        return t != null ? wanted(t) : !catalogXids.isEmpty();
+        return t != null ? wanted(t) : !catalogXids.isEmpty() || catalog.knownLater(-1L, spc, db, rel);
     }
 
     /**
