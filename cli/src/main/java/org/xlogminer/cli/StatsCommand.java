@@ -132,7 +132,8 @@ final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        CatalogSnapshot catalog = options.catalog(spec);
+        org.xlogminer.mine.CatalogPrePass.Start start = options.catalogStart(spec);
+        CatalogSnapshot catalog = start.catalog();
         ChangeFilter filter = options.filter(spec);
         Map<TableName, Counts> perTable = new LinkedHashMap<>();
         Listed perTx = new Listed(top);
@@ -214,12 +215,34 @@ final class StatsCommand implements Callable<Integer> {
                     tli, t.tx.commitTime(), c.inserts, c.updates, c.deletes, c.truncates, tables,
                     t.tx.incomplete() ? " (incomplete)" : "");
             }
+            schemaChanges(out, start.timeline());
             StatsReport.accidents(out, flags.flags(), bigTxnRows);
             if (intervals != null) {
                 StatsReport.intervals(out, intervals, by.name());
             }
             out.flush();
             return options.report(spec.commandLine().getErr(), miner, catalog);
+        }
+    }
+
+    /**
+     * A line per schema change the walk back of a snapshot taken after the range read (stats does not
+     * move the catalog itself: it decodes no rows), within --from-lsn and --to-lsn.
+     */
+    private void schemaChanges(PrintWriter out, org.xlogminer.catalog.timeline.CatalogTimeline timeline) {
+        if (timeline == null || timeline.events().isEmpty()) {
+            return;
+        }
+        long from = options.fromLsn == null ? 0 : options.fromLsn.value();
+        long to = options.toLsn == null ? -1L : options.toLsn.value();
+        out.println();
+        out.println("# schema changes");
+        out.printf("%-12s %-12s %-22s %s%n", "xid", "commit_lsn", "kind", "table: detail");
+        for (org.xlogminer.event.SchemaChange e : timeline.events()) {
+            if (Long.compareUnsigned(e.commitLsn(), from) >= 0 && Long.compareUnsigned(e.commitLsn(), to) < 0) {
+                out.printf("%-12d %-12s %-22s %s%n", e.xid(), Lsn.format(e.commitLsn()), e.kind().jsonName(),
+                    e.toString().replace('\n', ' '));
+            }
         }
     }
 }

@@ -86,6 +86,11 @@ class UndoNewestNamesIT {
             CliRun redo = CliRun.of(range);
             assertTrue(redo.stdout().contains("UPDATE public.a SET") && redo.stdout().contains("UPDATE public.doomed SET")
                 && redo.stdout().contains("x = 'changed'"), "REDO names them as at the change:\n" + redo.stdout());
+            if (when.equals("after")) { // the walk back read the schema changes: stats lists them
+                CliRun stats = CliRun.of(concat(new String[] {"stats"}, range));
+                assertTrue(stats.stdout().contains("# schema changes") && stats.stdout().contains(
+                    "table_renamed          public.a2: table renamed from public.a"), stats.stdout());
+            }
             CliRun json = CliRun.of(concat(range, "--format", "json", "--op", "update"));
             assertTrue(json.stdout().contains("\"table\":\"a\"") && json.stdout().contains("\"v\":\"v1!\""), json.stdout());
 
