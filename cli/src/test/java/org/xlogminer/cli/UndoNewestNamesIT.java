@@ -79,6 +79,7 @@ class UndoNewestNamesIT {
             assertTrue(sql.contains("public.a2") && sql.contains("label") && !sql.contains("public.a ")
                 && !sql.contains("\"v\"") && !sql.contains(" v ="), "UNDO names a2 and label:\n" + sql);
             assertTrue(sql.contains("column x of public.b was dropped at"), sql);
+            assertTrue(sql.contains("its earlier value cannot be set back"), sql);
             assertTrue(sql.contains("cannot undo the UPDATE") && sql.contains("table public.doomed was dropped at"),
                 sql);
             assertTrue(sql.contains("column x of public.b was dropped at") && sql.contains("changed nothing else"), sql);

@@ -77,7 +77,8 @@ final class UndoRenaming {
             }
         }
         for (String why : t.dropped().values()) {
-            sb.append("-- xlogminer: ").append(why.replace('\n', ' ')).append(": left out of this UNDO\n");
+            sb.append("-- xlogminer: ").append(why.replace('\n', ' ')).append(lost(c, why)
+                ? ": its earlier value cannot be set back, it is left out of this UNDO\n" : ": left out of this UNDO\n");
         }
         return out;
     }
@@ -104,6 +105,23 @@ final class UndoRenaming {
             }
         }
         return row.select(java.util.Arrays.copyOf(keep, k), java.util.Arrays.copyOf(to, k));
+    }
+
+    /** Whether the UPDATE changed the dropped column {@code why} names (its earlier value is lost with it). */
+    private boolean lost(RowChange c, String why) {
+        if (!(c instanceof RowChange.Update u)) {
+            return false;
+        }
+        Source s = c.source();
+        NewestNames.Table t = names.table(s.lsn(), s.commitLsn(), s.schema(), s.table());
+        for (var e : t.dropped().entrySet()) {
+            if (e.getValue().equals(why)) {
+                int b = u.before().indexOf(e.getKey());
+                int a = u.after().indexOf(e.getKey());
+                return b >= 0 && (a < 0 || !u.before().sameValue(b, u.after(), a));
+            }
+        }
+        return false;
     }
 
     /** Whether some column kept differs between the two versions of the row. */
