@@ -102,7 +102,7 @@ public final class Main implements Callable<Integer> {
     /** The subcommands, in the order the usage lists them, each given what it writes to. */
     static java.util.List<Object> subcommands(CommandOutput out) {
         return java.util.List.of(new MineCommand(out), new StatsCommand(), new RecordsCommand(), new CatalogCommand(),
-            new CheckUndoCommand(), new HistoryCommand(), new FollowCommand(out));
+            new CheckUndoCommand(), new HistoryCommand(), new FollowCommand(out), new IndexCommand());
     }
 
     /**

@@ -55,6 +55,11 @@ final class MiningOptions {
     @Option(names = "--to-time", paramLabel = "TIME", description = "Show transactions committed before this time.")
     String toTime;
 
+    @Option(names = "--index", paramLabel = "FILE",
+        description = "Index (xlogminer index) to find the --from-time/--to-time window by (default: "
+            + IndexCommand.DEFAULT_NAME + " in the first --wal-dir, when there); without one, or when stale: a search.")
+    Path index;
+
     @Option(names = "--xid", paramLabel = "XID", description = "Show only this transaction (repeatable).")
     List<Long> xids = new ArrayList<>();
 
@@ -162,9 +167,10 @@ final class MiningOptions {
         SegmentSource source = WalDirs.open(spec, walDirs, timeline);
         history = source.history();
         sourceStart = source.firstSegno() * source.segmentSize();
+        TimeWindow window = TimeWindow.find(spec, source, this);
         Miner.Builder b = Miner.builder(source, catalog)
-            .fromLsn(fromLsn == null ? 0 : fromLsn.value())
-            .toLsn(toLsn == null ? 0 : toLsn.value())
+            .fromLsn(fromLsn == null ? window.fromLsn() : fromLsn.value())
+            .toLsn(toLsn == null ? window.toLsn() : toLsn.value())
             .includeAborted(includeAborted)
             .includeSystemCatalogs(includeSystemCatalogs)
             .laterCatalogs(laterCatalogs)
@@ -172,7 +178,9 @@ final class MiningOptions {
         if (memoryMb > 0) {
             b.memoryBudget(memoryMb << 20);
         }
-        return b.build();
+        Miner miner = b.build();
+        window.report(spec.commandLine().getErr(), miner);
+        return miner;
     }
 
     /**
@@ -261,7 +269,7 @@ final class MiningOptions {
         return Main.EXIT_OK;
     }
 
-    private static Instant time(CommandSpec spec, String option, String text) {
+    static Instant time(CommandSpec spec, String option, String text) {
         if (text == null) {
             return null;
         }

@@ -22,6 +22,7 @@ import org.xlogminer.wal.rmgr.RecordTypeNames;
  * <tr><td>12</td><td>4</td><td>PrevTimeLineID</td></tr>
  * <tr><td>16</td><td>1</td><td>fullPageWrites (17+: then int wal_level at 20)</td></tr>
  * <tr><td>24</td><td>8</td><td>nextXid (FullTransactionId: epoch high, xid low)</td></tr>
+ * <tr><td>64</td><td>8</td><td>time (pg_time_t: seconds since 1970, taken as the checkpoint began)</td></tr>
  * </table>
  */
 public final class Checkpoints {
@@ -30,6 +31,7 @@ public final class Checkpoints {
     public static final int XLOG_CHECKPOINT_ONLINE = 0x10;
     static final int REDO = 0;
     static final int NEXT_XID = 24;
+    static final int TIME = 64;
 
     /** A checkpoint record: where it is, its REDO point and the next xid it saw. */
     public record Checkpoint(long lsn, long redo, int nextXid) {
@@ -49,6 +51,11 @@ public final class Checkpoints {
         }
         int m = r.mainDataOffset();
         return new Checkpoint(r.lsn(), r.buffer().getLong(m + REDO), r.buffer().getInt(m + NEXT_XID));
+    }
+
+    /** The checkpoint's time, seconds since 1970 (call only for a record {@link #of} accepts). */
+    public static long timeOf(XLogRecordView r) {
+        return r.mainDataLength() >= TIME + 8 ? r.buffer().getLong(r.mainDataOffset() + TIME) : Long.MAX_VALUE / 2_000_000L;
     }
 
     /** Segments scanned at a time, going back from the requested start. */

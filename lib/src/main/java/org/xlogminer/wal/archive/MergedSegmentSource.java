@@ -123,6 +123,41 @@ public final class MergedSegmentSource implements SegmentSource {
             : inflated.read(segno, f, offset, dst, dstOffset, length);
     }
 
+    /**
+     * A compressed segment's beginning is inflated from its file by a stream of its own, without
+     * the read-ahead and without comparing copies (the mining's reads do that); bounded, for a
+     * file of a timeline that ended inside the segment, by its switch point.
+     */
+    @Override
+    public int readHead(long segno, byte[] dst, int length) throws IOException {
+        int i = Arrays.binarySearch(choice.segnos(), segno);
+        if (i < 0) {
+            throw new IllegalStateException("segment " + segmentName(segno) + " is not in " + description);
+        }
+        SegmentFile f = choice.chosen()[i];
+        int n = Math.min(length, choice.readable(i, segmentSize));
+        if (f.plain()) {
+            return plain.read(segno, 0, dst, 0, n);
+        }
+        byte[] head = n == dst.length ? dst : new byte[n];
+        int got;
+        try (java.io.InputStream in = f.compression().decompress(java.nio.file.Files.newInputStream(f.path()))) {
+            got = SegmentInflater.readFully(in, head);
+        } catch (IOException | RuntimeException e) {
+            throw SegmentInflater.damaged(f, e);
+        }
+        if (head != dst) {
+            System.arraycopy(head, 0, dst, 0, got);
+        }
+        return got;
+    }
+
+    @Override
+    public Path file(long segno) {
+        int i = Arrays.binarySearch(choice.segnos(), segno);
+        return i >= 0 ? choice.chosen()[i].path() : null;
+    }
+
     @Override
     public long fileSize(long segno) throws IOException {
         int i = index(segno);

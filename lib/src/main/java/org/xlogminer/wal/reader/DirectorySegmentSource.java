@@ -233,6 +233,11 @@ public final class DirectorySegmentSource implements SegmentSource {
         return channel(segno).size();
     }
 
+    @Override
+    public Path file(long segno) {
+        return segments.get(segno);
+    }
+
     /**
      * Copies the bytes out of the mapping (mapping them first), if the file still holds them all;
      * false when it does not, and the read goes by position and says how much there is.

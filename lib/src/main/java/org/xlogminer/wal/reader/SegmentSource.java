@@ -70,4 +70,19 @@ public interface SegmentSource extends Closeable {
     default long receivedEnd() {
         return -1L;
     }
+
+    /**
+     * Reads up to {@code length} bytes from the start of segment {@code segno}, as cheaply as the
+     * source can: for a compressed segment only its beginning is inflated. For sampling a segment's
+     * first records (a search by time); the copies of the segment are not compared here. By
+     * default {@link #read}.
+     */
+    default int readHead(long segno, byte[] dst, int length) throws IOException {
+        return read(segno, 0, dst, 0, length);
+    }
+
+    /** The file read for segment {@code segno}, or null when it is not a file (for an index's checks). */
+    default java.nio.file.Path file(long segno) {
+        return null;
+    }
 }
