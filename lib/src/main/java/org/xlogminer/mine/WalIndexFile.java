@@ -61,7 +61,7 @@ public final class WalIndexFile {
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                try (JsonGenerator g = JSON.createGenerator(out)) {
+                try (JsonGenerator g = JSON.createGenerator(out).setRootValueSeparator(null)) {
                     g.writeStartObject();
                     g.writeNumberField("xlogminer_wal_index", VERSION);
                     g.writeNumberField("segment_size", segmentSize);
