@@ -20,12 +20,12 @@ class MainTest {
     void aRunBuildsOnlyTheSubcommandItNamesAndHelpListsThemAll() {
         java.io.PrintWriter w = new java.io.PrintWriter(java.io.Writer.nullWriter());
         assertEquals(java.util.Set.of("stats"), Main.commandLine(CommandOutput.of(w), w, "stats").getSubcommands().keySet());
-        assertEquals(java.util.Set.of("mine", "stats", "records", "catalog", "check-undo", "history", "follow"),
+        assertEquals(java.util.Set.of("mine", "stats", "records", "catalog", "check-undo", "history", "follow", "index"),
             Main.commandLine(CommandOutput.of(w), w, "--help").getSubcommands().keySet());
-        assertEquals(7, Main.commandLine(CommandOutput.of(w), w, "nope").getSubcommands().size());
+        assertEquals(8, Main.commandLine(CommandOutput.of(w), w, "nope").getSubcommands().size());
         CliRun help = CliRun.of("--help");
         assertEquals(0, help.exitCode());
-        assertEquals(java.util.List.of("mine", "stats", "records", "catalog", "check-undo", "history", "follow"), CliRun.commandsListed(help.stdout()),
+        assertEquals(java.util.List.of("mine", "stats", "records", "catalog", "check-undo", "history", "follow", "index"), CliRun.commandsListed(help.stdout()),
             help.stdout());
         CliRun typo = CliRun.of("stat");
         assertEquals(2, typo.exitCode());
@@ -35,7 +35,7 @@ class MainTest {
     void noSubcommandPrintsUsageAndExits2() {
         CliRun run = CliRun.of();
         assertEquals(2, run.exitCode());
-        assertEquals(java.util.List.of("mine", "stats", "records", "catalog", "check-undo", "history", "follow"), CliRun.commandsListed(run.stderr()),
+        assertEquals(java.util.List.of("mine", "stats", "records", "catalog", "check-undo", "history", "follow", "index"), CliRun.commandsListed(run.stderr()),
             run.stderr());
         assertTrue(run.stdout().isEmpty());
     }
