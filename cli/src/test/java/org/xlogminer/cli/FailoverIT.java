@@ -167,6 +167,7 @@ class FailoverIT {
                 "--to-lsn", Lsn.format(to), "--top", "0"));
             assertEquals(0, stats.exitCode(), stats.toString());
             assertTrue(stats.stdout().contains(" timeline "), stats.stdout());
+            timeWindowAcrossTheSwitch(root, catalog, dirs, "--wal-dir", gz.toString(), "--wal-dir", oldWal.toString());
 
             // timeline 1: the old primary's path, its diverged tail included
             CliRun mined1 = CliRun.of(args(dirs, "mine", "--timeline", "1", "--catalog", catalog.toString(),
@@ -293,6 +294,41 @@ class FailoverIT {
 
     private static String url(PgServer server, String database) {
         return "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + database + "?user=postgres";
+    }
+
+    /**
+     * A --from-time/--to-time window from a commit on timeline 1 to one on timeline 2 gives the
+     * transactions a full scan gives, found by the search over segment heads (plain and gzipped
+     * archive) and by an index of the gzipped one.
+     */
+    private static void timeWindowAcrossTheSwitch(Path root, Path catalog, String[] dirs, String... gzDirs) {
+        CliRun full = CliRun.of(args(dirs, "stats", "--catalog", catalog.toString(), "--top", "0"));
+        assertEquals(0, full.exitCode(), full.toString());
+        List<String> lines = full.stdoutLines();
+        List<String> txs = lines.subList(lines.indexOf("# per transaction") + 2, lines.size());
+        int t2 = txs.size() - 1;
+        while (t2 > 0 && !txs.get(t2 - 1).split("\\s+")[2].equals("1")) {
+            t2--;
+        }
+        assertTrue(t2 > 1 && t2 < txs.size() - 1, "transactions on both timelines: " + txs);
+        String from = txs.get(1).split("\\s+")[3];
+        String to = txs.get(txs.size() - 1).split("\\s+")[3];
+        List<String> expected = txs.subList(1, txs.size() - 1).stream()
+            .filter(l -> java.time.Instant.parse(l.split("\\s+")[3]).isBefore(java.time.Instant.parse(to))).toList();
+        Path index = root.resolve("index.jsonl");
+        CliRun indexed = CliRun.of(args(gzDirs, "index", "-o", index.toString()));
+        assertEquals(0, indexed.exitCode(), indexed.toString());
+        for (String[] run : List.of(
+            args(dirs, "stats", "--catalog", catalog.toString(), "--top", "0", "--from-time", from, "--to-time", to),
+            args(gzDirs, "stats", "--catalog", catalog.toString(), "--top", "0", "--from-time", from, "--to-time", to),
+            args(gzDirs, "stats", "--catalog", catalog.toString(), "--top", "0", "--from-time", from, "--to-time", to,
+                "--index", index.toString()))) {
+            CliRun r = CliRun.of(run);
+            assertEquals(0, r.exitCode(), r.toString());
+            List<String> got = r.stdoutLines();
+            assertEquals(expected, got.subList(got.indexOf("# per transaction") + 2, got.size()), String.join(" ", run));
+            assertTrue(r.stderr().contains("xlogminer: reading from "), r.stderr());
+        }
     }
 
     private static void waitReplayed(PgServer standby, long lsn) throws Exception {

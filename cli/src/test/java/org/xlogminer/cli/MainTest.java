@@ -91,6 +91,19 @@ class MainTest {
     }
 
     @Test
+    void anIndexThatIsNotOneIsAUsageError() throws Exception {
+        Path wal = TestData.accountsUpdateWal();
+        Path catalog = TestData.dir("pg15-accounts-update").resolve("catalog.json");
+        Path notIndex = Files.writeString(tmp.resolve("index.jsonl"), "{\"something\":\"else\"}\n");
+        for (Path index : java.util.List.of(notIndex, tmp.resolve("missing.jsonl"))) {
+            CliRun run = CliRun.of("stats", "--wal-dir", wal.toString(), "--catalog", catalog.toString(),
+                "--from-time", "2000-01-01 00:00:00", "--index", index.toString());
+            assertEquals(2, run.exitCode(), run.toString());
+            assertTrue(run.stderr().startsWith("--index") && run.stderr().contains(index.toString()), run.stderr());
+        }
+    }
+
+    @Test
     void versionExits0() {
         CliRun run = CliRun.of("--version");
         assertEquals(0, run.exitCode());
