@@ -86,10 +86,11 @@ timed() {
 
 stats=("$xlogminer" stats --wal-dir "$cache" --catalog "$cache/catalog.json" --top 5)
 timed whole "${stats[@]}"
-last=$(awk '/^# per table/{f=1;next} f && /\.\./{print $NF; exit}' "$tmp/whole.out")
-[ -n "$last" ] || die "no commit time in the whole run's output"
-to=$(date -u -d "$last - 30 seconds" +%Y-%m-%dT%H:%M:%S.%NZ)
-from=$(date -u -d "$last - $(( window + 30 )) seconds" +%Y-%m-%dT%H:%M:%S.%NZ)
+# the last commit of the busiest table: the end of its "first .. last" column (the row after the heading)
+last=$(awk '/^# per table/{getline; getline; print $NF; exit}' "$tmp/whole.out")
+end=$(date -u -d "$last" +%s) || die "no commit time in the whole run's output"
+to=$(date -u -d "@$(( end - 30 ))" +%Y-%m-%dT%H:%M:%SZ)
+from=$(date -u -d "@$(( end - 30 - window ))" +%Y-%m-%dT%H:%M:%SZ)
 echo "seek-time: window $from .. $to (the last commit: $last)"
 timed window-search "${stats[@]}" --from-time "$from" --to-time "$to"
 timed index "$xlogminer" index --wal-dir "$cache" -o "$tmp/index.jsonl"

@@ -117,7 +117,9 @@ record SegmentSample(long segno, long maxXact, long maxLsn, long minTime, long m
         @Override
         public int read(long s, long offset, byte[] dst, int dstOffset, int len) {
             int n = (int) Math.max(0, Math.min(len, length - offset));
-            System.arraycopy(head, (int) offset, dst, dstOffset, n);
+            if (n > 0) {
+                System.arraycopy(head, (int) offset, dst, dstOffset, n);
+            }
             return n;
         }
 
