@@ -171,6 +171,7 @@ final class MiningOptions {
         Miner.Builder b = Miner.builder(source, catalog)
             .fromLsn(fromLsn == null ? window.fromLsn() : fromLsn.value())
             .toLsn(toLsn == null ? window.toLsn() : toLsn.value())
+            .startCheckpoint(fromLsn == null ? window.checkpoint() : null)
             .includeAborted(includeAborted)
             .includeSystemCatalogs(includeSystemCatalogs)
             .laterCatalogs(laterCatalogs)

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
+import org.xlogminer.mine.Checkpoints;
 import org.xlogminer.mine.IndexedSeek;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.mine.WalIndexFile;
@@ -26,10 +27,11 @@ import picocli.CommandLine.ParameterException;
  * @param toLsn    the end LSN found (0: the end of the WAL)
  * @param fromWhy  why, for stderr (null when --from-time was not asked for, or --from-lsn was)
  * @param toWhy    why, for stderr (null likewise)
+ * @param checkpoint the last checkpoint before fromLsn when the index knows it, else null
  */
-record TimeWindow(long fromLsn, long toLsn, String fromWhy, String toWhy) {
+record TimeWindow(long fromLsn, long toLsn, String fromWhy, String toWhy, Checkpoints.Checkpoint checkpoint) {
 
-    static final TimeWindow NONE = new TimeWindow(0, 0, null, null);
+    static final TimeWindow NONE = new TimeWindow(0, 0, null, null, null);
 
     static TimeWindow find(CommandSpec spec, SegmentSource source, MiningOptions o) throws IOException {
         Instant from = o.fromLsn == null ? MiningOptions.time(spec, "--from-time", o.fromTime) : null;
@@ -70,7 +72,7 @@ record TimeWindow(long fromLsn, long toLsn, String fromWhy, String toWhy) {
             start == null ? null : "--from-time " + o.fromTime + ": " + start.why() + heads(start) + indexNote,
             end == null ? null : "--to-time " + o.toTime + ": "
                 + (end.lsn() != 0 ? "reading stops before " + Lsn.format(end.lsn()) + ": " : "") + end.why() + heads(end)
-                + (start == null ? indexNote : ""));
+                + (start == null ? indexNote : ""), start == null ? null : start.checkpoint());
     }
 
     private static String heads(TimeSeek.Found f) {

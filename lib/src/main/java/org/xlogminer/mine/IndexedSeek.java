@@ -75,7 +75,21 @@ public final class IndexedSeek {
         }
         long lsn = segnos[last + 1] * source.segmentSize();
         return new TimeSeek.Found(lsn, 0, segnos.length, "by the index, every commit before " + Lsn.format(lsn)
-            + " is before it");
+            + " is before it", lastCheckpoint(last));
+    }
+
+    /**
+     * The last checkpoint of the segments up to index i (all checked), or null: the one to start
+     * at, which the miner then need not look for.
+     */
+    private Checkpoints.Checkpoint lastCheckpoint(int i) {
+        for (int k = i; k >= 0; k--) {
+            java.util.List<SegmentIndexEntry.IndexedCheckpoint> cps = entries.get(segnos[k]).checkpoints();
+            if (!cps.isEmpty()) {
+                return cps.get(cps.size() - 1).checkpoint();
+            }
+        }
+        return null;
     }
 
     /** The end (as {@link TimeSeek#end}), or null when the index cannot say. */

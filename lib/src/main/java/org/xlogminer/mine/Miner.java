@@ -101,7 +101,8 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         this.state = new MiningState(values, b.fromLsn, b.includeAborted, pages, assembler, relations, release);
         long start = b.fromLsn != 0 ? b.fromLsn : Math.max(0, source.firstSegno()) * source.segmentSize();
         if (b.fromLsn != 0) {
-            Checkpoints.Checkpoint c = Checkpoints.lastAtOrBefore(source, b.fromLsn);
+            Checkpoints.Checkpoint c = b.startCheckpoint != null ? b.startCheckpoint
+                : Checkpoints.lastAtOrBefore(source, b.fromLsn);
             if (c != null && Long.compareUnsigned(c.redo(), b.fromLsn) <= 0
                 && source.contains(Long.divideUnsigned(c.redo(), source.segmentSize()))) {
                 start = c.redo();
@@ -357,6 +358,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         private final CatalogSnapshot catalog;
         private long fromLsn;
         private long toLsn;
+        private Checkpoints.Checkpoint startCheckpoint;
         private boolean includeAborted;
         private boolean includeSystemCatalogs;
         private boolean values = true;
@@ -379,6 +381,15 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         /** Release transactions that commit at or after this LSN (0: from the start of the WAL). */
         public Builder fromLsn(long lsn) {
             this.fromLsn = lsn;
+            return this;
+        }
+
+        /**
+         * The last checkpoint whose record starts before the start LSN, when the caller knows it
+         * (from an index): it is then not looked for in the WAL. Null: looked for.
+         */
+        public Builder startCheckpoint(Checkpoints.Checkpoint c) {
+            this.startCheckpoint = c;
             return this;
         }
 

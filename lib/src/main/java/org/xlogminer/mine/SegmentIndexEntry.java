@@ -48,8 +48,14 @@ public record SegmentIndexEntry(long segno, String file, long size, long mtimeMi
      * @param lsn  where the record is
      * @param redo its REDO point
      * @param time its time, seconds since 1970
+     * @param nextXid the next xid it saw (32 bits, unsigned), -1 when not known
      */
-    public record IndexedCheckpoint(long lsn, long redo, long time) {
+    public record IndexedCheckpoint(long lsn, long redo, long time, long nextXid) {
+
+        /** As the miner starts at it; null when the next xid is not known. */
+        Checkpoints.Checkpoint checkpoint() {
+            return nextXid < 0 ? null : new Checkpoints.Checkpoint(lsn, redo, (int) nextXid);
+        }
     }
 
     /** The stamp of a file as it is now. */

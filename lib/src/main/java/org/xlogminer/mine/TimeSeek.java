@@ -52,8 +52,13 @@ public final class TimeSeek {
      * @param sampled the segment heads read
      * @param segments the segments of the source
      * @param why     what the sample at {@code lsn} said, for the message on stderr
+     * @param checkpoint the last checkpoint before {@code lsn} when it is known (from an index), else null
      */
-    public record Found(long lsn, int sampled, int segments, String why) {
+    public record Found(long lsn, int sampled, int segments, String why, Checkpoints.Checkpoint checkpoint) {
+
+        Found(long lsn, int sampled, int segments, String why) {
+            this(lsn, sampled, segments, why, null);
+        }
     }
 
     private final SegmentSource source;

@@ -31,8 +31,8 @@ import com.fasterxml.jackson.core.JsonToken;
  * {@code mtime_ms}, {@code crc32c} (the stamp, see {@link SegmentIndexEntry}), {@code first_lsn},
  * {@code last_lsn} ("X/X"), {@code commits}, {@code first_commit}, {@code last_commit},
  * {@code min_commit}, {@code max_commit} (microseconds since 2000-01-01, as PostgreSQL keeps them;
- * absent when commits is 0), {@code checkpoints}: [{@code {"lsn","redo","time"}}] (time: seconds
- * since 1970)</td></tr>
+ * absent when commits is 0), {@code checkpoints}: [{@code {"lsn","redo","time","next_xid"}}] (time:
+ * seconds since 1970)</td></tr>
  * </table>
  * An unknown version is refused; unknown fields are skipped (a later version may add some).
  *
@@ -102,6 +102,7 @@ public final class WalIndexFile {
             g.writeStringField("lsn", Lsn.format(c.lsn()));
             g.writeStringField("redo", Lsn.format(c.redo()));
             g.writeNumberField("time", c.time());
+            g.writeNumberField("next_xid", c.nextXid());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -178,7 +179,7 @@ public final class WalIndexFile {
                 case "max_commit" -> max = p.getLongValue();
                 case "checkpoints" -> {
                     while (p.nextToken() == JsonToken.START_OBJECT) {
-                        long lsn = 0, redo = 0, time = 0;
+                        long lsn = 0, redo = 0, time = 0, nextXid = -1;
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             String c = p.currentName();
                             p.nextToken();
@@ -186,10 +187,11 @@ public final class WalIndexFile {
                                 case "lsn" -> lsn = lsn(p.getText());
                                 case "redo" -> redo = lsn(p.getText());
                                 case "time" -> time = p.getLongValue();
+                                case "next_xid" -> nextXid = p.getLongValue();
                                 default -> p.skipChildren();
                             }
                         }
-                        cps.add(new SegmentIndexEntry.IndexedCheckpoint(lsn, redo, time));
+                        cps.add(new SegmentIndexEntry.IndexedCheckpoint(lsn, redo, time, nextXid));
                     }
                 }
                 default -> p.skipChildren();

@@ -126,7 +126,8 @@ public final class WalIndexer {
             } else {
                 Checkpoints.Checkpoint c = Checkpoints.of(r);
                 if (c != null) {
-                    checkpoints.add(new SegmentIndexEntry.IndexedCheckpoint(c.lsn(), c.redo(), Checkpoints.timeOf(r)));
+                    checkpoints.add(new SegmentIndexEntry.IndexedCheckpoint(c.lsn(), c.redo(), Checkpoints.timeOf(r),
+                        Integer.toUnsignedLong(c.nextXid())));
                 }
             }
         }
