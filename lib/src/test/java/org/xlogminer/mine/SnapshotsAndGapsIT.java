@@ -89,7 +89,7 @@ class SnapshotsAndGapsIT {
                 && w.contains("every table")), start.warnings().toString());
             assertNotNull(start.unknown());
             SqlRenderer renderer = SqlRenderer.forCatalog(start.catalog(), null, start.unknown(), false, UndoGuard.NONE,
-                false);
+                false, false);
             StringWriter json = new StringWriter();
             StringWriter sql = new StringWriter();
             try (Miner miner = Miner.builder(DirectorySegmentSource.open(wal), start.catalog()).fromLsn(from)
