@@ -50,7 +50,7 @@ class GuardedUndoIT {
     Path tmp;
 
     @ParameterizedTest(name = "PostgreSQL {0}")
-    @ValueSource(ints = {13, 15, 18})
+    @ValueSource(ints = {13, 14, 15, 16, 17, 18})
     void guardedUndoNeverOverwritesALaterChange(int major) throws Exception {
         try (PgServer server = PgServer.builder(major).start(); Connection c = server.connect();
              Statement s = c.createStatement()) {
