@@ -81,6 +81,24 @@ public final class MemorySegmentSource implements SegmentSource {
         }
     }
 
+    /**
+     * Consecutive segments given as bytes, from {@code firstSegno} on, e.g. a segment made from an
+     * untrusted input. A segment shorter than {@code segmentSize} is read as a short file.
+     */
+    public static MemorySegmentSource of(String description, int segmentSize, int timeline, long firstSegno,
+                                         byte[]... segments) {
+        int n = segments.length;
+        long[] segnos = new long[n];
+        String[] names = new String[n];
+        long[] sizes = new long[n];
+        for (int i = 0; i < n; i++) {
+            segnos[i] = firstSegno + i;
+            names[i] = SegmentName.format(timeline, segnos[i], segmentSize);
+            sizes[i] = segments[i].length;
+        }
+        return new MemorySegmentSource(description, segmentSize, timeline, segnos, names, segments.clone(), sizes);
+    }
+
     /** The segment numbers the directory source holds, found from the names in the directory. */
     private static long[] presentSegnos(Path directory, DirectorySegmentSource dir) throws IOException {
         TreeSet<Long> found = new TreeSet<>();
