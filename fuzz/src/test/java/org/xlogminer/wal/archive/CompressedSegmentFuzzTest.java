@@ -1,0 +1,55 @@
+package org.xlogminer.wal.archive;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+import org.xlogminer.fuzz.FuzzFiles;
+import org.xlogminer.wal.WalException;
+
+/**
+ * A compressed segment from an archive: the input is the file (gzip, bzip2, xz, LZ4 frame, zstd,
+ * Snappy frame or plain, told by {@link Compression#detect}), written to a temporary file and read
+ * by {@link SegmentInflater} into a segment buffer, once as a plain archive file and once under a
+ * pgBackRest name whose SHA-1 is checked. A stream that cannot be decoded must be a
+ * {@link WalException} naming the file; nothing else may come out. Seeds: the beginning of a real
+ * segment of testdata/ compressed by the gzip, bzip2, xz, lz4 and zstd tools.
+ */
+class CompressedSegmentFuzzTest {
+
+    private static final int SEGMENT_SIZE = 1024 * 1024;
+    private static final String NAME = "000000010000000000000006";
+    private static final String SHA1 = "0123456789abcdef0123456789abcdef01234567";
+
+    private static final Path DIR = FuzzFiles.temporaryDirectory("xlogminer-fuzz-archive");
+    private final byte[] segment = new byte[SEGMENT_SIZE];
+
+    @FuzzTest(maxDuration = "5m")
+    void inflate(byte[] input) throws IOException {
+        Path file = DIR.resolve(NAME + "-" + SHA1 + ".gz");
+        Files.write(file, input);
+        try {
+            Compression c = WalDirectoryScanner.compressionOf(file);
+            inflate(new SegmentFile(file, NAME, false, null, c));
+            inflate(new SegmentFile(file, NAME, false, SHA1, c));
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    private void inflate(SegmentFile file) {
+        try {
+            long size = SegmentInflater.inflate(file, segment);
+            if (size < 0) {
+                throw new IllegalStateException("negative size " + size);
+            }
+        } catch (WalException e) {
+            // documented: damaged, truncated, or a checksum that does not match
+        } catch (IOException e) {
+            throw new UncheckedIOException("an I/O error on a file in a temporary directory", e);
+        }
+    }
+}
