@@ -60,7 +60,7 @@ for t in "${TARGETS[@]}"; do
     java -Xmx512m -Xss4m -cp "$CP" com.code_intelligence.jazzer.Jazzer \
         --target_class="$class" --target_method="$method" \
         --instrumentation_includes='org.xlogminer.**:org.apache.commons.compress.**:org.tukaani.**:io.airlift.compress.**:net.jpountz.**:com.fasterxml.jackson.**' \
-        --keep_going=50 --reproducer_path="$out" \
+        --dedup=true --keep_going=50 --reproducer_path="$out" \
         -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2560 -timeout=10 \
         -artifact_prefix="$out/" -print_final_stats=1 \
         "$corpus" "$seeds" >"$log" 2>&1
