@@ -24,6 +24,13 @@ import org.xlogminer.compress.Pglz;
  */
 public final class DatumDecompressor {
 
+    /**
+     * The most bytes one compressed byte can stand for: 255 in an LZ4 block (each further length
+     * byte adds 255), about 91 in pglz (a 3-byte tag copies up to 273). A raw size beyond this many
+     * times the compressed length is damage, refused before the output is allocated for it.
+     */
+    private static final int MAX_EXPANSION = 255;
+
     private final Lz4Decompressor lz4 = new Lz4Decompressor();
     private byte[] out = new byte[256];
     private ByteBuffer outBuffer = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
@@ -56,6 +63,10 @@ public final class DatumDecompressor {
     public int decompress(ByteBuffer buf, int off, int len, int method, int rawSize) {
         if (rawSize < 0 || len < 0) {
             throw new TupleFormatException("negative compressed datum size rawsize=" + rawSize + " len=" + len);
+        }
+        if (rawSize > (long) MAX_EXPANSION * len) {
+            throw new TupleFormatException("corrupt compressed datum: rawsize=" + rawSize + " cannot come from len="
+                    + len + " compressed bytes");
         }
         ensureCapacity(rawSize);
         byte[] src;
