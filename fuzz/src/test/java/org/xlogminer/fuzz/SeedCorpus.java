@@ -56,6 +56,7 @@ public final class SeedCorpus {
         compressed();
         names();
         catalogs();
+        miner();
     }
 
     private static Path inputs(String pkg, String target, String method) throws IOException {
@@ -183,6 +184,17 @@ public final class SeedCorpus {
                 write(dir, "seed-" + c.name() + "-" + seen.size(), in);
             }
         }
+    }
+
+    /**
+     * The mining target's WAL: the first 0/638000 bytes of the accident-replica segment (to the end
+     * of its accident); its seed: the three pages the input replaces.
+     */
+    private static void miner() throws IOException {
+        byte[] head = Arrays.copyOf(segment(WAL[1]), org.xlogminer.mine.MinerFuzzSeeds.AT + org.xlogminer.mine.MinerFuzzSeeds.ROOM);
+        Files.write(RESOURCES.resolve("fuzz/accident-replica-head.wal"), head);
+        write(inputs("mine", "MinerFuzzTest", "mine"), "seed-accident-pages",
+            Arrays.copyOfRange(head, org.xlogminer.mine.MinerFuzzSeeds.AT, head.length));
     }
 
     /** The first page of a real segment, plain and as each compression tool writes it. */
