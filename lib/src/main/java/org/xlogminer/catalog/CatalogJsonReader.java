@@ -35,6 +35,13 @@ final class CatalogJsonReader {
         }
     };
 
+    /**
+     * The highest attribute number a tuple can have ({@code MaxTupleAttributeNumber}, htup_details.h;
+     * a table has at most 1600 columns, {@code MaxHeapAttributeNumber}). Deformers size their arrays
+     * by it, so a larger one is refused here rather than allocated there.
+     */
+    static final int MAX_ATTNUM = 1664;
+
     private final String file;
 
     private CatalogJsonReader(String file) {
@@ -246,9 +253,21 @@ final class CatalogJsonReader {
             if (missing != NULL && !(missing instanceof String)) {
                 throw bad(p + ".missingValue", "expected a string or null");
             }
+            int attnum = integer(n, "attnum", p);
+            if (attnum < 1 || attnum > MAX_ATTNUM) {
+                throw bad(p + ".attnum", "expected an attribute number from 1 to " + MAX_ATTNUM + ", not " + attnum);
+            }
+            int len = integer(n, "len", p);
+            if (len == 0 || len < -2) {
+                throw bad(p + ".len", "expected a length > 0, -1 (varlena) or -2 (cstring), not " + len);
+            }
+            char align = character(n, "align", p);
+            if (align == ColumnInfo.NONE || "csid".indexOf(align) < 0) {
+                throw bad(p + ".align", "expected one of c, s, i, d, not '" + align + "'");
+            }
             try {
-                columns.add(new ColumnInfo(integer(n, "attnum", p), text(n, "name", p), oid(n, "typeOid", p),
-                    integer(n, "typmod", p), integer(n, "len", p), bool(n, "byval", p), character(n, "align", p),
+                columns.add(new ColumnInfo(attnum, text(n, "name", p), oid(n, "typeOid", p),
+                    integer(n, "typmod", p), len, bool(n, "byval", p), align,
                     character(n, "storage", p), bool(n, "notNull", p), bool(n, "dropped", p),
                     bool(n, "hasMissing", p), missing == NULL ? null : (String) missing,
                     character(n, "generated", p), character(n, "identity", p)));
