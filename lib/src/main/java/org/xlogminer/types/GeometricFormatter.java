@@ -2,6 +2,8 @@ package org.xlogminer.types;
 
 import java.nio.ByteBuffer;
 
+import org.xlogminer.tuple.TupleFormatException;
+
 /**
  * Geometric types of {@code utils/geo_decls.h}, all float8 coordinates printed like float8
  * ({@code pair_encode()} uses {@code float8out_internal()}): {@code point} {@code (x,y)}; {@code lseg}
@@ -56,14 +58,26 @@ final class GeometricFormatter extends TypeFormatter {
                 out.append('>');
                 break;
             case PATH: {
-                int npts = buf.getInt(off);
+                int npts = points(buf, off, len, 12);
                 boolean closed = buf.getInt(off + 4) != 0;
                 appendPoints(out, buf, off + 12, npts, closed ? '(' : '[', closed ? ')' : ']');
                 break;
             }
             default:
-                appendPoints(out, buf, off + 36, buf.getInt(off), '(', ')');
+                appendPoints(out, buf, off + 36, points(buf, off, len, 36), '(', ')');
         }
+    }
+
+    /**
+     * The point count of a path or polygon (int32 npts first), checked against the datum: its points
+     * start {@code header} bytes in, 16 bytes each.
+     */
+    private static int points(ByteBuffer buf, int off, int len, int header) {
+        int npts = len < header ? -1 : buf.getInt(off);
+        if (npts < 0 || header + 16L * npts > len) {
+            throw new TupleFormatException(npts + " points do not fit a " + len + "-byte datum offset=" + off);
+        }
+        return npts;
     }
 
     private static void appendPoints(StringBuilder out, ByteBuffer buf, int p, int npts, char open, char close) {

@@ -2,6 +2,8 @@ package org.xlogminer.types;
 
 import java.nio.ByteBuffer;
 
+import org.xlogminer.tuple.TupleFormatException;
+
 /**
  * {@code inet}, {@code cidr} ({@code inet_struct} of {@code utils/inet.h} after the varlena header:
  * family u8 (2 = PGSQL_AF_INET, 3 = PGSQL_AF_INET6), bits u8, then 4 or 16 address bytes), and
@@ -39,7 +41,11 @@ final class NetworkFormatter extends TypeFormatter {
             }
             return;
         }
-        int family = buf.get(off) & 0xFF;
+        int family = len < 2 ? -1 : buf.get(off) & 0xFF;
+        if (len < 2 + (family == 2 ? 4 : 16)) { // family, bits, then 4 (IPv4) or 16 (IPv6) address bytes
+            throw new TupleFormatException("inet/cidr datum of " + len + " bytes is too short for family " + family
+                + " offset=" + off);
+        }
         int bits = buf.get(off + 1) & 0xFF;
         int addr = off + 2;
         int width;

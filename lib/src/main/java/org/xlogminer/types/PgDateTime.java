@@ -1,5 +1,7 @@
 package org.xlogminer.types;
 
+import org.xlogminer.tuple.TupleFormatException;
+
 /**
  * PostgreSQL's date/time text, DateStyle=ISO and IntervalStyle=postgres, as {@code EncodeDateOnly()},
  * {@code EncodeTimeOnly()}, {@code EncodeDateTime()}, {@code EncodeInterval()} and {@code j2date()} of
@@ -67,6 +69,9 @@ final class PgDateTime {
 
     /** time of day: {@code HH:MM:SS[.ffffff]} (trailing zeros of the fraction dropped). */
     static void appendTime(StringBuilder out, long time) {
+        if (time < 0 || time > 24 * USECS_PER_HOUR) { // 24:00:00 is the largest time PostgreSQL stores
+            throw new TupleFormatException("time of day out of range: " + time + " microseconds");
+        }
         long hour = time / USECS_PER_HOUR;
         time -= hour * USECS_PER_HOUR;
         long min = time / USECS_PER_MINUTE;
