@@ -32,6 +32,8 @@ if [ ${#TARGETS[@]} -eq 0 ]; then
         page.HeapPageFuzzTest#page
         types.DatumFuzzTest#format
         compress.PglzFuzzTest#decompress
+        # to come with their parsers: the .history reader (wal.archive), pg_control, the relation
+        # mapper and base-backup heap files (catalog --pgdata); see docs/fuzzing.md
     )
 fi
 
