@@ -45,6 +45,19 @@ public final class Follower {
     @FunctionalInterface
     public interface Committed {
         void committed(org.xlogminer.event.TransactionInfo tx) throws IOException;
+
+        /**
+         * Everything the followed database committed up to {@code lsn} has been handled, and none of
+         * its transactions is open there (its WAL since held other databases' work, or nothing):
+         * store {@code lsn} as the position, as a commit LSN ({@link Builder#afterCommit} resumes
+         * after it), and return true; only then is the slot moved on, to the REDO point of the last
+         * checkpoint before {@code lsn}. Called at most once per checkpoint read. The default stores
+         * nothing and returns false: the slot then moves only when a transaction is handled, and
+         * the server keeps all the WAL written meanwhile, other databases' too.
+         */
+        default boolean passed(long lsn) throws IOException {
+            return false;
+        }
     }
 
     private final Builder b;
@@ -61,6 +74,8 @@ public final class Follower {
     private long cleanStart;
     /** Where the first session started handing over (its "now" when no position was given): later ones too. */
     private long firstFrom;
+    /** The REDO point of the last checkpoint handed to {@link Committed#passed}: each once. */
+    private long passedRedo;
 
     private Follower(Builder b) {
         this.b = b;
@@ -79,7 +94,11 @@ public final class Follower {
         return catalog;
     }
 
-    /** The commit LSN of the last transaction handled (or the one given to start after; 0: none). */
+    /**
+     * The position: the commit LSN of the last transaction handled, or a later LSN up to which the
+     * followed database committed nothing ({@link Committed#passed}); else the one given to start
+     * after (0: none).
+     */
     public long position() {
         return position;
     }
@@ -225,6 +244,10 @@ public final class Follower {
         }
         try (Miner miner = mb.build()) {
             current = miner;
+            Checkpoints.Checkpoint start = miner.lastCheckpoint();
+            if (start != null && Long.compareUnsigned(start.redo(), passedRedo) > 0) {
+                passedRedo = start.redo(); // the slot keeps it already: only checkpoints read from here on
+            }
             Acknowledging ack = new Acknowledging(handler, committed, miner, receiver, streamStart, commitLsn -> {
                 position = commitLsn;
                 if (stop) {
@@ -237,6 +260,7 @@ public final class Follower {
                 } catch (Stopped s) {
                     return false;
                 }
+                quiet(miner, receiver, from, committed);
                 caughtUp(miner, receiver, seg);
                 if (position != 0 && Long.compareUnsigned(position, from) >= 0 // handed over one here
                     && seg.receivedEnd() - streamStart > b.spoolLimit) {
@@ -264,6 +288,34 @@ public final class Follower {
             current = null;
         }
         return false;
+    }
+
+    /**
+     * All that has arrived is read: when none of the followed database's transactions is open, all
+     * it committed up to here is handled, and after a checkpoint read since the last time, that is
+     * a position to resume from (a restart reads from that checkpoint on, and every transaction
+     * that ends later lies whole after it). Handed to the caller to store; once stored, the slot is
+     * told the checkpoint's REDO point, so that the server does not keep the WAL of other
+     * databases' work while the followed one is quiet.
+     */
+    private void quiet(Miner miner, WalReceiver receiver, long from, Committed committed) {
+        Checkpoints.Checkpoint c = miner.lastCheckpoint();
+        long to = miner.readTo() - 1; // every record before readTo() is read: commits up to here are handled
+        if (c == null || Long.compareUnsigned(c.redo(), passedRedo) <= 0 || !miner.nothingOpen()
+            || Long.compareUnsigned(to, position) <= 0 || Long.compareUnsigned(to, from) < 0) {
+            return;
+        }
+        passedRedo = c.redo();
+        position = to;
+        boolean stored;
+        try {
+            stored = committed.passed(to);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (stored) {
+            receiver.acknowledge(c.redo(), to);
+        }
     }
 
     /**

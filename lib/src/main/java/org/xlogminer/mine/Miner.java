@@ -270,6 +270,24 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         return followed.timeline();
     }
 
+    /**
+     * Whether no transaction has a record kept (of the catalog's database, or of its system
+     * catalogs when followed): then every transaction that ends after the last record read lies
+     * whole after it. Cheap; read it on the mining thread.
+     */
+    public boolean nothingOpen() {
+        return assembler.openCount() == 0;
+    }
+
+    /**
+     * Where the next record starts: every record before it has been read and handled. Ask it
+     * between records (after {@link #stream(ChangeHandler)} returned); 0 when the WAL is read on a
+     * thread of its own ({@link Builder#values values(false)}).
+     */
+    public long readTo() {
+        return ahead != null ? 0 : reader.nextRecordLsn();
+    }
+
     /** What the mining saw so far: counts, relations not in the catalog, how the WAL ended. */
     public MiningSummary summary() {
         return new MiningSummary(recordsRead, release.transactions(), release.rowChanges(), readStart,

@@ -184,6 +184,11 @@ public final class TxAssembler implements Closeable {
         end(xid, subxids, nsub).close();
     }
 
+    /** How many transactions have records kept (without listing them). */
+    public int openCount() {
+        return open.size();
+    }
+
     /** xids with records still kept (transactions that had not ended in the WAL read). */
     public List<Integer> openXids() {
         List<Integer> l = new ArrayList<>();
