@@ -140,21 +140,32 @@ final class FollowCommand implements Callable<Integer> {
             }
         }
         if (saved != 0) {
-            err.println("xlogminer: resuming after commit " + Lsn.format(saved) + " (from " + stateFile + ")");
+            err.println("xlogminer: resuming after " + Lsn.format(saved) + " (from " + stateFile + ")");
         }
         Follower follower = b.build();
         Runnable undoSignals = StopSignals.install(follower::stop);
         long[] written = new long[1];
         try {
-            follower.follow(handler(out, follower), tx -> {
-                out.flush();
-                if (out.checkError()) {
-                    throw new IOException("writing the output failed (closed?)");
+            follower.follow(handler(out, follower), new Follower.Committed() {
+                @Override
+                public void committed(TransactionInfo tx) throws IOException {
+                    out.flush();
+                    if (out.checkError()) {
+                        throw new IOException("writing the output failed (closed?)");
+                    }
+                    if (state != null) {
+                        state.write(tx.commitLsn());
+                    }
+                    written[0]++;
                 }
-                if (state != null) {
-                    state.write(tx.commitLsn());
+
+                @Override
+                public boolean passed(long lsn) throws IOException {
+                    if (state != null) {
+                        state.write(lsn); // the followed database is quiet: the slot may move on
+                    }
+                    return true;
                 }
-                written[0]++;
             });
         } catch (ReplicationDeniedException e) {
             err.println("xlogminer: error: " + e.getMessage());
@@ -166,7 +177,7 @@ final class FollowCommand implements Callable<Integer> {
             undoSignals.run();
             out.flush();
         }
-        err.println("xlogminer: stopped after " + written[0] + " transactions; last commit written "
+        err.println("xlogminer: stopped after " + written[0] + " transactions; position "
             + Lsn.format(follower.position()));
         return Main.EXIT_OK;
     }

@@ -11,7 +11,8 @@ import org.xlogminer.wal.Lsn;
 
 /**
  * The state file of {@code xlogminer follow}: one line, the commit LSN of the last transaction
- * written out (e.g. {@code 0/1A2B3C40}). Replaced whole (a temporary file beside it, then a rename),
+ * written out (e.g. {@code 0/1A2B3C40}), or a later LSN up to which the followed database committed
+ * nothing (written once per checkpoint while it is quiet, so that the slot moves on). Replaced whole (a temporary file beside it, then a rename),
  * so that it always holds one position or the one before.
  *
  * <p>Not thread-safe: the mining thread writes it.
