@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 
 import org.postgresql.Driver;
 import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.util.HostSpec;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 import org.postgresql.replication.fluent.physical.ChainedPhysicalStreamBuilder;
@@ -55,7 +57,7 @@ final class ReplicationConnection implements AutoCloseable {
         p.setProperty("preferQueryMode", "simple");
         p.setProperty("connectTimeout", "10");
         try {
-            Connection c = new Driver().connect(login.url(), p);
+            Connection c = new Driver().connect(singleHost(login, applicationName), p);
             if (c == null) {
                 throw new SQLException("not a PostgreSQL JDBC URL: " + login.url());
             }
@@ -68,6 +70,39 @@ final class ReplicationConnection implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The URL to replicate from. pgjdbc chooses among the hosts of a multi-host URL by asking each
+     * {@code SHOW transaction_read_only} as SQL, which a physical WAL sender refuses ("cannot execute
+     * SQL commands in WAL sender for physical replication"): so an ordinary read-only session
+     * chooses the host ({@code targetServerType} as the URL says), and the replication connection
+     * goes to that one, without {@code targetServerType}.
+     */
+    static String singleHost(CatalogConnector.Login login, String applicationName) throws SQLException {
+        String url = login.url();
+        int hosts = url.indexOf("//");
+        if (hosts < 0 || !url.contains("targetServerType=") && url.indexOf(',', hosts) < 0) {
+            return url;
+        }
+        HostSpec h;
+        try (Connection c = CatalogConnector.connect(login, applicationName, null)) {
+            h = c.unwrap(BaseConnection.class).getQueryExecutor().getHostSpec();
+        }
+        return replaceHosts(url, h.getHost(), h.getPort());
+    }
+
+    /** The URL with this one host instead of its host list, and no {@code targetServerType}. */
+    static String replaceHosts(String url, String host, int port) {
+        int start = url.indexOf("//") + 2;
+        int end = start;
+        while (end < url.length() && url.charAt(end) != '/' && url.charAt(end) != '?') {
+            end++;
+        }
+        String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        String rest = url.substring(end).replaceAll("([?&])targetServerType=[^&]*(&|$)", "$1")
+            .replaceAll("[?&]$", "");
+        return url.substring(0, start) + h + ":" + port + rest;
     }
 
     Identity identify() throws SQLException {
