@@ -74,6 +74,8 @@ public final class Follower {
     private long cleanStart;
     /** Where the first session started handing over (its "now" when no position was given): later ones too. */
     private long firstFrom;
+    /** What the first session's server said it is: later ones must be the same cluster and timeline. */
+    private ReplicationConnection.Identity first;
     /** The REDO point of the last checkpoint handed to {@link Committed#passed}: each once. */
     private long passedRedo;
 
@@ -156,7 +158,7 @@ public final class Follower {
                     throw sql;
                 }
                 b.notices.accept("the server went away (" + sql.getMessage() + "); connecting again in "
-                    + backoff + " ms, from after commit " + Lsn.format(position));
+                    + backoff + " ms, from after " + Lsn.format(position));
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 10_000);
             }
@@ -179,6 +181,8 @@ public final class Follower {
      */
     private boolean session(ChangeHandler handler, Committed committed) throws SQLException, IOException, InterruptedException {
         try (ReplicationConnection rc = ReplicationConnection.open(b.login, APPLICATION)) {
+            ReplicationConnection.Identity id = rc.identify();
+            sameHistory(id);
             if (b.slot != null && b.createSlot && !slotCreated) {
                 createSlot(rc);
             }
@@ -187,7 +191,6 @@ public final class Follower {
                 facts = ServerFacts.read(c, b.slot);
             }
             catalog = facts.catalog();
-            ReplicationConnection.Identity id = rc.identify();
             long next = position != 0 ? position + 1 : b.fromLsn != 0 ? b.fromLsn
                 : firstFrom != 0 ? firstFrom : id.flushLsn();
             if (firstFrom == 0) {
@@ -213,6 +216,29 @@ public final class Follower {
                     segments = null;
                 }
             }
+        }
+    }
+
+    /**
+     * A later session must find the cluster and timeline of the first: after a failover (a standby
+     * promoted, reached through a multi-host URL) the server is on a new timeline, which is not
+     * followed yet (the stream would need {@code TIMELINE_HISTORY} and {@code START_REPLICATION ...
+     * TIMELINE}): a clear error rather than a stream of the wrong history.
+     */
+    private void sameHistory(ReplicationConnection.Identity id) throws SQLException {
+        if (first == null) {
+            first = id;
+            return;
+        }
+        if (!first.systemId().equals(id.systemId())) {
+            throw new SQLException("the server reached through " + b.login.url() + " is another cluster (system "
+                + id.systemId() + ", was " + first.systemId() + "); stopped after " + Lsn.format(position));
+        }
+        if (first.timeline() != id.timeline()) {
+            throw new SQLException("the server reached through " + b.login.url() + " is on timeline " + id.timeline()
+                + ", the WAL followed was on timeline " + first.timeline() + " (a standby was promoted?): following"
+                + " a timeline switch is not done yet; stopped after " + Lsn.format(position)
+                + " (mine the new primary's WAL after that offline, then follow it from where that ended)");
         }
     }
 
@@ -260,8 +286,8 @@ public final class Follower {
                 } catch (Stopped s) {
                     return false;
                 }
-                quiet(miner, receiver, from, committed);
                 caughtUp(miner, receiver, seg);
+                quiet(miner, receiver, seg, from, committed);
                 if (position != 0 && Long.compareUnsigned(position, from) >= 0 // handed over one here
                     && seg.receivedEnd() - streamStart > b.spoolLimit) {
                     b.notices.accept("the spool holds " + ((seg.receivedEnd() - streamStart) >> 20)
@@ -298,7 +324,7 @@ public final class Follower {
      * told the checkpoint's REDO point, so that the server does not keep the WAL of other
      * databases' work while the followed one is quiet.
      */
-    private void quiet(Miner miner, WalReceiver receiver, long from, Committed committed) {
+    private void quiet(Miner miner, WalReceiver receiver, StreamedSegments seg, long from, Committed committed) {
         Checkpoints.Checkpoint c = miner.lastCheckpoint();
         long to = miner.readTo() - 1; // every record before readTo() is read: commits up to here are handled
         if (c == null || Long.compareUnsigned(c.redo(), passedRedo) <= 0 || !miner.nothingOpen()
@@ -313,8 +339,8 @@ public final class Follower {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        if (stored) {
-            receiver.acknowledge(c.redo(), to);
+        if (stored) { // at a shutdown checkpoint all that arrived stays reported flushed: the server waits for it
+            receiver.acknowledge(c.lsn() == cleanStart ? seg.receivedEnd() : c.redo(), to);
         }
     }
 
