@@ -182,7 +182,10 @@ public final class Follower {
     private boolean session(ChangeHandler handler, Committed committed) throws SQLException, IOException, InterruptedException {
         try (ReplicationConnection rc = ReplicationConnection.open(b.login, APPLICATION)) {
             ReplicationConnection.Identity id = rc.identify();
-            sameHistory(id);
+            if (first == null) {
+                first = id;
+            }
+            id.checkSameHistory(first, b.login.url(), position);
             if (b.slot != null && b.createSlot && !slotCreated) {
                 createSlot(rc);
             }
@@ -216,29 +219,6 @@ public final class Follower {
                     segments = null;
                 }
             }
-        }
-    }
-
-    /**
-     * A later session must find the cluster and timeline of the first: after a failover (a standby
-     * promoted, reached through a multi-host URL) the server is on a new timeline, which is not
-     * followed yet (the stream would need {@code TIMELINE_HISTORY} and {@code START_REPLICATION ...
-     * TIMELINE}): a clear error rather than a stream of the wrong history.
-     */
-    private void sameHistory(ReplicationConnection.Identity id) throws SQLException {
-        if (first == null) {
-            first = id;
-            return;
-        }
-        if (!first.systemId().equals(id.systemId())) {
-            throw new SQLException("the server reached through " + b.login.url() + " is another cluster (system "
-                + id.systemId() + ", was " + first.systemId() + "); stopped after " + Lsn.format(position));
-        }
-        if (first.timeline() != id.timeline()) {
-            throw new SQLException("the server reached through " + b.login.url() + " is on timeline " + id.timeline()
-                + ", the WAL followed was on timeline " + first.timeline() + " (a standby was promoted?): following"
-                + " a timeline switch is not done yet; stopped after " + Lsn.format(position)
-                + " (mine the new primary's WAL after that offline, then follow it from where that ended)");
         }
     }
 

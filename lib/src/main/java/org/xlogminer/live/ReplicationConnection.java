@@ -16,6 +16,7 @@ import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 import org.postgresql.replication.fluent.physical.ChainedPhysicalStreamBuilder;
 import org.xlogminer.catalog.CatalogConnector;
+import org.xlogminer.wal.Lsn;
 
 /**
  * A physical replication connection ({@code replication=true}, as {@code pg_receivewal} opens):
@@ -31,6 +32,28 @@ final class ReplicationConnection implements AutoCloseable {
 
     /** What {@code IDENTIFY_SYSTEM} answers. */
     record Identity(String systemId, int timeline, long flushLsn) {
+
+        /**
+         * A later session must find the cluster and timeline of the first: after a failover (a
+         * standby promoted, reached through a multi-host URL) the server is on a new timeline,
+         * which is not followed yet (the stream would need {@code TIMELINE_HISTORY} and
+         * {@code START_REPLICATION ... TIMELINE}): a clear error rather than a stream of the wrong
+         * history.
+         *
+         * @param position the follower's position, for the message
+         */
+        void checkSameHistory(Identity first, String url, long position) throws SQLException {
+            if (!first.systemId.equals(systemId)) {
+                throw new SQLException("the server reached through " + url + " is another cluster (system "
+                    + systemId + ", was " + first.systemId + "); stopped after " + Lsn.format(position));
+            }
+            if (first.timeline != timeline) {
+                throw new SQLException("the server reached through " + url + " is on timeline " + timeline
+                    + ", the WAL followed was on timeline " + first.timeline + " (a standby was promoted?): following"
+                    + " a timeline switch is not done yet; stopped after " + Lsn.format(position)
+                    + " (mine the new primary's WAL after that offline, then follow it from where that ended)");
+            }
+        }
     }
 
     private final Connection connection;
