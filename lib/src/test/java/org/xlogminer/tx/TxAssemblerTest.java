@@ -87,11 +87,14 @@ class TxAssemblerTest {
                 tx.add(i < 10 ? 7 : i < 20 ? 8 : 9, view.wrapCopy(s.bytes(), s.lsn(), s.endLsn(), org.xlogminer.wal.WalVersion.PG15));
             }
             assertEquals(all.get(10).lsn(), tx.firstLsn(8));
+            assertEquals(3, tx.openCount());
             tx.discard(8, new int[] {9}, 1);
             assertEquals(List.of(7), tx.openXids());
+            assertEquals(1, tx.openCount());
             try (TxAssembler.Ended e = tx.end(7, new int[0], 0)) {
                 assertEquals(10, e.count());
             }
+            assertEquals(0, tx.openCount(), "nothing open: what a follower's quiet positions need");
         }
     }
 }
