@@ -195,9 +195,19 @@ final class UndoFolding {
         }
     }
 
-    /** Whether {@code c} can follow what the fold made of the row: a row there to change, or gone to insert. */
+    /**
+     * Whether {@code c} follows what the fold made of the row: a row gone, to insert; or a row to
+     * change that holds exactly what the fold's last change left (as far as the WAL tells). When a
+     * change outside the selection came between (another transaction, an operation not selected),
+     * the row {@code c} changed differs: folding would set the row back over that change without a
+     * guard seeing it, so the fold ends and each UNDO keeps a guard of its own.
+     */
     private static boolean follows(Fold f, RowChange c) {
-        return c instanceof RowChange.Insert ? f.after == null : f.after != null;
+        if (c instanceof RowChange.Insert) {
+            return f.after == null;
+        }
+        Row before = c instanceof RowChange.Update up ? up.before() : ((RowChange.Delete) c).before();
+        return f.after != null && same(f.after, before);
     }
 
     private static Row after(RowChange c) {
