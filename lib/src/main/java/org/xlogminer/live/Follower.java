@@ -62,26 +62,17 @@ public final class Follower {
 
     private final Builder b;
     private volatile boolean stop;
-    private volatile long position;
+    private final FollowPosition at;
     private volatile Miner current;
     private volatile org.xlogminer.catalog.CatalogSnapshot catalog;
     private volatile StreamedSegments segments;
     private boolean slotCreated;
-    /**
-     * A shutdown checkpoint everything before which has been handled (0: none): the next session may
-     * start reading there, where no transaction is open, whatever the slot kept before it.
-     */
-    private long cleanStart;
-    /** Where the first session started handing over (its "now" when no position was given): later ones too. */
-    private long firstFrom;
     /** What the first session's server said it is: later ones must be the same cluster and timeline. */
     private ReplicationConnection.Identity first;
-    /** The REDO point of the last checkpoint handed to {@link Committed#passed}: each once. */
-    private long passedRedo;
 
     private Follower(Builder b) {
         this.b = b;
-        this.position = b.afterCommit;
+        this.at = new FollowPosition(b.afterCommit);
     }
 
     public static Builder builder(CatalogConnector.Login login) {
@@ -102,7 +93,7 @@ public final class Follower {
      * after (0: none).
      */
     public long position() {
-        return position;
+        return at.position();
     }
 
     /** Ends {@link #follow} after the transaction being handled (or at once while waiting). */
@@ -158,7 +149,7 @@ public final class Follower {
                     throw sql;
                 }
                 b.notices.accept("the server went away (" + sql.getMessage() + "); connecting again in "
-                    + backoff + " ms, from after " + Lsn.format(position));
+                    + backoff + " ms, from after " + Lsn.format(at.position()));
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 10_000);
             }
@@ -185,7 +176,7 @@ public final class Follower {
             if (first == null) {
                 first = id;
             }
-            id.checkSameHistory(first, b.login.url(), position);
+            id.checkSameHistory(first, b.login.url(), at.position());
             if (b.slot != null && b.createSlot && !slotCreated) {
                 createSlot(rc);
             }
@@ -194,12 +185,7 @@ public final class Follower {
                 facts = ServerFacts.read(c, b.slot);
             }
             catalog = facts.catalog();
-            long next = position != 0 ? position + 1 : b.fromLsn != 0 ? b.fromLsn
-                : firstFrom != 0 ? firstFrom : id.flushLsn();
-            if (firstFrom == 0) {
-                firstFrom = next;
-            }
-            long from = Long.compareUnsigned(cleanStart, next) > 0 ? cleanStart : next;
+            long from = at.readFrom(at.handOverFrom(b.fromLsn, id.flushLsn()));
             long streamStart = facts.streamStart(from);
             try (StreamedSegments seg = new StreamedSegments(b.spillDir, facts.segmentSize(), id.timeline(), streamStart)) {
                 PGReplicationStream stream = rc.start(streamStart, b.slot);
@@ -250,12 +236,9 @@ public final class Follower {
         }
         try (Miner miner = mb.build()) {
             current = miner;
-            Checkpoints.Checkpoint start = miner.lastCheckpoint();
-            if (start != null && Long.compareUnsigned(start.redo(), passedRedo) > 0) {
-                passedRedo = start.redo(); // the slot keeps it already: only checkpoints read from here on
-            }
+            at.sessionStarted(miner.lastCheckpoint()); // the slot keeps it already: only checkpoints read from here on
             Acknowledging ack = new Acknowledging(handler, committed, miner, receiver, streamStart, commitLsn -> {
-                position = commitLsn;
+                at.handled(commitLsn);
                 if (stop) {
                     throw new Stopped();
                 }
@@ -268,6 +251,7 @@ public final class Follower {
                 }
                 caughtUp(miner, receiver, seg);
                 quiet(miner, receiver, seg, from, committed);
+                long position = at.position();
                 if (position != 0 && Long.compareUnsigned(position, from) >= 0 // handed over one here
                     && seg.receivedEnd() - streamStart > b.spoolLimit) {
                     b.notices.accept("the spool holds " + ((seg.receivedEnd() - streamStart) >> 20)
@@ -307,12 +291,9 @@ public final class Follower {
     private void quiet(Miner miner, WalReceiver receiver, StreamedSegments seg, long from, Committed committed) {
         Checkpoints.Checkpoint c = miner.lastCheckpoint();
         long to = miner.readTo() - 1; // every record before readTo() is read: commits up to here are handled
-        if (c == null || Long.compareUnsigned(c.redo(), passedRedo) <= 0 || !miner.nothingOpen()
-            || Long.compareUnsigned(to, position) <= 0 || Long.compareUnsigned(to, from) < 0) {
+        if (!at.quiet(c, to, miner.nothingOpen(), from)) {
             return;
         }
-        passedRedo = c.redo();
-        position = to;
         boolean stored;
         try {
             stored = committed.passed(to);
@@ -320,7 +301,7 @@ public final class Follower {
             throw new java.io.UncheckedIOException(e);
         }
         if (stored) { // at a shutdown checkpoint all that arrived stays reported flushed: the server waits for it
-            receiver.acknowledge(c.lsn() == cleanStart ? seg.receivedEnd() : c.redo(), to);
+            receiver.acknowledge(at.isCleanStart(c) ? seg.receivedEnd() : c.redo(), to);
         }
     }
 
@@ -331,10 +312,8 @@ public final class Follower {
      */
     private void caughtUp(Miner miner, WalReceiver receiver, StreamedSegments seg) {
         Checkpoints.Checkpoint c = miner.lastCheckpoint();
-        if (c != null && c.redo() == c.lsn() && Long.compareUnsigned(c.lsn(), cleanStart) > 0
-            && Long.compareUnsigned(c.lsn(), position) > 0) {
-            cleanStart = c.lsn();
-            receiver.acknowledge(seg.receivedEnd(), position);
+        if (at.shutdownCheckpoint(c)) {
+            receiver.acknowledge(seg.receivedEnd(), at.position());
         }
     }
 

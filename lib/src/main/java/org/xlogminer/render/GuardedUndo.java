@@ -131,10 +131,10 @@ final class GuardedUndo {
             update(sb, up.before(), up.after(), s, spans);
         } else if (change instanceof RowChange.Delete del) {
             TableSql table = renderer.table(s, del.before());
-            SqlRenderer.comments(sb, del.before(), null, del.before().size(), "INSERT");
+            SqlClauses.comments(sb, del.before(), null, del.before().size(), "INSERT");
             start(sb, table, spans);
             sb.append("WITH u AS (");
-            SqlRenderer.insertStatement(sb, table, del.before(), spans);
+            SqlClauses.insertStatement(sb, table, del.before(), spans);
             sb.append(" ON CONFLICT DO NOTHING");
             check(sb, table, del.before(), s.oldCtid(), s, spans);
         }
@@ -154,11 +154,11 @@ final class GuardedUndo {
     private void update(StringBuilder sb, Row before, Row after, Source s, ValueSpans spans) {
         TableSql table = renderer.table(s, before);
         int[] set = new int[before.size()];
-        int count = SqlRenderer.setColumns(before, after, allColumns && !changedColumnsOnly, set);
-        SqlRenderer.comments(sb, before, set, count, "UPDATE");
+        int count = SqlClauses.setColumns(before, after, allColumns && !changedColumnsOnly, set);
+        SqlClauses.comments(sb, before, set, count, "UPDATE");
         start(sb, table, spans);
         sb.append("WITH u AS (");
-        SqlRenderer.updateSet(sb, table, before, set, count, spans);
+        SqlClauses.updateSet(sb, table, before, set, count, spans);
         if (allColumns) {
             guardedWhere(sb, table, after, s, null, null, 0, spans);
         } else {
@@ -175,7 +175,7 @@ final class GuardedUndo {
     private static void guardedWhere(StringBuilder sb, TableSql table, Row match, Source s, Row target, int[] set,
                                      int count, ValueSpans spans) {
         if (table.key.isEmpty()) {
-            SqlRenderer.where(sb, table, match, s, true);
+            SqlClauses.where(sb, table, match, s, true);
             return;
         }
         int[] key = table.keyIndexes(match);
@@ -190,7 +190,7 @@ final class GuardedUndo {
             }
         }
         sb.append(" WHERE ");
-        SqlRenderer.conditions(sb, table, match, cols, c, table.key.isEmpty() ? null : spans);
+        SqlClauses.conditions(sb, table, match, cols, c, table.key.isEmpty() ? null : spans);
     }
 
     /** Where column {@code t} of {@code target} is in {@code match}, or -1. */
