@@ -61,8 +61,9 @@ public final class Follower {
     }
 
     private final Builder b;
-    private volatile boolean stop;
+    /** The position, and where each session reads from. */
     private final FollowPosition at;
+    private volatile boolean stop;
     private volatile Miner current;
     private volatile org.xlogminer.catalog.CatalogSnapshot catalog;
     private volatile StreamedSegments segments;
