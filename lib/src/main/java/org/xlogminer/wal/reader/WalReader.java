@@ -59,20 +59,11 @@ public final class WalReader implements Closeable {
     private long nextRecPtr;
     private long prevRecPtr;
     private boolean randomAccess = true;
-    private EndOfWal end;
     private long recordsRead;
-    /**
-     * {@link SegmentSource#receivedEnd()} as asked before any page was read (at the start and on
-     * {@link #resume()}): the pages read since hold at least the bytes up to it, so a record that
-     * ends by then is whole in them. -1 (all) for a source that does not grow.
-     */
-    private long received;
-
-    /** The path of timelines read ({@link SegmentSource#history()}). */
-    private final TimelineHistory history;
-    /** The timeline of the records read now, and where the next one begins (unsigned; NO_END: never). */
-    private int timeline;
-    private long nextSwitch = TimelineHistory.NO_END;
+    /** Why reading ended (null: it has not), and how far a growing source had received. */
+    private final ReadingEnd ends;
+    /** The timeline of the records read now. */
+    private final ReadTimeline timelines;
 
     private WalReader(Builder b) {
         this.source = b.source;
@@ -82,9 +73,8 @@ public final class WalReader implements Closeable {
         this.verifyCrc = b.verifyCrc;
         this.pages = new PageWindow(source);
         this.gatherer = new RecordGatherer(pages);
-        this.history = source.history();
-        this.timeline = history.timeline();
-        this.received = source.receivedEnd();
+        this.ends = new ReadingEnd(source, pages);
+        this.timelines = new ReadTimeline(source);
     }
 
     public static Builder builder(SegmentSource source) {
@@ -98,7 +88,7 @@ public final class WalReader implements Closeable {
      * @throws org.xlogminer.wal.WalException when the WAL is corrupt, has a gap or mixes clusters
      */
     public XLogRecordView next() {
-        if (end != null) {
+        if (ends.end() != null) {
             return null;
         }
         try {
@@ -122,7 +112,7 @@ public final class WalReader implements Closeable {
 
     /** Why reading ended, once {@link #next()} has returned null; null before that. */
     public EndOfWal endOfWal() {
-        return end;
+        return ends.end();
     }
 
     /** The version of the WAL, known once the first page has been read; null before. */
@@ -144,12 +134,12 @@ public final class WalReader implements Closeable {
      * says (the timeline current at its LSN); before the first, the source's timeline.
      */
     public int timeline() {
-        return timeline;
+        return timelines.timeline();
     }
 
     /** The history of the timeline read. */
     public TimelineHistory history() {
-        return history;
+        return timelines.history();
     }
 
     /** How many records {@link #next()} has returned. */
@@ -170,19 +160,7 @@ public final class WalReader implements Closeable {
      * reading ended that way (false: it did not end, or for another reason, which stays).
      */
     public boolean resume() {
-        if (end == null) {
-            return false;
-        }
-        switch (end.reason()) {
-            case NOT_YET_RECEIVED, ZERO_LENGTH, ZERO_PAGE, NO_MORE_SEGMENTS, INCOMPLETE_RECORD -> { }
-            default -> {
-                return false;
-            }
-        }
-        end = null;
-        pages.forget();
-        received = source.receivedEnd();
-        return true;
+        return ends.resume();
     }
 
     @Override
@@ -203,7 +181,7 @@ public final class WalReader implements Closeable {
                 + " is not in " + source.describe() + " (present: " + first + " to " + last + ")",
                 source.segmentName(segno), start);
         }
-        enterTimeline(start);
+        timelines.enter(start);
         long tmp = start;
         while (true) {
             long pagePtr = tmp & ~(long) (XLOG_BLCKSZ - 1);
@@ -234,6 +212,7 @@ public final class WalReader implements Closeable {
      * whose rest was overwritten by recovery is skipped: reading goes on where the new WAL starts.
      */
     private boolean readRecord() throws IOException {
+        long received = ends.received(); // changes only on resume()
         while (true) {
             long recPtr = nextRecPtr;
             if (endLsn != 0 && Long.compareUnsigned(recPtr, endLsn) >= 0) {
@@ -243,8 +222,8 @@ public final class WalReader implements Closeable {
             if (Long.compareUnsigned(recPtr + XLogRecordLayout.SIZE, received) > 0) {
                 return end(EndOfWal.Reason.NOT_YET_RECEIVED, recPtr, "the next record has not been received yet");
             }
-            if (Long.compareUnsigned(recPtr, nextSwitch) >= 0) {
-                enterTimeline(recPtr);
+            if (Long.compareUnsigned(recPtr, timelines.nextSwitch()) >= 0) {
+                timelines.enter(recPtr);
             }
             long pagePtr = recPtr & ~(long) (XLOG_BLCKSZ - 1);
             int p = pages.load(pagePtr);
@@ -295,7 +274,7 @@ public final class WalReader implements Closeable {
                 }
                 pagesEnded();
                 return end(EndOfWal.Reason.INCOMPLETE_RECORD, recPtr, "the record at " + Lsn.format(recPtr)
-                    + " continues into WAL that is not there (" + end.detail() + ")");
+                    + " continues into WAL that is not there (" + ends.end().detail() + ")");
             }
             if (Long.compareUnsigned(gatherer.endPtr(), received) > 0) {
                 return end(EndOfWal.Reason.NOT_YET_RECEIVED, recPtr, "the record has not been received whole yet");
@@ -304,25 +283,6 @@ public final class WalReader implements Closeable {
                 return false;
             }
             return accept(gatherer.buffer(), 0, recPtr, gatherer.endPtr());
-        }
-    }
-
-    /**
-     * Reads on from {@code lsn} on the timeline its history says is current there. The file of the
-     * segment must be of that timeline (or a later one on the path): an ancestor's copy holds its
-     * own WAL after the switch point (a diverged tail), never the path's.
-     */
-    private void enterTimeline(long lsn) {
-        timeline = history.timelineAt(lsn);
-        nextSwitch = history.switchAfter(lsn);
-        long segno = Long.divideUnsigned(lsn, segmentSize);
-        if (source.contains(segno) && Integer.compareUnsigned(source.fileTimeline(segno), timeline) < 0) {
-            String wanted = SegmentName.format(timeline, segno, segmentSize);
-            throw new WalMissingSegmentException("the WAL from " + Lsn.format(lsn) + " on is on timeline "
-                + Integer.toUnsignedString(timeline) + " (" + history + "), and its segment " + wanted
-                + " is not in " + source.describe() + "; " + source.segmentName(segno) + " holds timeline "
-                + Integer.toUnsignedString(source.fileTimeline(segno)) + "'s WAL, which is not on that path after "
-                + Lsn.format(history.endOf(source.fileTimeline(segno))), wanted, lsn);
         }
     }
 
@@ -398,42 +358,12 @@ public final class WalReader implements Closeable {
         return true;
     }
 
-    /** WAL ended at a page ({@link PageWindow#ended()}); false. */
     private boolean pagesEnded() {
-        return end(pages.ended());
+        return ends.pagesEnded();
     }
 
     private boolean end(EndOfWal.Reason reason, long lsn, String detail) {
-        return end(new EndOfWal(reason, lsn, segmentName(lsn), detail));
-    }
-
-    private boolean end(EndOfWal e) {
-        end = e;
-        switch (e.reason()) {
-            case ZERO_LENGTH, ZERO_PAGE, PREV_LINK_MISMATCH, RECYCLED_PAGE -> {
-                // a growing source reads as zeros past what it has received: not an end to confirm
-                if (Long.compareUnsigned(e.lsn(), received) < 0) {
-                    confirmEnd(e.lsn(), e.detail());
-                }
-            }
-            default -> { }
-        }
-        return false;
-    }
-
-    /**
-     * WAL that really ends there has nothing valid after it: the following page was never written
-     * (zeros) or is left over from an earlier use of the file. A valid page of this cluster right
-     * after the end means the WAL is damaged at the end point; stopping there would silently drop
-     * everything that follows, so it is an error.
-     */
-    private void confirmEnd(long lsn, String detail) {
-        if (pages.validPageFollows(lsn)) {
-            end = null;
-            throw new WalFormatException("WAL seems to end at " + Lsn.format(lsn) + " (" + detail
-                + "), but the page at " + Lsn.format(PageWindow.pageAfter(lsn)) + " after it holds valid WAL: the WAL is damaged there",
-                segmentName(lsn), lsn);
-        }
+        return ends.end(reason, lsn, detail);
     }
 
     private String segmentName(long lsn) {
