@@ -22,6 +22,7 @@ import org.xlogminer.event.TableName;
 import org.xlogminer.filter.RowPredicate;
 import org.xlogminer.filter.WhereException;
 import org.xlogminer.mine.Miner;
+import org.xlogminer.mine.MinerBuilder;
 import org.xlogminer.render.ChangeFilter;
 import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.reader.SegmentSource;
@@ -156,7 +157,7 @@ final class MiningOptions {
         return miner(spec, catalog, true);
     }
 
-    /** A miner for these options; {@code values=false} for counting only (see Miner.Builder.values). */
+    /** A miner for these options; {@code values=false} for counting only (see MinerBuilder.values). */
     Miner miner(CommandSpec spec, CatalogSnapshot catalog, boolean values) throws java.io.IOException {
         for (String op : ops) {
             if (!Set.of("insert", "update", "delete", "truncate", "ddl").contains(op)) {
@@ -168,7 +169,7 @@ final class MiningOptions {
         history = source.history();
         sourceStart = source.firstSegno() * source.segmentSize();
         TimeWindow window = TimeWindow.find(spec, source, this);
-        Miner.Builder b = Miner.builder(source, catalog)
+        MinerBuilder b = Miner.builder(source, catalog)
             .fromLsn(fromLsn == null ? window.fromLsn() : fromLsn.value())
             .toLsn(toLsn == null ? window.toLsn() : toLsn.value())
             .startCheckpoint(fromLsn == null ? window.checkpoint() : null)

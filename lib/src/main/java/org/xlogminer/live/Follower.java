@@ -12,6 +12,7 @@ import org.xlogminer.catalog.CatalogConnector;
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.mine.Checkpoints;
 import org.xlogminer.mine.Miner;
+import org.xlogminer.mine.MinerBuilder;
 import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.WalFormatException;
 import org.xlogminer.wal.reader.EndOfWal;
@@ -230,7 +231,7 @@ public final class Follower {
             }
         }
         long mark = seg.receivedEnd();
-        Miner.Builder mb = Miner.builder(seg, facts.catalog()).fromLsn(from)
+        MinerBuilder mb = Miner.builder(seg, facts.catalog()).fromLsn(from)
             .includeAborted(b.includeAborted).includeSystemCatalogs(b.includeSystemCatalogs).spillDir(b.spillDir);
         if (b.memoryBudget > 0) {
             mb.memoryBudget(b.memoryBudget);

@@ -35,7 +35,7 @@ public final class CatalogPrePass {
      * @param catalog  true from {@code catalog.captureLsn()} on
      * @param warnings one line per thing not known, empty when all is
      * @param later    the snapshots captured after it, each to take over from its capture LSN
-     *                 ({@link Miner.Builder#laterCatalogs})
+     *                 ({@link MinerBuilder#laterCatalogs})
      * @param timeline the catalog as of every LSN from the start up to the newest snapshot's capture,
      *                 when the pass read the WAL to walk a snapshot back; else null
      * @param unknown  the tables whose history is not known (their rows are to be marked), or null

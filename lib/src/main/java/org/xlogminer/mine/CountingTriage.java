@@ -6,7 +6,7 @@ import org.xlogminer.wal.reader.XLogRecordView;
 import org.xlogminer.wal.rmgr.RecordTypeNames;
 
 /**
- * What the reading thread hands over when no values are decoded ({@link Miner.Builder#values}):
+ * What the reading thread hands over when no values are decoded ({@link MinerBuilder#values}):
  * a summary of each heap row change ({@link RowDecoder#summary}) in its record's place, Transaction
  * and XLOG records whole (for their handlers: ends of transactions, checkpoints), a TRUNCATE whole,
  * nothing of the rest, which the record handlers would pass by (no page is tracked).

@@ -67,7 +67,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private final long toLsn;
     private final boolean values;
     private final WalReader reader;
-    /** Without values, the reader runs on a thread of its own (see Builder.values); else null. */
+    /** Without values, the reader runs on a thread of its own (see MinerBuilder.values); else null. */
     private final ReadAheadWithoutImages ahead;
     private final TxAssembler assembler;
     private final FormatWarnings warnings = new FormatWarnings();
@@ -86,7 +86,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private long recordsRead;
     private volatile long position;
 
-    private Miner(Builder b) throws IOException {
+    Miner(MinerBuilder b) throws IOException {
         this.source = b.source;
         this.catalog = b.catalog;
         this.toLsn = b.toLsn;
@@ -114,8 +114,8 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         this.ahead = values ? null : new ReadAheadWithoutImages(reader, new CountingTriage());
     }
 
-    public static Builder builder(SegmentSource source, CatalogSnapshot catalog) {
-        return new Builder(source, catalog);
+    public static MinerBuilder builder(SegmentSource source, CatalogSnapshot catalog) {
+        return new MinerBuilder(source, catalog);
     }
 
     /**
@@ -244,7 +244,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
 
     /**
      * The REDO point of the last checkpoint read (or started at), 0 when none is known: a later
-     * run over WAL from there, with a {@linkplain Builder#fromLsn start LSN} past the last commit
+     * run over WAL from there, with a {@linkplain MinerBuilder#fromLsn start LSN} past the last commit
      * handled, releases the same transactions after it, whole. What a follower keeps on the server.
      * Read it on the mining thread, e.g. in {@link ChangeHandler#end}.
      */
@@ -282,7 +282,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     /**
      * Where the next record starts: every record before it has been read and handled. Ask it
      * between records (after {@link #stream(ChangeHandler)} returned); 0 when the WAL is read on a
-     * thread of its own ({@link Builder#values values(false)}).
+     * thread of its own ({@link MinerBuilder#values values(false)}).
      */
     public long readTo() {
         return ahead != null ? 0 : reader.nextRecordLsn();
@@ -368,119 +368,5 @@ public final class Miner implements Closeable, Iterable<Transaction> {
                                 Map<Long, Long> otherDatabases, long ownDatabaseRecords,
                                 int openTransactions, EndOfWal endOfWal, List<String> warnings, int spills,
                                 long spilledBytes, int trackedPages, long pageSpills, long imageReads) {
-    }
-
-    /** Options of a mining run. */
-    public static final class Builder {
-        private final SegmentSource source;
-        private final CatalogSnapshot catalog;
-        private long fromLsn;
-        private long toLsn;
-        private Checkpoints.Checkpoint startCheckpoint;
-        private boolean includeAborted;
-        private boolean includeSystemCatalogs;
-        private boolean values = true;
-        private List<CatalogSnapshot> laterCatalogs = List.of();
-        /**
-         * Defaults, as shares of the heap so that a small heap works: an eighth for open transactions'
-         * records (at most 256 MB), an eighth for tracked pages (at most 512 MB), a sixteenth for TOAST
-         * chunks (at most 256 MB); the rest is the working set.
-         */
-        private long memoryBudget = Math.min(TxAssembler.DEFAULT_MEMORY_BUDGET, Runtime.getRuntime().maxMemory() / 8);
-        private long toastBudget = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 16);
-        private long pageBudget = Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 8);
-        private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
-
-        private Builder(SegmentSource source, CatalogSnapshot catalog) {
-            this.source = source;
-            this.catalog = catalog;
-        }
-
-        /** Release transactions that commit at or after this LSN (0: from the start of the WAL). */
-        public Builder fromLsn(long lsn) {
-            this.fromLsn = lsn;
-            return this;
-        }
-
-        /**
-         * The last checkpoint whose record starts before the start LSN, when the caller knows it
-         * (from an index): it is then not looked for in the WAL. Null: looked for.
-         */
-        public Builder startCheckpoint(Checkpoints.Checkpoint c) {
-            this.startCheckpoint = c;
-            return this;
-        }
-
-        /** Read only records that start before this LSN (0: to the end of valid WAL). */
-        public Builder toLsn(long lsn) {
-            this.toLsn = lsn;
-            return this;
-        }
-
-        /**
-         * Snapshots captured after the one mining starts from (others are passed by): when the
-         * mining reaches a snapshot's capture LSN, it takes over from there (the WAL read does not
-         * always tell all that changed before, e.g. when segments are missing).
-         */
-        public Builder laterCatalogs(List<CatalogSnapshot> snapshots) {
-            this.laterCatalogs = List.copyOf(snapshots);
-            return this;
-        }
-
-        /** Release aborted transactions too, marked not committed. */
-        public Builder includeAborted(boolean include) {
-            this.includeAborted = include;
-            return this;
-        }
-
-        /** Mine the system catalogs' own rows too (pg_catalog, information_schema): what DDL did. */
-        public Builder includeSystemCatalogs(boolean include) {
-            this.includeSystemCatalogs = include;
-            return this;
-        }
-
-        /**
-         * Whether to decode the rows' values (default true). Without, every change still comes with
-         * its table, operation, ctids, LSNs and transaction, but its rows have no columns: for
-         * counting changes (as {@code xlogminer stats} does) it is several times faster, as no page
-         * is tracked and no tuple decoded. The WAL is then also read (pages, CRCs, framing) on a
-         * second thread, with {@link ReadAheadWithoutImages}: the source is that thread's until
-         * {@link #close()}.
-         */
-        public Builder values(boolean decode) {
-            this.values = decode;
-            return this;
-        }
-
-        /** Bytes of open transactions' records kept in memory before spilling to disk. */
-        public Builder memoryBudget(long bytes) {
-            this.memoryBudget = bytes;
-            return this;
-        }
-
-        /** Bytes of TOAST chunks kept for values that later rows point at. */
-        public Builder toastBudget(long bytes) {
-            this.toastBudget = bytes;
-            return this;
-        }
-
-        /** Bytes of tracked page tuples (old rows at wal_level=replica) in memory before the least recently used spill. */
-        public Builder pageBudget(long bytes) {
-            this.pageBudget = bytes;
-            return this;
-        }
-
-        public Builder spillDir(Path dir) {
-            this.spillDir = dir;
-            return this;
-        }
-
-        public Miner build() {
-            try {
-                return new Miner(this);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }

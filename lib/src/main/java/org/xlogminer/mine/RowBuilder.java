@@ -28,7 +28,7 @@ import org.xlogminer.wal.WalFormatException;
  * state (TOAST, compressed, a formatter that is not thread-safe), which are made here. What the
  * tuple does not hold becomes {@link Value.Unknown} with the reason.
  *
- * <p>Without values (see {@code Miner.Builder#values(boolean)}) every row is {@link #NO_VALUES}.
+ * <p>Without values (see {@code MinerBuilder#values(boolean)}) every row is {@link #NO_VALUES}.
  *
  * <p>Not thread-safe.
  */

@@ -142,7 +142,7 @@ final class RowDecoder {
     }
 
     /**
-     * What a change without values (Miner.Builder.values(false)) needs of its heap record, for the
+     * What a change without values (MinerBuilder.values(false)) needs of its heap record, for the
      * miner to keep in the record's place until the commit: its {@link ChangeSummary}; null for a
      * TRUNCATE, which is kept whole. {@code heap} is wrapped on {@code r}.
      */

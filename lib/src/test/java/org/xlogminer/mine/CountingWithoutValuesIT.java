@@ -18,7 +18,7 @@ import org.xlogminer.testkit.WalRange;
 import org.xlogminer.wal.reader.DirectorySegmentSource;
 
 /**
- * {@code Miner.Builder.values(false)}, what {@code xlogminer stats} counts with: the same changes
+ * {@code MinerBuilder.values(false)}, what {@code xlogminer stats} counts with: the same changes
  * (operation, table, ctids, LSNs, transaction, commit order) as a full mining run, every row
  * without columns, on a real PostgreSQL 15 workload at wal_level=replica with inserts, COPY
  * (multi-inserts), HOT and cold updates, deletes, ON CONFLICT (speculative inserts), savepoints,

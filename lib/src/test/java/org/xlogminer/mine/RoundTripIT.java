@@ -144,7 +144,7 @@ class RoundTripIT {
         SqlRenderer renderer = undo ? SqlRenderer.forCatalog(catalog, false, UndoGuard.CHANGED, false)
             : SqlRenderer.forCatalog(catalog, false);
         StringWriter sw = new StringWriter();
-        Miner.Builder builder = Miner.builder(DirectorySegmentSource.open(server.walDir()), catalog).fromLsn(from)
+        MinerBuilder builder = Miner.builder(DirectorySegmentSource.open(server.walDir()), catalog).fromLsn(from)
             .toLsn(to).spillDir(tmpDir);
         if (pageBudget > 0) {
             builder.pageBudget(pageBudget);
