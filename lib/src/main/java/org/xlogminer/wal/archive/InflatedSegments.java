@@ -10,16 +10,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * Decompressed segments held in a few reusable buffers of a segment's size, filled by
  * {@link SegmentInflater}: the one being read, the next one (decompressed ahead on a thread of its
  * own while the reader works through the current one), and the most recently used earlier one.
+ * The reader's segment and the one ahead are kept before any earlier one when a buffer is needed.
  * Once an earlier segment has been read again, each segment decompressed is also kept packed
  * ({@link PackedSegments}), for the reader's {@code RecordFetcher}, which reads tuples of
  * full-page images again from anywhere in the WAL read so far (a reader that only goes forward,
- * as {@code records} and {@code stats} do, spends nothing on packing). A segment held neither way
- * is decompressed again, on the caller's thread. Memory is bounded: the buffers take at most
+ * as {@code records} and {@code stats} do, spends nothing on packing); the packing runs after the
+ * buffer is readable, so the reader does not wait for it. A segment held neither way is
+ * decompressed again, on the caller's thread. Memory is bounded: the buffers take at most
  * {@link #MAX_BUFFER_BYTES} (at least two buffers), the packed segments their budget.
  *
  * <p>Thread-safe: one reading thread at a time plus the read-ahead thread. The buffers' state is
- * guarded by one lock, released while a buffer is filled (a buffer being filled is marked so and
- * left alone); a buffer is copied out under the lock, so it is never refilled while it is read.
+ * guarded by one lock, released while a buffer is filled or packed (a buffer being filled or
+ * packed is marked so and not refilled); a buffer is copied out under the lock, so it is never
+ * refilled while it is read.
  * {@link #close()} stops the read-ahead thread.
  */
 final class InflatedSegments implements Closeable {
@@ -38,6 +41,8 @@ final class InflatedSegments implements Closeable {
         long size;
         RuntimeException failure;
         long lastUsed;
+        /** Being packed: readable, but not to be refilled. */
+        boolean pinned;
 
         Slot(int segmentSize) {
             data = new byte[segmentSize];
@@ -148,7 +153,11 @@ final class InflatedSegments implements Closeable {
         return s;
     }
 
-    /** Decompresses into the slot with the lock released meanwhile (the slot is marked LOADING). */
+    /**
+     * Decompresses into the slot with the lock released meanwhile (the slot is marked LOADING),
+     * then, if segments are read again, packs it with the lock released again: the slot is READY
+     * by then, so the reader reads it meanwhile, but it is pinned against being refilled.
+     */
     private void fill(Slot s, long segno, SegmentFile file) {
         boolean pack = rereading;
         s.segno = segno;
@@ -159,9 +168,6 @@ final class InflatedSegments implements Closeable {
         lock.unlock();
         try {
             size = SegmentInflater.inflate(file, s.data);
-            if (pack) {
-                packed.pack(segno, s.data, (int) Math.min(size, segmentSize), size);
-            }
         } catch (IOException e) {
             failure = new UncheckedIOException("reading " + file, e);
         } catch (RuntimeException e) {
@@ -174,6 +180,17 @@ final class InflatedSegments implements Closeable {
             s.lastUsed = ++tick;
             changed.signalAll();
         }
+        if (pack && failure == null) {
+            s.pinned = true;
+            lock.unlock();
+            try {
+                packed.pack(segno, s.data, (int) Math.min(size, segmentSize), size);
+            } finally {
+                lock.lock();
+                s.pinned = false;
+                changed.signalAll();
+            }
+        }
     }
 
     private Slot find(long segno) {
@@ -185,20 +202,31 @@ final class InflatedSegments implements Closeable {
         return null;
     }
 
-    /** An unused buffer, or the least recently used one that is not being filled. */
+    /**
+     * An unused buffer, or else the least recently used one of those that hold a segment before
+     * the furthest read (the reader's current segment and the one decompressed ahead of it are
+     * kept while others can go: small reads of earlier segments would otherwise make the current
+     * one look old), or else the least recently used one; never one being filled or packed.
+     */
     private Slot victim() {
         Slot best = null;
+        boolean bestBehind = false;
         for (int i = 0; i < slots.length; i++) {
             if (slots[i] == null) {
                 slots[i] = new Slot(segmentSize);
                 return slots[i];
             }
             Slot s = slots[i];
-            if (s.state != LOADING && (best == null || s.lastUsed < best.lastUsed)) {
+            if (s.state == LOADING || s.pinned) {
+                continue;
+            }
+            boolean behind = s.state == EMPTY || s.segno < highest;
+            if (best == null || behind && !bestBehind || behind == bestBehind && s.lastUsed < best.lastUsed) {
                 best = s;
+                bestBehind = behind;
             }
         }
-        while (best == null) { // every buffer is being filled (only with two): wait for one
+        while (best == null) { // every buffer is being filled or packed (only with two): wait for one
             waitHere();
             best = victim();
         }
