@@ -144,6 +144,11 @@ public enum Compression {
         return independent ? new LZ4FrameInputStream(in) : new FramedLZ4CompressorInputStream(in, true);
     }
 
+    /** Whether zstd-jni's native library is loaded (else zstd is read with aircompressor). */
+    static boolean nativeZstdLoaded() {
+        return NATIVE_ZSTD;
+    }
+
     private static boolean nativeZstd() {
         try {
             return com.github.luben.zstd.util.Native.isLoaded() || loadZstd();

@@ -9,6 +9,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import com.github.luben.zstd.ZstdDecompressCtx;
+
 import org.xlogminer.wal.SegmentChecksumException;
 import org.xlogminer.wal.WalException;
 import org.xlogminer.wal.WalFormatException;
@@ -36,7 +38,14 @@ final class SegmentInflater {
      */
     static long inflate(SegmentFile file, byte[] into) throws IOException {
         MessageDigest sha1 = file.sha1() == null ? null : sha1();
-        long size;
+        long size = file.compression() == Compression.ZSTD ? inflateZstdWhole(file, into) : -1;
+        if (size >= 0) {
+            if (sha1 != null) {
+                sha1.update(into, 0, (int) size);
+            }
+            check(file, sha1);
+            return size;
+        }
         try (InputStream raw = Files.newInputStream(file.path());
              InputStream in = file.compression().decompress(new java.io.BufferedInputStream(raw, STREAM_BUFFER))) {
             int n = readFully(in, into);
@@ -55,6 +64,12 @@ final class SegmentInflater {
             }
             throw damaged(file, e);
         }
+        check(file, sha1);
+        return size;
+    }
+
+    /** Checks the SHA-1 the file's name carries, if any, against the digest of its contents. */
+    private static void check(SegmentFile file, MessageDigest sha1) {
         if (sha1 != null) {
             String actual = HexFormat.of().formatHex(sha1.digest());
             if (!actual.equals(file.sha1())) {
@@ -63,7 +78,31 @@ final class SegmentInflater {
                     file.path().getFileName().toString());
             }
         }
-        return size;
+    }
+
+    /**
+     * A zstd file that fits a buffer of a segment's size, decompressed in one call from its whole
+     * compressed contents (the zstd tool writes the content size, so the decoder writes straight
+     * into {@code into}, some 10-20% less work than a stream); -1 when that cannot be done (no native
+     * zstd, a file larger than a segment, more output than {@code into} holds, a damaged file), and
+     * the caller reads it as a stream, which tells why. Holds at most the compressed file.
+     */
+    private static long inflateZstdWhole(SegmentFile file, byte[] into) throws IOException {
+        if (!Compression.nativeZstdLoaded()) {
+            return -1;
+        }
+        byte[] src;
+        try (InputStream in = Files.newInputStream(file.path())) {
+            src = in.readNBytes(into.length + 1);
+        }
+        if (src.length > into.length) {
+            return -1;
+        }
+        try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
+            return ctx.decompressByteArray(into, 0, into.length, src, 0, src.length);
+        } catch (RuntimeException e) {
+            return -1; // ZstdException and the like: the stream says what is wrong
+        }
     }
 
     /** The error for a compressed file that cannot be decoded, naming it. */
