@@ -177,9 +177,10 @@ public final class CatalogCapture {
     /**
      * reltuples as an estimate, or -1: -1 means "never vacuumed or analyzed" on 14+; before 14 a
      * table never vacuumed or analyzed has 0, which cannot be told from an empty one: taken as not
-     * known. Partitioned tables (no storage) have none of their own.
+     * known. Partitioned tables (no storage) have none of their own. (The capture from files reads
+     * the same column and makes the same estimate of it.)
      */
-    private static double rowEstimate(double reltuples, char relkind) {
+    public static double rowEstimate(double reltuples, char relkind) {
         return reltuples <= 0 || relkind == 'p' ? -1 : reltuples;
     }
 

@@ -164,7 +164,7 @@ final class SnapshotAssembler {
         };
         return new TableInfo(c.oid(), schema, c.name(), c.relkind(), relfilenode,
             c.tablespace() == 0 ? defaultTablespace : c.tablespace(), c.persistence(), c.toastRelid(),
-            c.replicaIdentity(), identity, pk, columns);
+            c.replicaIdentity(), identity, pk, columns, CatalogCapture.rowEstimate(c.reltuples(), c.relkind()));
     }
 
     private static List<Integer> key(IndexRow i) {
