@@ -68,8 +68,9 @@ final class ArrayFormatter extends TypeFormatter {
         int lbOff = dimsOff + 4 * ndim;
         long nitems = ndim == 0 ? 0 : 1;
         for (int j = 0; j < ndim; j++) {
-            nitems *= buf.getInt(dimsOff + 4 * j);
-            if (nitems < 0 || nitems > 8L * len + 8) {
+            int dim = buf.getInt(dimsOff + 4 * j);
+            nitems *= dim;
+            if (dim < 0 || nitems > 8L * len + 8) {
                 throw new TupleFormatException("array dimensions do not fit its " + len + " bytes offset=" + off);
             }
         }
@@ -80,6 +81,11 @@ final class ArrayFormatter extends TypeFormatter {
             return;
         }
         boolean hasNulls = dataoffset != 0;
+        // the null bitmap lies between the lower bounds and the data, the data in the array
+        if (hasNulls && (dataoffset < 16 + 8 * ndim + ((nitems + 7) >> 3) || dataoffset > len + 4)) {
+            throw new TupleFormatException("array data offset " + dataoffset + " outside its " + len
+                + " bytes offset=" + off);
+        }
         int bitmap = lbOff + 4 * ndim;
         int p = hasNulls ? base + dataoffset
                 : base + HeapTupleHeaderLayout.align(16 + 8 * ndim, HeapTupleHeaderLayout.MAXALIGN);

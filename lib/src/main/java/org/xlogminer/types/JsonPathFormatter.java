@@ -171,7 +171,7 @@ final class JsonPathFormatter extends TypeFormatter {
 
     /** The position of an argument at {@code rel} from the item at {@code pos}; must lie after it. */
     int arg(int pos, int rel) {
-        if (rel <= 0 || pos + rel >= end) {
+        if (rel <= 0 || rel >= end - pos) {
             throw new TupleFormatException("jsonpath argument " + rel + " of the item at offset=" + pos);
         }
         return pos + rel;
@@ -179,6 +179,9 @@ final class JsonPathFormatter extends TypeFormatter {
 
     /** Prints one item; returns the offset of the next one in its path, 0 when none. */
     private int item(int pos, boolean inKey, boolean brackets) {
+        if (pos < base || pos >= end) {
+            throw new TupleFormatException("jsonpath item past the value's end offset=" + pos);
+        }
         int type = buf.get(pos) & 0xFF;
         int p = base + HeapTupleHeaderLayout.align(pos + 1 - base, 4);
         int next = int32(p);
@@ -228,6 +231,9 @@ final class JsonPathFormatter extends TypeFormatter {
                 numeric(p, next > 0 && parenthesiseNumeric);
                 break;
             case BOOL:
+                if (p >= end) {
+                    throw new TupleFormatException("jsonpath boolean past the value's end offset=" + p);
+                }
                 out.append(buf.get(p) != 0 ? "true" : "false");
                 break;
             case NOT:
@@ -307,7 +313,7 @@ final class JsonPathFormatter extends TypeFormatter {
     }
 
     private void numeric(int p, boolean parens) {
-        int size = Varlena.totalSize(buf, p);
+        int size = Nested.datumSize(buf, p, -1, end);
         int h = Varlena.headerSize(buf, p);
         if (size < h || p + size > end) {
             throw new TupleFormatException("jsonpath numeric past the value's end offset=" + p);

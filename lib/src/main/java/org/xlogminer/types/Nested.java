@@ -22,6 +22,12 @@ final class Nested {
             return attlen;
         }
         if (attlen == -1) {
+            // the header itself must lie in the value: 1 byte (short), 2 (external: its tag), else 4
+            int b = p >= 0 && p < end ? buf.get(p) & 0xFF : 0;
+            int header = (b & 0x01) == 0 ? 4 : b == 0x01 ? 2 : 1;
+            if (p < 0 || header > end - p) {
+                throw new TupleFormatException("nested varlena header past the value's end offset=" + p);
+            }
             int size = Varlena.totalSize(buf, p);
             if (size < 1) {
                 throw new TupleFormatException("invalid nested varlena header offset=" + p);

@@ -59,7 +59,7 @@ final class TsVectorFormatter extends TypeFormatter {
     }
 
     private static void appendPositions(StringBuilder out, ByteBuffer buf, int p, int end) {
-        int npos = buf.getShort(p) & 0xFFFF;
+        int npos = p + 2 > end ? 0 : buf.getShort(p) & 0xFFFF;
         if (p + 2 + 2 * npos > end) {
             throw new TupleFormatException("tsvector positions past the value's end offset=" + p);
         }
