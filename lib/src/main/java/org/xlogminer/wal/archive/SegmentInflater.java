@@ -3,7 +3,6 @@ package org.xlogminer.wal.archive;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,8 +32,12 @@ final class SegmentInflater {
     }
 
     /**
-     * Fills {@code into} with the segment's first bytes and returns the size of the whole
-     * decompressed segment (more than {@code into.length} for a file that is not a segment).
+     * Fills {@code into} with the segment's first bytes and returns the size of the decompressed
+     * segment (at most {@code into.length}, the segment size).
+     *
+     * @throws WalFormatException naming the file when it holds more than a segment: decompressing
+     *                            stops at the first byte past the segment's size (a small file that
+     *                            inflates to gigabytes costs no more than a segment)
      */
     static long inflate(SegmentFile file, byte[] into) throws IOException {
         MessageDigest sha1 = file.sha1() == null ? null : sha1();
@@ -53,8 +56,10 @@ final class SegmentInflater {
             if (sha1 != null) {
                 sha1.update(into, 0, n);
             }
-            if (n == into.length) {
-                size += drain(in, sha1); // a file larger than a segment: its size says it is none
+            if (n == into.length && in.read() >= 0) {
+                throw new WalFormatException(file.path() + " holds more than " + into.length + " bytes"
+                    + (file.compression() == Compression.NONE ? "" : " decompressed")
+                    + ", more than the segment size: not a WAL segment", file.path().getFileName().toString(), 0);
             }
         } catch (WalException e) {
             throw e;
@@ -122,25 +127,6 @@ final class SegmentInflater {
             n += r;
         }
         return n;
-    }
-
-    private static long drain(InputStream in, MessageDigest sha1) throws IOException {
-        long[] extra = new long[1];
-        in.transferTo(new OutputStream() {
-            @Override
-            public void write(int b) {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                extra[0] += len;
-                if (sha1 != null) {
-                    sha1.update(b, off, len);
-                }
-            }
-        });
-        return extra[0];
     }
 
     private static MessageDigest sha1() {
