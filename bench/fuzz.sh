@@ -32,8 +32,11 @@ if [ ${#TARGETS[@]} -eq 0 ]; then
         page.HeapPageFuzzTest#page
         types.DatumFuzzTest#format
         compress.PglzFuzzTest#decompress
-        # to come with their parsers: the .history reader (wal.archive), pg_control, the relation
-        # mapper and base-backup heap files (catalog --pgdata); see docs/fuzzing.md
+        wal.archive.TimelineHistoryFuzzTest#parse
+        catalog.pgdata.PgDataFileFuzzTest#controlFile
+        catalog.pgdata.PgDataFileFuzzTest#relMapFile
+        catalog.pgdata.PgDataFileFuzzTest#backupLabel
+        catalog.pgdata.PgDataFileFuzzTest#heapPage
     )
 fi
 
