@@ -34,7 +34,9 @@ public record BackupLabel(long startLsn, int startTimeline, Instant startTime) {
         String time = null;
         for (String line : text.split("\n")) {
             if (line.startsWith("START WAL LOCATION: ")) {
-                lsn = line.substring(20).split(" ")[0];
+                String rest = line.substring(20).strip(); // "0/2000028 (file 000000010000000000000002)"
+                int space = rest.indexOf(' ');
+                lsn = space < 0 ? rest : rest.substring(0, space);
             } else if (line.startsWith("START TIMELINE: ")) {
                 timeline = line.substring(16).trim();
             } else if (line.startsWith("START TIME: ")) {
