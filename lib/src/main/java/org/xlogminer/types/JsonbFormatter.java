@@ -128,8 +128,13 @@ final class JsonbFormatter extends TypeFormatter {
                 break;
             case JENTRY_ISNUMERIC: {
                 int q = base + HeapTupleHeaderLayout.align(start, 4);
+                // the numeric (a varlena after the padding) lies in the entry
+                int size = Nested.datumSize(buf, q, -1, p + length);
                 int h = Varlena.headerSize(buf, q);
-                NumericFormatter.append(out, buf, q + h, Varlena.totalSize(buf, q) - h);
+                if (size < h || size > p + length - q) {
+                    throw new TupleFormatException("jsonb numeric past its entry's end offset=" + q);
+                }
+                NumericFormatter.append(out, buf, q + h, size - h);
                 break;
             }
             case JENTRY_ISBOOL_FALSE:
