@@ -64,6 +64,9 @@ final class CatalogJsonReader {
             return new CatalogJsonReader(file).snapshot(tree(p));
         } catch (JsonProcessingException e) {
             throw notJson(file, e);
+        } catch (java.io.CharConversionException e) {
+            // bytes that are no text in the encoding Jackson detected (UTF-32 out of range, odd UCS-4)
+            throw new CatalogFormatException(where(file) + "not a JSON catalog file: " + e.getMessage(), e);
         }
     }
 
