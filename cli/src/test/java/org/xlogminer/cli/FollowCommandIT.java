@@ -73,7 +73,12 @@ class FollowCommandIT {
             String out1 = Files.readString(tmp.resolve("first.out"));
             String out2 = Files.readString(tmp.resolve("second.out"));
             assertTrue(!out1.isEmpty() && !out2.isEmpty(), "each run wrote some: " + out1.length() + ", " + out2.length());
-            assertEquals(mine.stdout(), out1 + out2, "the two runs' output is the offline output, nothing twice or missing");
+            // at least once: killed between writing a transaction and saving the state file, the first
+            // run's last transaction is written again by the second, as docs/api.md says; known by its
+            // commit LSN, it is the only one that may come twice
+            String again = repeated(out1, out2);
+            assertEquals(mine.stdout(), out1 + out2.substring(again.length()),
+                "the two runs' output is the offline output, nothing missing, nothing twice but the transaction killed");
             String slotRestart = server.queryString("SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = 'audit'");
             assertTrue(Lsn.parse(slotRestart).value() <= Lsn.parse(last).value(), slotRestart);
         }
@@ -121,6 +126,23 @@ class FollowCommandIT {
     private String stderrOf() throws IOException {
         Path second = tmp.resolve("second.err");
         return Files.exists(second) ? Files.readString(second) : "";
+    }
+
+    /**
+     * The block at the start of {@code second} that repeats the last block of {@code first} (same
+     * commit LSN, same text), or "" when it does not start with one.
+     */
+    private static String repeated(String first, String second) {
+        List<String> done = commits(first);
+        List<String> next = commits(second);
+        if (done.isEmpty() || next.isEmpty() || !next.get(0).equals(done.get(done.size() - 1))) {
+            return "";
+        }
+        Matcher m = HEADER.matcher(second);
+        int end = m.find() && m.find() ? m.start() : second.length();
+        String block = second.substring(0, end);
+        assertTrue(first.endsWith(block), "the transaction written again is the same: " + block);
+        return block;
     }
 
     private static List<String> commits(String sql) {
