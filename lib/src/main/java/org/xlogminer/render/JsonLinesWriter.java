@@ -7,6 +7,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.Column;
@@ -31,7 +32,15 @@ public final class JsonLinesWriter implements ChangeHandler {
 
     private final Writer out;
     private final SqlRenderer renderer;
-    private final JsonFactory factory = new JsonFactory();
+    /**
+     * A generator per line, closed at its end: closing must neither close nor flush the writer. A
+     * flush per line was a write(2) per row change (the writer is buffered: its owner flushes, once
+     * at the end, or after each transaction when following).
+     */
+    private final JsonFactory factory = JsonFactory.builder()
+        .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+        .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
+        .build();
 
     public JsonLinesWriter(Writer out, SqlRenderer renderer) {
         this.out = out;
@@ -57,7 +66,6 @@ public final class JsonLinesWriter implements ChangeHandler {
     public void change(TransactionInfo tx, RowChange c) {
         try {
             JsonGenerator g = factory.createGenerator(out);
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
             g.writeStringField("op", c.op());
             g.writeStringField("schema", c.source().schema());
@@ -99,7 +107,6 @@ public final class JsonLinesWriter implements ChangeHandler {
     public void schemaChange(TransactionInfo tx, org.xlogminer.event.SchemaChange c) {
         try {
             JsonGenerator g = factory.createGenerator(out);
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
             g.writeStringField("op", "ddl");
             g.writeStringField("schema", c.schema());
