@@ -168,7 +168,7 @@ public final class CatalogCapture {
                 tables.add(new TableInfo(oid, rs.getString("nspname"), rs.getString("relname"), oneChar(rs, "relkind"),
                     rs.getLong("relfilenode"), rs.getLong("tablespace"), oneChar(rs, "persistence"),
                     rs.getLong("toastrelid"), replident, identity, pk, columns.getOrDefault(oid, List.of()),
-                    rowEstimate(rs.getDouble("reltuples"), oneChar(rs, "relkind"))));
+                    rowEstimate(rs.getDouble("reltuples"), oneChar(rs, "relkind")), rs.getLong("partition_parent")));
             }
         }
         return tables;

@@ -4,9 +4,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.xlogminer.event.TableName;
+
 /**
  * Lookup maps over a snapshot's tables: by (tablespace, relfilenode), by OID and by
- * {@code "schema.name"}. Obtained from {@link CatalogSnapshot#index()}.
+ * {@code "schema.name"}, and each partition's root partitioned table. Obtained from
+ * {@link CatalogSnapshot#index()}.
  *
  * <p>The two numeric lookups are open-addressing maps over primitive {@code long} keys, so the
  * miner's per-record lookup allocates nothing. Immutable and thread-safe.
@@ -16,6 +19,14 @@ public final class CatalogIndex {
     private final LongMap<TableInfo> byRelfilenode;
     private final LongMap<TableInfo> byOid;
     private final Map<String, TableInfo> byName;
+    /** Each partition's root by the partition's OID: worked out once per snapshot, not per row. */
+    private final LongMap<TableName> roots;
+
+    /**
+     * Bounds the walk up a partition's parents: PostgreSQL has no such limit, but a chain longer
+     * than this can only be a cycle (a state made of rows read half way through a change).
+     */
+    private static final int MAX_DEPTH = 10_000;
 
     CatalogIndex(List<TableInfo> tables) {
         byRelfilenode = new LongMap<>(tables.size());
@@ -28,6 +39,39 @@ public final class CatalogIndex {
             }
             byName.put(t.qualifiedName(), t);
         }
+        LongMap<TableName> r = null;
+        for (TableInfo t : tables) {
+            if (t.partitionParent() != 0) {
+                TableInfo top = root(t);
+                if (top != null) {
+                    if (r == null) {
+                        r = new LongMap<>(tables.size());
+                    }
+                    r.put(t.oid(), new TableName(top.schema(), top.name()));
+                }
+            }
+        }
+        roots = r;
+    }
+
+    /** The topmost of a partition's parents; null when a parent is not in the snapshot (never guessed). */
+    private TableInfo root(TableInfo t) {
+        TableInfo top = t;
+        for (int depth = 0; top.partitionParent() != 0; depth++) {
+            top = depth < MAX_DEPTH ? byOid(top.partitionParent()) : null;
+            if (top == null) {
+                return null;
+            }
+        }
+        return top;
+    }
+
+    /**
+     * The root partitioned table of the partition with this OID (its parents followed up to the
+     * top), or null when it is not a partition or a parent is not known. Allocates nothing.
+     */
+    public TableName partitionRoot(long oid) {
+        return roots == null || oid == 0 ? null : roots.get(oid);
     }
 
     /** The table stored in this tablespace with this relfilenode, or null. The caller checks the database. */

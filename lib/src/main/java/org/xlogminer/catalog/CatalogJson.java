@@ -49,7 +49,9 @@ import org.xlogminer.wal.Lsn;
  *       "columns" : [
  *         {"attnum":1,"name":"id","typeOid":23,...}   one compact COLUMN per line
  *       ],
- *       "rowEstimate" : 12000.0                       reltuples; left out when not known
+ *       "rowEstimate" : 12000.0,                      reltuples; left out when not known
+ *       "partitionParent" : 16385                     a partition's parent (OID); left out for
+ *                                                     every other relation
  *     }
  *   ],
  *   "types" : [
@@ -205,6 +207,9 @@ public final class CatalogJson {
         writeColumns(g, "columns", t.columns());
         if (t.rowEstimate() >= 0) { // left out when not known: what readers before it was captured expect
             g.writeNumberField("rowEstimate", t.rowEstimate());
+        }
+        if (t.partitionParent() != 0) { // partitions only: files of other tables stay as they were
+            g.writeNumberField("partitionParent", t.partitionParent());
         }
         g.writeEndObject();
     }

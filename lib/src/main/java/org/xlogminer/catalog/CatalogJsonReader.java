@@ -220,7 +220,8 @@ final class CatalogJsonReader {
                 character(n, "relkind", path), oid(n, "relfilenode", path), oid(n, "tablespace", path),
                 character(n, "persistence", path), oid(n, "toastRelid", path), character(n, "replicaIdentity", path),
                 ints(n, "identityKey", path), ints(n, "primaryKey", path), columns(n, "columns", path),
-                n.containsKey("rowEstimate") ? number(n, "rowEstimate", path) : -1);
+                n.containsKey("rowEstimate") ? number(n, "rowEstimate", path) : -1,
+                n.containsKey("partitionParent") ? oid(n, "partitionParent", path) : 0);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw bad(path, e.getMessage());
         }

@@ -3,8 +3,8 @@ package org.xlogminer.catalog;
 /**
  * The SQL a capture runs, one set-based query per kind of row (never one query per table), for
  * PostgreSQL 13 to 18. Every query reads only the catalogs and a few functions that need no
- * privilege beyond LOGIN: pg_class, pg_namespace, pg_index, pg_attribute, pg_type, pg_range,
- * pg_enum, pg_database, pg_control_system(), pg_control_checkpoint(), pg_relation_filenode(),
+ * privilege beyond LOGIN: pg_class, pg_namespace, pg_index, pg_inherits, pg_attribute, pg_type,
+ * pg_range, pg_enum, pg_database, pg_control_system(), pg_control_checkpoint(), pg_relation_filenode(),
  * pg_current_wal_insert_lsn() and pg_walfile_name().
  */
 final class CatalogQueries {
@@ -59,6 +59,8 @@ final class CatalogQueries {
      * pg_relation_filenode() (the relation mapper) only for mapped catalogs, whose relfilenode is 0:
      * the function reads the latest catalog state, not the snapshot, so for ordinary relations
      * rewritten after the snapshot it would name the new file. Relations without storage get 0.
+     * A partition (relispartition) has its one pg_inherits row, naming the table it is a partition
+     * of; an inheritance child's rows are not read (it is no partition: parent 0).
      */
     static final String RELATIONS = """
         SELECT c.oid::int8 AS oid, n.nspname, c.relname, c.relkind::text AS relkind,
@@ -68,12 +70,14 @@ final class CatalogQueries {
                c.relpersistence::text AS persistence, c.reltoastrelid::int8 AS toastrelid,
                c.relreplident::text AS replident, c.reltuples::float8 AS reltuples,
                pk.indkey::text AS pk_key, pk.indnkeyatts AS pk_nkey,
-               ri.indkey::text AS ri_key, ri.indnkeyatts AS ri_nkey
+               ri.indkey::text AS ri_key, ri.indnkeyatts AS ri_nkey,
+               COALESCE(inh.inhparent, 0)::int8 AS partition_parent
           FROM pg_class c
           JOIN pg_namespace n ON n.oid = c.relnamespace
          CROSS JOIN (SELECT dattablespace FROM pg_database WHERE datname = current_database()) d
           LEFT JOIN pg_index pk ON pk.indrelid = c.oid AND pk.indisprimary
           LEFT JOIN pg_index ri ON ri.indrelid = c.oid AND ri.indisreplident
+          LEFT JOIN pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid AND inh.inhseqno = 1
          WHERE %s
          ORDER BY c.oid
         """.formatted(RELATION_FILTER);

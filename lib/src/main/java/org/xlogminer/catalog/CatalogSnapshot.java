@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.xlogminer.event.TableName;
 import org.xlogminer.wal.CatalogMismatchException;
 
 /**
@@ -93,6 +94,17 @@ public record CatalogSnapshot(long systemIdentifier, int serverVersionNum, Strin
     /** The table named {@code "schema.name"} (unquoted, exact case, as {@link TableInfo#qualifiedName()}), or null. */
     public TableInfo table(String qualifiedName) {
         return index().byQualifiedName(qualifiedName);
+    }
+
+    /**
+     * The root partitioned table of a partition of this snapshot, as of its capture: its
+     * {@linkplain TableInfo#partitionParent() parents} followed up to the top (multi-level
+     * partitioning); null for a relation that is not a partition (an inheritance child is not one),
+     * or whose parents the snapshot does not all know. One field read for a relation that is not a
+     * partition; else a lookup in the index, whose roots are worked out once per snapshot.
+     */
+    public TableName partitionRoot(TableInfo table) {
+        return table.partitionParent() == 0 ? null : index().partitionRoot(table.oid());
     }
 
     /** The type with this OID, or null. */

@@ -25,17 +25,31 @@ import java.util.Objects;
  *                         rows (kept up to date by VACUUM and ANALYZE); -1 when not known (never
  *                         vacuumed or analyzed on 14+, a snapshot written before it was captured,
  *                         a table made by DDL read from the WAL)
+ * @param partitionParent  for a partition (pg_class.relispartition), the pg_class OID of the
+ *                         partitioned table it is a partition of (pg_inherits.inhparent); 0 for
+ *                         every other relation, inheritance children included (and in snapshots
+ *                         written before it was captured). Its parents up to the top name the
+ *                         partition's root ({@link CatalogSnapshot#partitionRoot})
  */
 public record TableInfo(long oid, String schema, String name, char relkind, long relfilenode, long tablespace,
                         char persistence, long toastRelid, char replicaIdentity, List<Integer> identityKey,
-                        List<Integer> primaryKey, List<ColumnInfo> columns, double rowEstimate) {
+                        List<Integer> primaryKey, List<ColumnInfo> columns, double rowEstimate,
+                        long partitionParent) {
+
+    /** A relation that is not a partition. */
+    public TableInfo(long oid, String schema, String name, char relkind, long relfilenode, long tablespace,
+                     char persistence, long toastRelid, char replicaIdentity, List<Integer> identityKey,
+                     List<Integer> primaryKey, List<ColumnInfo> columns, double rowEstimate) {
+        this(oid, schema, name, relkind, relfilenode, tablespace, persistence, toastRelid, replicaIdentity, identityKey,
+            primaryKey, columns, rowEstimate, 0);
+    }
 
     /** A table whose number of rows is not known. */
     public TableInfo(long oid, String schema, String name, char relkind, long relfilenode, long tablespace,
                      char persistence, long toastRelid, char replicaIdentity, List<Integer> identityKey,
                      List<Integer> primaryKey, List<ColumnInfo> columns) {
         this(oid, schema, name, relkind, relfilenode, tablespace, persistence, toastRelid, replicaIdentity, identityKey,
-            primaryKey, columns, -1);
+            primaryKey, columns, -1, 0);
     }
 
     public TableInfo {

@@ -30,7 +30,7 @@ final class CatalogReader {
         PgDataCapture.PG_ATTRIBUTE, "pg_attribute", PgDataCapture.PG_TYPE, "pg_type",
         PgDataCapture.PG_NAMESPACE, "pg_namespace", PgDataCapture.PG_ENUM, "pg_enum",
         PgDataCapture.PG_INDEX, "pg_index", PgDataCapture.PG_RANGE, "pg_range",
-        PgDataCapture.PG_DATABASE, "pg_database");
+        PgDataCapture.PG_DATABASE, "pg_database", PgDataCapture.PG_INHERITS, "pg_inherits");
 
     private final PgDataFiles files;
     private final TupleVisibility visibility;

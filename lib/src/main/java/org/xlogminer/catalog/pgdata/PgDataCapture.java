@@ -36,7 +36,7 @@ import org.xlogminer.wal.Lsn;
 public final class PgDataCapture {
 
     static final long PG_CLASS = 1259, PG_ATTRIBUTE = 1249, PG_TYPE = 1247, PG_NAMESPACE = 2615, PG_ENUM = 3501,
-        PG_INDEX = 2610, PG_RANGE = 3541, PG_DATABASE = 1262, DEFAULT_TABLESPACE = 1663;
+        PG_INDEX = 2610, PG_RANGE = 3541, PG_DATABASE = 1262, PG_INHERITS = 2611, DEFAULT_TABLESPACE = 1663;
 
     /**
      * A snapshot and what the capture wants its user to know.
@@ -123,19 +123,20 @@ public final class PgDataCapture {
         // the catalogs that are not mapped are usually still in the file their OID names
         List<String> wanted = new ArrayList<>(List.of(mappedFile.apply(PG_CLASS), mappedFile.apply(PG_ATTRIBUTE),
             mappedFile.apply(PG_TYPE)));
-        for (long oid : new long[] {PG_NAMESPACE, PG_ENUM, PG_INDEX, PG_RANGE}) {
+        for (long oid : new long[] {PG_NAMESPACE, PG_ENUM, PG_INDEX, PG_RANGE, PG_INHERITS}) {
             wanted.add(dir + "/" + oid);
         }
         reader.prefetchRelations(wanted);
         List<AttributeRow> attributes = first == db.oid() ? firstAttributes
             : reader.attributes(major, mappedFile.apply(PG_ATTRIBUTE));
         Map<Long, CatalogTable> layouts = CatalogReader.layouts(attributes,
-            Set.of(PG_CLASS, PG_TYPE, PG_NAMESPACE, PG_ENUM, PG_INDEX, PG_RANGE));
+            Set.of(PG_CLASS, PG_TYPE, PG_NAMESPACE, PG_ENUM, PG_INDEX, PG_RANGE, PG_INHERITS));
         List<ClassRow> classes = new ArrayList<>();
         reader.scan(layouts.get(PG_CLASS), mappedFile.apply(PG_CLASS), (t, r) -> classes.add(ClassRow.of(t, r)));
         Map<Long, String> files2 = new HashMap<>();
         for (ClassRow c : classes) {
-            if (c.oid() == PG_NAMESPACE || c.oid() == PG_ENUM || c.oid() == PG_INDEX || c.oid() == PG_RANGE) {
+            if (c.oid() == PG_NAMESPACE || c.oid() == PG_ENUM || c.oid() == PG_INDEX || c.oid() == PG_RANGE
+                || c.oid() == PG_INHERITS) {
                 files2.put(c.oid(), dir + "/" + (c.relfilenode() != 0 ? c.relfilenode()
                     : mapped(map, c.oid(), dir + "/pg_filenode.map")));
             }
@@ -152,9 +153,16 @@ public final class PgDataCapture {
         reader.scan(layouts.get(PG_INDEX), catalogFile(files2, PG_INDEX), (t, r) -> indexes.add(IndexRow.of(t, r)));
         List<RangeRow> ranges = new ArrayList<>();
         reader.scan(layouts.get(PG_RANGE), catalogFile(files2, PG_RANGE), (t, r) -> ranges.add(RangeRow.of(t, r)));
+        // a partition's one pg_inherits row (inhseqno 1) names its parent; only partitions' are kept later
+        Map<Long, Long> parents = new HashMap<>();
+        reader.scan(layouts.get(PG_INHERITS), catalogFile(files2, PG_INHERITS), (t, r) -> {
+            if (r.int4(t.column("inhseqno")) == 1) {
+                parents.put(r.oid(t.column("inhrelid")), r.oid(t.column("inhparent")));
+            }
+        });
 
         SnapshotAssembler.Result parts = new SnapshotAssembler(new SnapshotAssembler.Rows(classes, attributes, types,
-            namespaces, enums, indexes, ranges), major, warnings).assemble(db.tablespace(), map, sharedMap);
+            namespaces, enums, indexes, ranges, parents), major, warnings).assemble(db.tablespace(), map, sharedMap);
         reportUnsettled(visibility, label, warnings);
         long lsn = label != null ? label.startLsn() : cf.redo();
         int timeline = label != null ? label.startTimeline() : cf.timeline();

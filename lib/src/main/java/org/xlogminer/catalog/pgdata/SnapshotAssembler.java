@@ -31,13 +31,19 @@ import org.xlogminer.types.ValueFormatters;
  * snapshot: relations of kind r, p, m, t outside temporary schemas, ordered by OID; mapped
  * catalogs' relfilenodes from the relation mapper; keys from pg_index; the type closure over
  * element, domain base, range subtype, multirange and composite attribute types; missing values
- * as {@code array_to_string}; type names as {@code format_type}. Single use, not thread-safe.
+ * as {@code array_to_string}; type names as {@code format_type}; a partition's parent from
+ * pg_inherits. Single use, not thread-safe.
  */
 final class SnapshotAssembler {
 
-    /** The rows read, by catalog. */
+    /**
+     * The rows read, by catalog.
+     *
+     * @param parents pg_inherits.inhparent by inhrelid, of the rows of inhseqno 1 (a partition has
+     *                that one row; an inheritance child may have more, and is no partition)
+     */
     record Rows(List<ClassRow> classes, List<AttributeRow> attributes, List<TypeRow> types, Map<Long, String> namespaces,
-                List<EnumRow> enums, List<IndexRow> indexes, List<RangeRow> ranges) {
+                List<EnumRow> enums, List<IndexRow> indexes, List<RangeRow> ranges, Map<Long, Long> parents) {
     }
 
     /** What the assembler makes. */
@@ -164,7 +170,8 @@ final class SnapshotAssembler {
         };
         return new TableInfo(c.oid(), schema, c.name(), c.relkind(), relfilenode,
             c.tablespace() == 0 ? defaultTablespace : c.tablespace(), c.persistence(), c.toastRelid(),
-            c.replicaIdentity(), identity, pk, columns, CatalogCapture.rowEstimate(c.reltuples(), c.relkind()));
+            c.replicaIdentity(), identity, pk, columns, CatalogCapture.rowEstimate(c.reltuples(), c.relkind()),
+            c.partition() ? rows.parents().getOrDefault(c.oid(), 0L) : 0);
     }
 
     private static List<Integer> key(IndexRow i) {

@@ -21,13 +21,14 @@ final class StoredRows {
     }
 
     record ClassRow(long oid, String name, long namespace, char relkind, long relfilenode, long tablespace,
-                    char persistence, long toastRelid, char replicaIdentity, float reltuples) {
+                    char persistence, long toastRelid, char replicaIdentity, float reltuples, boolean partition) {
 
         static ClassRow of(CatalogTable t, CatalogTable.Row r) {
             return new ClassRow(r.oid(t.column("oid")), r.name(t.column("relname")), r.oid(t.column("relnamespace")),
                 r.ch(t.column("relkind")), r.oid(t.column("relfilenode")), r.oid(t.column("reltablespace")),
                 r.ch(t.column("relpersistence")), r.oid(t.column("reltoastrelid")), r.ch(t.column("relreplident")),
-                Float.intBitsToFloat(r.int4(t.column("reltuples")))); // float4, as pg_enum's enumsortorder
+                Float.intBitsToFloat(r.int4(t.column("reltuples"))), // float4, as pg_enum's enumsortorder
+                r.bool(t.column("relispartition")));
         }
     }
 

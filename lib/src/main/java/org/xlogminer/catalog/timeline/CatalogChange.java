@@ -19,7 +19,7 @@ public record CatalogChange(long lsn, String catalog, CatalogRow before, Catalog
 
     /** The system catalogs (schema pg_catalog) whose rows make up what the timeline knows. */
     public static final Set<String> FOLLOWED = Set.of("pg_class", "pg_attribute", "pg_type", "pg_namespace",
-        "pg_enum", "pg_index");
+        "pg_enum", "pg_index", "pg_inherits");
 
     public CatalogChange {
         Objects.requireNonNull(catalog, "catalog");

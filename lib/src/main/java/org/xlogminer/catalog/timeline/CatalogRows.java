@@ -9,12 +9,13 @@ import org.xlogminer.catalog.ColumnInfo;
  * How the followed system catalogs' rows read: which columns each kind of row needs known, and the
  * rows turned into what the {@link CatalogState} keeps (column names as in PostgreSQL's
  * {@code pg_class.h}, {@code pg_attribute.h}, {@code pg_index.h}, {@code pg_type.h},
- * {@code pg_enum.h}, {@code pg_namespace.h}; the same on 13 to 18). Stateless.
+ * {@code pg_enum.h}, {@code pg_namespace.h}, {@code pg_inherits.h}; the same on 13 to 18, but for
+ * pg_inherits.inhdetachpending, 14+, not read). Stateless.
  */
 final class CatalogRows {
 
     static final String[] CLASS = {"oid", "relname", "relnamespace", "relkind", "relfilenode", "reltablespace",
-        "relpersistence", "reltoastrelid", "relreplident"};
+        "relpersistence", "reltoastrelid", "relreplident", "relispartition"};
     static final String[] ATTRIBUTE = {"attrelid", "attnum", "attname", "atttypid", "atttypmod", "attlen",
         "attbyval", "attalign", "attstorage", "attnotnull", "attisdropped", "atthasmissing"};
     static final String[] INDEX = {"indexrelid", "indrelid", "indisprimary", "indisreplident", "indkey",
@@ -23,6 +24,8 @@ final class CatalogRows {
         "typalign", "typelem", "typarray", "typbasetype", "typtypmod", "typrelid"};
     static final String[] ENUM = {"oid", "enumtypid", "enumlabel"};
     static final String[] NAMESPACE = {"oid", "nspname"};
+    /** A row of pg_inherits, which has no OID: a child's inhseqno-th parent. */
+    static final String[] INHERITS = {"inhrelid", "inhparent", "inhseqno"};
 
     private CatalogRows() {
     }
@@ -36,14 +39,19 @@ final class CatalogRows {
             case "pg_type" -> TYPE;
             case "pg_enum" -> ENUM;
             case "pg_namespace" -> NAMESPACE;
+            case "pg_inherits" -> INHERITS;
             default -> null;
         };
     }
 
-    /** The name of the column that identifies a row of this catalog (an attribute is attrelid and attnum). */
+    /**
+     * The name of the column that identifies a row of this catalog (an attribute is attrelid and
+     * attnum; an inheritance row inhrelid and inhseqno).
+     */
     static String keyColumn(String catalog) {
         return switch (catalog) {
             case "pg_attribute" -> "attrelid";
+            case "pg_inherits" -> "inhrelid";
             case "pg_index" -> "indexrelid";
             default -> "oid";
         };
@@ -58,20 +66,22 @@ final class CatalogRows {
             case "pg_attribute" -> "attrelid";
             case "pg_index" -> "indrelid";
             case "pg_enum" -> "enumtypid";
+            case "pg_inherits" -> "inhrelid";
             default -> "oid";
         };
         return row != null && row.known(c) ? row.number(c) : -1;
     }
 
-    /** A pg_class row's part of a table. */
+    /** A pg_class row's part of a table; {@code partition} is relispartition. */
     record ClassRow(long oid, String name, long namespace, String schema, char relkind, long relfilenode,
-                    long tablespace, char persistence, long toastRelid, char replicaIdentity, long relrewrite) {
+                    long tablespace, char persistence, long toastRelid, char replicaIdentity, long relrewrite,
+                    boolean partition) {
 
         static ClassRow of(CatalogRow r) {
             return new ClassRow(r.number("oid"), r.text("relname"), r.number("relnamespace"), null,
                 r.character("relkind"), r.number("relfilenode"), r.number("reltablespace"),
                 r.character("relpersistence"), r.number("reltoastrelid"), r.character("relreplident"),
-                Long.parseLong(r.textOr("relrewrite", "0")));
+                Long.parseLong(r.textOr("relrewrite", "0")), r.bool("relispartition"));
         }
     }
 

@@ -44,6 +44,12 @@ public final class CatalogState {
     private final Map<Long, TypeInfo> types;
     private final Map<Long, EnumRow> enums = new HashMap<>();
     private final Map<Long, Long> mappedFilenodes = new HashMap<>();
+    /**
+     * pg_inherits.inhparent by inhrelid, of the rows of inhseqno 1: a partition's parent (it has that
+     * one row). The snapshot gives its partitions'; the WAL adds any, inheritance children's too,
+     * which count only while pg_class says relispartition.
+     */
+    private final Map<Long, Long> parents = new HashMap<>();
     /** The tables as last built, by OID; {@link #dirty} ones are built again at the next snapshot. */
     private final TreeMap<Long, TableInfo> tables = new TreeMap<>();
     private final Set<Long> dirty = new HashSet<>();
@@ -59,7 +65,11 @@ public final class CatalogState {
         s.namespaces().forEach((oid, name) -> namespaceOids.put(name, oid));
         for (TableInfo t : s.tables()) {
             classes.put(t.oid(), new ClassRow(t.oid(), t.name(), namespaceOids.getOrDefault(t.schema(), 0L), t.schema(),
-                t.relkind(), t.relfilenode(), t.tablespace(), t.persistence(), t.toastRelid(), t.replicaIdentity(), 0));
+                t.relkind(), t.relfilenode(), t.tablespace(), t.persistence(), t.toastRelid(), t.replicaIdentity(), 0,
+                t.partitionParent() != 0));
+            if (t.partitionParent() != 0) {
+                parents.put(t.oid(), t.partitionParent());
+            }
             mappedFilenodes.put(t.oid(), t.relfilenode());
             TreeMap<Integer, ColumnInfo> cs = new TreeMap<>();
             for (ColumnInfo c : t.columns()) {
@@ -115,6 +125,7 @@ public final class CatalogState {
             case "pg_type" -> type(k, to);
             case "pg_enum" -> enumLabel(k, to);
             case "pg_namespace" -> namespace(k, to);
+            case "pg_inherits" -> inherits(k, from, to);
             default -> { }
         }
     }
@@ -126,6 +137,20 @@ public final class CatalogState {
             classes.put(oid, ClassRow.of(to));
         }
         dirty.add(oid);
+    }
+
+    /**
+     * A child's first parent row replaced (ATTACH / DETACH PARTITION, CREATE TABLE ... PARTITION OF,
+     * a table dropped); rows of a later inhseqno (multiple inheritance) name no partition's parent.
+     */
+    private void inherits(long inhrelid, CatalogRow from, CatalogRow to) {
+        if (from != null && (!from.known("inhseqno") || from.number("inhseqno") == 1)) {
+            parents.remove(inhrelid);
+        }
+        if (to != null && to.number("inhseqno") == 1) {
+            parents.put(inhrelid, to.number("inhparent"));
+        }
+        dirty.add(inhrelid);
     }
 
     private void attribute(long relid, int attnum, CatalogRow to) {
@@ -288,8 +313,9 @@ public final class CatalogState {
         // the row estimate is the captured one while the table keeps its storage (not after a rewrite)
         TableInfo known = tables.get(oid);
         double rowEstimate = known != null && known.relfilenode() == relfilenode ? known.rowEstimate() : -1;
+        long parent = c.partition() ? parents.getOrDefault(oid, 0L) : 0;
         return new TableInfo(oid, schema, c.name(), c.relkind(), relfilenode, tablespace, c.persistence(),
-            c.toastRelid(), c.replicaIdentity(), identity, pk, new ArrayList<>(cs.values()), rowEstimate);
+            c.toastRelid(), c.replicaIdentity(), identity, pk, new ArrayList<>(cs.values()), rowEstimate, parent);
     }
 
     /** The pg_class row of a relation as the state has it (relrewrite included), or null. */

@@ -33,6 +33,7 @@ class CatalogStateTest {
             "relkind", "r", "relfilenode", Long.toString(relfilenode), "reltablespace", "0", "relpersistence", "p",
             "reltoastrelid", "0", "relreplident", "d"));
         m.put("relrewrite", "0");
+        m.put("relispartition", "f");
         return CatalogRow.of(m);
     }
 
