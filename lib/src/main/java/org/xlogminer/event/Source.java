@@ -18,6 +18,8 @@ public final class Source {
     private final Instant commitTime;
     private final String schema;
     private final String table;
+    /** The root partitioned table when the table is a partition, else null. */
+    private final TableName partitionRoot;
     /** The ctids as {@link #tid} packs them, or {@link #TEXT} when given as text. */
     private final long oldTid;
     private final long newTid;
@@ -39,17 +41,18 @@ public final class Source {
      */
     public Source(long lsn, long commitLsn, long xid, Instant commitTime, String schema, String table,
                   String oldCtid, String newCtid) {
-        this(lsn, commitLsn, xid, commitTime, schema, table, TEXT, TEXT, oldCtid, newCtid);
+        this(lsn, commitLsn, xid, commitTime, schema, table, null, TEXT, TEXT, oldCtid, newCtid);
     }
 
-    private Source(long lsn, long commitLsn, long xid, Instant commitTime, String schema, String table, long oldTid,
-                   long newTid, String oldCtid, String newCtid) {
+    private Source(long lsn, long commitLsn, long xid, Instant commitTime, String schema, String table,
+                   TableName partitionRoot, long oldTid, long newTid, String oldCtid, String newCtid) {
         this.lsn = lsn;
         this.commitLsn = commitLsn;
         this.xid = xid;
         this.commitTime = commitTime;
         this.schema = Objects.requireNonNull(schema, "schema");
         this.table = Objects.requireNonNull(table, "table");
+        this.partitionRoot = partitionRoot;
         this.oldTid = oldTid;
         this.newTid = newTid;
         this.oldCtid = oldCtid;
@@ -59,7 +62,16 @@ public final class Source {
     /** As the constructor, with each ctid {@linkplain #tid packed}; offset number 0 is none (null). */
     public static Source of(long lsn, long commitLsn, long xid, Instant commitTime, String schema, String table,
                             long oldTid, long newTid) {
-        return new Source(lsn, commitLsn, xid, commitTime, schema, table, oldTid & 0xFFFF_FFFF_FFFFL,
+        return of(lsn, commitLsn, xid, commitTime, schema, table, null, oldTid, newTid);
+    }
+
+    /**
+     * As {@link #of(long, long, long, Instant, String, String, long, long)}, of a change to a
+     * partition whose root partitioned table is {@code partitionRoot} (null: not a partition).
+     */
+    public static Source of(long lsn, long commitLsn, long xid, Instant commitTime, String schema, String table,
+                            TableName partitionRoot, long oldTid, long newTid) {
+        return new Source(lsn, commitLsn, xid, commitTime, schema, table, partitionRoot, oldTid & 0xFFFF_FFFF_FFFFL,
             newTid & 0xFFFF_FFFF_FFFFL, null, null);
     }
 
@@ -126,6 +138,14 @@ public final class Source {
         return table;
     }
 
+    /**
+     * When the table is a partition, its root partitioned table as of the change (its parents
+     * followed up to the top); null for every other table, inheritance children included.
+     */
+    public TableName partitionRoot() {
+        return partitionRoot;
+    }
+
     /** Where the old row version was, "(block,offset)", or null. */
     public String oldCtid() {
         return oldTid == TEXT ? oldCtid : ctidText(oldTid);
@@ -140,17 +160,19 @@ public final class Source {
     public boolean equals(Object o) {
         return o instanceof Source s && s.lsn == lsn && s.commitLsn == commitLsn && s.xid == xid
             && Objects.equals(s.commitTime, commitTime) && s.schema.equals(schema) && s.table.equals(table)
+            && Objects.equals(s.partitionRoot, partitionRoot)
             && Objects.equals(s.oldCtid(), oldCtid()) && Objects.equals(s.newCtid(), newCtid());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(lsn, commitLsn, xid, commitTime, schema, table, oldCtid(), newCtid());
+        return Objects.hash(lsn, commitLsn, xid, commitTime, schema, table, partitionRoot, oldCtid(), newCtid());
     }
 
     @Override
     public String toString() {
         return "Source[lsn=" + lsn + ", commitLsn=" + commitLsn + ", xid=" + xid + ", commitTime=" + commitTime
-            + ", schema=" + schema + ", table=" + table + ", oldCtid=" + oldCtid() + ", newCtid=" + newCtid() + "]";
+            + ", schema=" + schema + ", table=" + table
+            + (partitionRoot != null ? ", partitionRoot=" + partitionRoot : "") + ", oldCtid=" + oldCtid() + ", newCtid=" + newCtid() + "]";
     }
 }

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.event.RowChange;
 import org.xlogminer.event.Source;
+import org.xlogminer.event.TableName;
 
 /**
  * Where one transaction's row changes go as they are decoded, in WAL order: each is handed to the
@@ -35,7 +36,12 @@ final class ChangeSink {
 
     /** The source of a change of {@code table} in this transaction, by its record's LSN and ctids. */
     Source source(long lsn, TableInfo table, long oldTid, long newTid) {
-        return Source.of(lsn, commitLsn, xid, commitTime, table.schema(), table.name(), oldTid, newTid);
+        return source(lsn, table, null, oldTid, newTid);
+    }
+
+    /** As {@link #source(long, TableInfo, long, long)}, of a partition of {@code partitionRoot} (null: none). */
+    Source source(long lsn, TableInfo table, TableName partitionRoot, long oldTid, long newTid) {
+        return Source.of(lsn, commitLsn, xid, commitTime, table.schema(), table.name(), partitionRoot, oldTid, newTid);
     }
 
     /** A change: handed on. */

@@ -3,6 +3,7 @@ package org.xlogminer.mine;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.event.Row;
+import org.xlogminer.event.TableName;
 
 /**
  * The heap change a {@link HeapChangeHandlers handler} turns into row changes, read from where the
@@ -63,6 +64,15 @@ abstract class HeapChange {
     /** The changed table; null for a TRUNCATE, which names its tables itself. */
     final TableInfo table() {
         return table;
+    }
+
+    /**
+     * The changed table's root partitioned table as of the change when it is a partition, else
+     * null: one field read for a table that is not a partition, a lookup the catalog state worked
+     * out once (not per row) for one that is.
+     */
+    final TableName partitionRoot() {
+        return table == null || table.partitionParent() == 0 ? null : catalog.current().partitionRoot(table);
     }
 
     /** The table's plan; null when the source makes no rows of values. */

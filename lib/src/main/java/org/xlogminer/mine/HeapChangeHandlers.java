@@ -57,14 +57,14 @@ final class HeapChangeHandlers {
     }
 
     private static void insert(HeapChange c, ChangeSink out) {
-        out.insert(new RowChange.Insert(out.source(c.lsn(), c.table(), HeapChange.NO_TID, c.newTid()),
-            c.newRow("inserted")), c.isSpeculative());
+        out.insert(new RowChange.Insert(out.source(c.lsn(), c.table(), c.partitionRoot(), HeapChange.NO_TID,
+            c.newTid()), c.newRow("inserted")), c.isSpeculative());
     }
 
     private static void multiInsert(HeapChange c, ChangeSink out) {
         while (c.nextInserted()) {
-            out.add(new RowChange.Insert(out.source(c.lsn(), c.table(), HeapChange.NO_TID, c.insertedTid()),
-                c.insertedRow()));
+            out.add(new RowChange.Insert(out.source(c.lsn(), c.table(), c.partitionRoot(), HeapChange.NO_TID,
+                c.insertedTid()), c.insertedRow()));
         }
     }
 
@@ -77,7 +77,8 @@ final class HeapChangeHandlers {
     private static void update(HeapChange c, ChangeSink out) {
         Row before = c.oldRow();
         Row after = c.rows.unchangedToastFromOld(c.newRow("updated"), before);
-        out.add(new RowChange.Update(out.source(c.lsn(), c.table(), c.oldTid(), c.newTid()), before, after));
+        out.add(new RowChange.Update(out.source(c.lsn(), c.table(), c.partitionRoot(), c.oldTid(), c.newTid()),
+            before, after));
     }
 
     private static void delete(HeapChange c, ChangeSink out) {
@@ -85,7 +86,8 @@ final class HeapChangeHandlers {
             out.superDelete(Source.ctidText(c.oldTid()));
             return;
         }
-        out.add(new RowChange.Delete(out.source(c.lsn(), c.table(), c.oldTid(), HeapChange.NO_TID), c.oldRow()));
+        out.add(new RowChange.Delete(out.source(c.lsn(), c.table(), c.partitionRoot(), c.oldTid(),
+            HeapChange.NO_TID), c.oldRow()));
     }
 
     /** The tables of the catalog's database a TRUNCATE names, as one change; only ever from a record. */

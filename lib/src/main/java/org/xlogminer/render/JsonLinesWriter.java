@@ -22,7 +22,12 @@ import org.xlogminer.wal.Lsn;
 /**
  * One JSON object per line per row change: {@code op, schema, table, xid, lsn, commit_lsn,
  * commit_time, committed, incomplete, before, after, redo, undo}, and {@code history_unknown} (why)
- * for a change whose table's schema history the WAL read does not tell ({@link SqlRenderer#unknownHistory}). {@code before}/{@code after} map
+ * for a change whose table's schema history the WAL read does not tell ({@link SqlRenderer#unknownHistory}).
+ * A row change of a partition (shown on the partition, as the WAL has it) also has
+ * {@code partition_root}, right after {@code table}: the root partitioned table as of the change's
+ * LSN, {@code {"schema":"public","table":"measurements"}} (the partition's parents followed up to
+ * the top, see {@link org.xlogminer.event.Source#partitionRoot()}); the rows of any other table
+ * (an inheritance child, a partition detached by then) have no such field. {@code before}/{@code after} map
  * column names to PostgreSQL's text of the value, null for SQL NULL, and
  * {@code {"unrecoverable": "why"}} for a value the WAL read does not hold; absent rows are null.
  *
@@ -70,6 +75,13 @@ public final class JsonLinesWriter implements ChangeHandler {
             g.writeStringField("op", c.op());
             g.writeStringField("schema", c.source().schema());
             g.writeStringField("table", c.source().table());
+            TableName root = c.source().partitionRoot();
+            if (root != null) {
+                g.writeObjectFieldStart("partition_root");
+                g.writeStringField("schema", root.schema());
+                g.writeStringField("table", root.name());
+                g.writeEndObject();
+            }
             if (c instanceof RowChange.Truncate t) {
                 g.writeArrayFieldStart("tables");
                 for (TableName n : t.tables()) {
