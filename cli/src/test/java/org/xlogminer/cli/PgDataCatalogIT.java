@@ -33,7 +33,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code catalog --pgdata} against the oracle of the JDBC capture: a varied schema (the capture
  * tests' one, plus dead and aborted catalog rows, an enum value added in between, a compressed
  * missing value, rewritten pg_class and pg_enum, a pg_class row whose old version's xmax is a
- * MultiXact with an updater) captured over JDBC, then read from the files of
+ * MultiXact with an updater, partitions in two levels, a detached one and inheritance children:
+ * both captures must name the partitions' parents) captured over JDBC, then read from the files of
  * the cluster stopped cleanly (every major), and from plain, tar and gzipped tar base backups of
  * the running server (15 and 13, pg_basebackup being Debian's 15, with a catalog-changing
  * transaction open during the copy: named in a warning); the parsed JSON of both must be
@@ -61,7 +62,28 @@ class PgDataCatalogIT {
             "ALTER TABLE shop.tagged ALTER COLUMN moods SET STORAGE external",
             "BEGIN; CREATE TABLE shop.rolled_back (x int); ROLLBACK",
             "VACUUM FULL pg_class",
-            "VACUUM FULL pg_enum");
+            "VACUUM FULL pg_enum",
+            // partitions in two levels, one detached (a dead pg_inherits row), inheritance children
+            // (live pg_inherits rows of tables that are no partitions), one of two parents
+            "CREATE TABLE shop.reading (id int, kind text, at date) PARTITION BY LIST (kind)",
+            "CREATE TABLE shop.reading_a PARTITION OF shop.reading FOR VALUES IN ('a') PARTITION BY RANGE (at)",
+            "CREATE TABLE shop.reading_a_2024 PARTITION OF shop.reading_a"
+                + " FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+            "CREATE TABLE shop.reading_b PARTITION OF shop.reading FOR VALUES IN ('b')",
+            "ALTER TABLE shop.reading DETACH PARTITION shop.reading_b",
+            "CREATE TABLE shop.inherited () INHERITS (shop.reading_b)",
+            "CREATE TABLE shop.base2 (w int)",
+            "CREATE TABLE shop.multi () INHERITS (shop.reading_b, shop.base2)");
+    }
+
+    /** The parents of {@link #extraDdl()}'s partitions, and none for the rest: the feature, not only the same JSON. */
+    static void assertPartitionParents(CatalogSnapshot s) {
+        assertEquals(s.table("shop.reading").oid(), s.table("shop.reading_a").partitionParent(), s.databaseName());
+        assertEquals(s.table("shop.reading_a").oid(), s.table("shop.reading_a_2024").partitionParent());
+        assertEquals("shop.reading", s.partitionRoot(s.table("shop.reading_a_2024")).toString());
+        for (String t : List.of("shop.reading", "shop.reading_b", "shop.inherited", "shop.multi", "shop.base2")) {
+            assertEquals(0, s.table(t).partitionParent(), t + " is no partition");
+        }
     }
 
     /** A server with the schema, and its catalog captured over JDBC. */
@@ -291,6 +313,8 @@ class PgDataCatalogIT {
      */
     static void assertSameCatalog(CatalogSnapshot expected, Path pgdataJson) throws IOException {
         CatalogSnapshot actual = CatalogJson.read(pgdataJson);
+        assertPartitionParents(expected);
+        assertPartitionParents(actual);
         assertEquals(expected.major(), actual.major(), "major");
         assertEquals(expected.major() * 10000, actual.serverVersionNum());
         assertTrue(Long.compareUnsigned(actual.captureLsn(), expected.captureLsn()) >= 0,
