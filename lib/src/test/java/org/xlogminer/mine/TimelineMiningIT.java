@@ -32,7 +32,8 @@ import org.xlogminer.wal.reader.DirectorySegmentSource;
  * Mining across schema changes, with a catalog snapshot taken before them, against PostgreSQL's own
  * logical decoding: a {@code test_decoding} slot made before the workload lists every change; the
  * miner must list the same changes (table as of the change, operation, the values the slot shows),
- * and nothing else: no row copied by a table rewrite.
+ * and nothing else: no row copied by a table rewrite. A partition's changes are shown on the
+ * partition, as the slot shows them, and JSON names their root only while they are one.
  */
 class TimelineMiningIT {
 
@@ -63,6 +64,16 @@ class TimelineMiningIT {
         "INSERT INTO s2.moods VALUES (2, 'c')",
         "UPDATE s2.moods SET m = 'b' WHERE id = 1",
         "DROP TABLE t3",
+        // partitions: shown on the partition; JSON names the root while each is one
+        "CREATE TABLE pm (id int PRIMARY KEY, v text) PARTITION BY RANGE (id)",
+        "CREATE TABLE pm_1 PARTITION OF pm FOR VALUES FROM (0) TO (10)",
+        "INSERT INTO pm VALUES (1, 'p')",
+        "CREATE TABLE pm_2 (id int PRIMARY KEY, v text)",
+        "INSERT INTO pm_2 VALUES (11, 'q')",
+        "ALTER TABLE pm ATTACH PARTITION pm_2 FOR VALUES FROM (10) TO (20)",
+        "UPDATE pm SET v = 'qq' WHERE id = 11",
+        "ALTER TABLE pm DETACH PARTITION pm_1",
+        "UPDATE pm_1 SET v = 'pp' WHERE id = 1",
     };
 
     /**
@@ -134,8 +145,13 @@ class TimelineMiningIT {
                 miner.stream(new JsonLinesWriter(json, SqlRenderer.forCatalog(start, false)));
             }
             List<String> ddl = new ArrayList<>();
+            List<String> partitions = new ArrayList<>();
             int truncates = 0;
             for (String l : json.toString().split("\n")) {
+                Matcher p = PARTITION_ROW.matcher(l);
+                if (p.find()) {
+                    partitions.add(p.group(1) + " " + p.group(2) + (p.group(3) == null ? "" : " root " + p.group(3) + "." + p.group(4)));
+                }
                 truncates += l.contains("\"op\":\"truncate\"") ? 1 : 0;
                 assertTrue(!l.contains("pg_temp_") && !l.contains("\"pg_catalog\""), "no copy, no catalog row: " + l);
                 Matcher m = DDL.matcher(l);
@@ -146,7 +162,10 @@ class TimelineMiningIT {
             assertEquals(List.of("public.t2 table_created", "public.t1 column_added", "public.t1 column_renamed",
                 "public.t1 column_type_changed", "public.t1 table_rewritten",
                 "public.t1 table_rewritten", "public.t3 table_renamed", "public.t1 column_dropped",
-                "s2.moods table_created", "public.t3 table_dropped"), ddl);
+                "s2.moods table_created", "public.t3 table_dropped", "public.pm table_created",
+                "public.pm_1 table_created", "public.pm_2 table_created"), ddl);
+            assertEquals(List.of("insert pm_1 root public.pm", "insert pm_2", "update pm_2 root public.pm",
+                "update pm_1"), partitions, "the root while a partition, none before the attach or after the detach");
             assertEquals(ddl, iterated, "the iterator's transactions carry the same schema changes");
             assertEquals(1, truncates, "the TRUNCATE shown once, as a truncate change, not also as a schema change");
         }
@@ -154,6 +173,10 @@ class TimelineMiningIT {
 
     private static final Pattern DDL = Pattern.compile(
         "\\{\"op\":\"ddl\",\"schema\":\"([^\"]+)\",\"table\":\"([^\"]+)\",\"kind\":\"([a-z_]+)\"");
+
+    private static final Pattern PARTITION_ROW = Pattern.compile("^\\{\"op\":\"(insert|update|delete)\","
+        + "\"schema\":\"public\",\"table\":\"(pm_[12])\","
+        + "(?:\"partition_root\":\\{\"schema\":\"([^\"]+)\",\"table\":\"([^\"]+)\"\\})?");
 
     private static final Pattern HEAD = Pattern.compile("table ([^:]+): (INSERT|UPDATE|DELETE|TRUNCATE): ?(.*)");
     private static final Pattern COLUMN = Pattern.compile("(\\S+?)\\[[^\\]]+\\]:('(?:[^']|'')*'|\\S+)");
