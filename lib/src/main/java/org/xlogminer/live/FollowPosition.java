@@ -13,6 +13,9 @@ import org.xlogminer.mine.Checkpoints;
  */
 final class FollowPosition {
 
+    /** How many of the last commit LSNs handed over are kept, to name those a failover lost. */
+    static final int RECENT = 1024;
+
     private volatile long position;
     /**
      * A shutdown checkpoint everything before which has been handled (0: none): the next session may
@@ -23,6 +26,9 @@ final class FollowPosition {
     private long firstFrom;
     /** The REDO point of the last checkpoint handed to {@link Follower.Committed#passed}: each once. */
     private long passedRedo;
+    /** The last commit LSNs handed over, a ring: {@code recent[(handledCount - 1) % RECENT]} is the last. */
+    private final long[] recent = new long[RECENT];
+    private long handledCount;
 
     /** @param afterCommit the commit LSN to resume after (0: none) */
     FollowPosition(long afterCommit) {
@@ -37,6 +43,48 @@ final class FollowPosition {
     /** A transaction committed at {@code commitLsn} has been handled. */
     void handled(long commitLsn) {
         position = commitLsn;
+        recent[(int) (handledCount++ % RECENT)] = commitLsn;
+    }
+
+    /**
+     * The transactions handed over that a failover lost: their commit LSNs, oldest first (the last
+     * {@link #RECENT} at most; {@code more}: there were more before them).
+     */
+    record Lost(long[] commits, boolean more) {
+    }
+
+    /**
+     * A failover: the WAL followed goes on on a timeline that branched off at {@code switchPoint}.
+     * What was handed over at or after it (the old primary's WAL that never reached the standby) is
+     * not on the new history: the position, the first start and a clean start move back before the
+     * switch point, so that the new timeline's transactions from there are handed over. Returns the
+     * commits lost (none when the position was before the switch point).
+     */
+    Lost rewind(long switchPoint) {
+        int n = 0;
+        long kept = Math.min(handledCount, RECENT);
+        while (n < kept && Long.compareUnsigned(recent[(int) ((handledCount - 1 - n) % RECENT)], switchPoint) >= 0) {
+            n++;
+        }
+        long[] lost = new long[n];
+        for (int i = 0; i < n; i++) {
+            lost[i] = recent[(int) ((handledCount - n + i) % RECENT)];
+        }
+        boolean more = n == kept && handledCount > RECENT;
+        handledCount -= n;
+        if (Long.compareUnsigned(position, switchPoint) >= 0) {
+            position = switchPoint - 1;
+        }
+        if (Long.compareUnsigned(firstFrom, switchPoint) > 0) {
+            firstFrom = switchPoint;
+        }
+        if (Long.compareUnsigned(cleanStart, switchPoint) >= 0) {
+            cleanStart = 0;
+        }
+        if (Long.compareUnsigned(passedRedo, switchPoint) >= 0) {
+            passedRedo = 0;
+        }
+        return new Lost(lost, more);
     }
 
     /**

@@ -16,6 +16,7 @@ import org.xlogminer.mine.MinerBuilder;
 import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.WalFormatException;
 import org.xlogminer.wal.reader.EndOfWal;
+import org.xlogminer.wal.reader.TimelineHistory;
 
 /**
  * Follows a live server: streams its WAL over physical replication (a physical slot keeps it while
@@ -36,7 +37,14 @@ import org.xlogminer.wal.reader.EndOfWal;
  * and resumes from the position. {@link #stop()} (from any thread) ends after the transaction being
  * handled.
  *
- * <p>Not thread-safe but for {@link #stop()} and {@link #position()}: one thread calls {@link #follow}.
+ * <p>A failover (a multi-host URL leads to a promoted standby on a newer timeline) is followed
+ * ({@link FollowedTimeline}): the stream goes on along the server's history, the old timeline's WAL
+ * up to its switch point, then the new one's. Transactions handed over from the old primary past
+ * the switch point were lost in the failover: they are named on the notices, and the new
+ * timeline's from the switch point on are handed over ({@link Committed#timelineSwitched}).
+ *
+ * <p>Not thread-safe but for {@link #stop()}, {@link #position()} and {@link #timeline()}: one thread
+ * calls {@link #follow}.
  */
 public final class Follower {
 
@@ -59,6 +67,16 @@ public final class Follower {
         default boolean passed(long lsn) throws IOException {
             return false;
         }
+
+        /**
+         * A failover: the server is on a newer timeline ({@code timeline}) whose history branched
+         * off the followed one at a switch point, and the position moved back to {@code position},
+         * before it (transactions handed over at or after the switch point were lost in the
+         * failover: a notice names them). Store {@code position}: the transactions the new timeline
+         * committed after it come next. The default stores nothing.
+         */
+        default void timelineSwitched(int timeline, long position) throws IOException {
+        }
     }
 
     private final Builder b;
@@ -69,8 +87,10 @@ public final class Follower {
     private volatile org.xlogminer.catalog.CatalogSnapshot catalog;
     private volatile StreamedSegments segments;
     private boolean slotCreated;
-    /** What the first session's server said it is: later ones must be the same cluster and timeline. */
+    /** What the first session's server said it is: later ones must be the same cluster. */
     private ReplicationConnection.Identity first;
+    /** The timeline of the WAL handed over: a later session's server must have it on its history. */
+    private final FollowedTimeline followed = new FollowedTimeline();
 
     private Follower(Builder b) {
         this.b = b;
@@ -96,6 +116,11 @@ public final class Follower {
      */
     public long position() {
         return at.position();
+    }
+
+    /** The timeline of the WAL followed (the server's, as of the last session); 0 before the first. */
+    public int timeline() {
+        return followed.timeline();
     }
 
     /** Ends {@link #follow} after the transaction being handled (or at once while waiting). */
@@ -178,20 +203,27 @@ public final class Follower {
             if (first == null) {
                 first = id;
             }
-            id.checkSameHistory(first, b.login.url(), at.position());
+            id.checkSameSystem(first, b.login.url(), at.position());
+            TimelineHistory history = rc.timelineHistory(id.timeline());
+            if (followed.enter(history, at, b.login.url(), b.notices)) {
+                committed.timelineSwitched(followed.timeline(), at.position());
+                slotCreated = false; // the old primary's slot: a promoted standby has no copy of it
+            }
             if (b.slot != null && b.createSlot && !slotCreated) {
                 createSlot(rc);
             }
             ServerFacts facts;
             try (Connection c = CatalogConnector.connect(b.login, APPLICATION, null)) {
                 facts = ServerFacts.read(c, b.slot);
+            } catch (SQLException e) {
+                throw FollowedTimeline.slotMissing(e, history);
             }
             catalog = facts.catalog();
             long from = at.readFrom(at.handOverFrom(b.fromLsn, id.flushLsn()));
             long streamStart = facts.streamStart(from);
-            try (StreamedSegments seg = new StreamedSegments(b.spillDir, facts.segmentSize(), id.timeline(), streamStart)) {
-                PGReplicationStream stream = rc.start(streamStart, b.slot);
-                WalReceiver receiver = new WalReceiver(stream, seg, () -> {
+            try (StreamedSegments seg = new StreamedSegments(b.spillDir, facts.segmentSize(), history, streamStart);
+                 TimelineStreams streams = new TimelineStreams(rc, history, b.slot, b.notices)) {
+                WalReceiver receiver = new WalReceiver(streams.first(streamStart), streams, seg, () -> {
                     Miner m = current;
                     return m == null ? Math.max(from, seg.receivedEnd() - b.maxAhead) : m.position();
                 }, b.maxAhead);

@@ -1,5 +1,6 @@
 package org.xlogminer.live;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,12 +12,17 @@ import java.util.regex.Pattern;
 import org.postgresql.Driver;
 import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.copy.CopyDual;
+import org.postgresql.core.v3.replication.V3PGReplicationStream;
+import org.postgresql.replication.ReplicationType;
 import org.postgresql.util.HostSpec;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 import org.postgresql.replication.fluent.physical.ChainedPhysicalStreamBuilder;
 import org.xlogminer.catalog.CatalogConnector;
 import org.xlogminer.wal.Lsn;
+import org.xlogminer.wal.archive.TimelineHistoryParser;
+import org.xlogminer.wal.reader.TimelineHistory;
 
 /**
  * A physical replication connection ({@code replication=true}, as {@code pg_receivewal} opens):
@@ -34,32 +40,38 @@ final class ReplicationConnection implements AutoCloseable {
     record Identity(String systemId, int timeline, long flushLsn) {
 
         /**
-         * A later session must find the cluster and timeline of the first: after a failover (a
-         * standby promoted, reached through a multi-host URL) the server is on a new timeline,
-         * which is not followed yet (the stream would need {@code TIMELINE_HISTORY} and
-         * {@code START_REPLICATION ... TIMELINE}): a clear error rather than a stream of the wrong
-         * history.
+         * A later session must find the cluster of the first: a server of another cluster reached
+         * through the same URL is a clear stop. Its timeline may differ (a standby promoted behind a
+         * multi-host URL): the follower checks it against the server's history.
          *
          * @param position the follower's position, for the message
          */
-        void checkSameHistory(Identity first, String url, long position) throws SQLException {
+        void checkSameSystem(Identity first, String url, long position) throws SQLException {
             if (!first.systemId.equals(systemId)) {
                 throw new SQLException("the server reached through " + url + " is another cluster (system "
                     + systemId + ", was " + first.systemId + "); stopped after " + Lsn.format(position));
-            }
-            if (first.timeline != timeline) {
-                throw new SQLException("the server reached through " + url + " is on timeline " + timeline
-                    + ", the WAL followed was on timeline " + first.timeline + " (a standby was promoted?): following"
-                    + " a timeline switch is not done yet; stopped after " + Lsn.format(position)
-                    + " (mine the new primary's WAL after that offline, then follow it from where that ended)");
             }
         }
     }
 
     private final Connection connection;
+    /** The one host's URL and the properties it was opened with, to open another to the same server. */
+    private final String url;
+    private final Properties properties;
 
-    private ReplicationConnection(Connection connection) {
+    private ReplicationConnection(Connection connection, String url, Properties properties) {
         this.connection = connection;
+        this.url = url;
+        this.properties = properties;
+    }
+
+    /** Another replication connection to the same server (not the host list chosen again). */
+    ReplicationConnection another() throws SQLException {
+        Connection c = new Driver().connect(url, properties);
+        if (c == null) {
+            throw new SQLException("not a PostgreSQL JDBC URL: " + url);
+        }
+        return new ReplicationConnection(c, url, properties);
     }
 
     /**
@@ -80,11 +92,12 @@ final class ReplicationConnection implements AutoCloseable {
         p.setProperty("preferQueryMode", "simple");
         p.setProperty("connectTimeout", "10");
         try {
-            Connection c = new Driver().connect(singleHost(login, applicationName), p);
+            String url = singleHost(login, applicationName);
+            Connection c = new Driver().connect(url, p);
             if (c == null) {
                 throw new SQLException("not a PostgreSQL JDBC URL: " + login.url());
             }
-            return new ReplicationConnection(c);
+            return new ReplicationConnection(c, url, p);
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState()) || "28000".equals(e.getSQLState())) {
                 throw new ReplicationDeniedException("role " + login.user() + " may not start physical replication on "
@@ -144,6 +157,42 @@ final class ReplicationConnection implements AutoCloseable {
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE_REPLICATION_SLOT " + name + " PHYSICAL RESERVE_WAL");
         }
+    }
+
+    /**
+     * The history of {@code timeline} as the server has it ({@code TIMELINE_HISTORY}, which
+     * answers with the file's name and content); timeline 1 has none.
+     */
+    TimelineHistory timelineHistory(int timeline) throws SQLException {
+        if (timeline == 1) {
+            return TimelineHistory.single(1);
+        }
+        try (Statement s = connection.createStatement();
+             ResultSet r = s.executeQuery("TIMELINE_HISTORY " + Integer.toUnsignedString(timeline))) {
+            r.next();
+            String name = r.getString(1);
+            // the content column is text in recent servers, bytea in older ones
+            byte[] content = r.getMetaData().getColumnType(2) == java.sql.Types.BINARY ? r.getBytes(2)
+                : r.getString(2).getBytes(StandardCharsets.UTF_8);
+            return TimelineHistoryParser.parse(content, timeline, name + " (TIMELINE_HISTORY)");
+        }
+    }
+
+    /**
+     * Streams the WAL of an older timeline of the server's history, from {@code start} up to its
+     * switch point, where the server ends the stream ({@code START_REPLICATION ... TIMELINE}, as
+     * {@code pg_receivewal} asks; without it the server sends its current timeline, whose files it
+     * has only from the switch point's segment on). pgjdbc's stream builder has no timeline
+     * option, so the command goes through its copy API, and pgjdbc's own stream reads it.
+     * The caller must not read past the switch point: the server then ends the copy and waits for
+     * the client to end it too, which pgjdbc's stream does not do (it would wait).
+     */
+    PGReplicationStream startHistoric(long start, String slot, int timeline) throws SQLException {
+        String command = "START_REPLICATION" + (slot == null ? "" : " SLOT " + slot) + " PHYSICAL "
+            + LogSequenceNumber.valueOf(start).asString() + " TIMELINE " + Integer.toUnsignedString(timeline);
+        CopyDual copy = connection.unwrap(PGConnection.class).getCopyAPI().copyDual(command);
+        return new V3PGReplicationStream(copy, LogSequenceNumber.valueOf(start), TimeUnit.SECONDS.toMillis(10), true,
+            ReplicationType.PHYSICAL);
     }
 
     /** Starts streaming the WAL from {@code start} (a segment's start), through the slot when one is named. */

@@ -17,6 +17,7 @@ import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.WalFormatException;
 import org.xlogminer.wal.reader.SegmentName;
 import org.xlogminer.wal.reader.SegmentSource;
+import org.xlogminer.wal.reader.TimelineHistory;
 
 /**
  * The segments a replication stream delivers, as a {@link SegmentSource} that grows: the bytes are
@@ -29,6 +30,13 @@ import org.xlogminer.wal.reader.SegmentSource;
  * a read returns whole pages up to the page it ends in, so the reader copies little more than what
  * has arrived since it last looked.
  *
+ * <p>A stream may cross timelines (the server's history says where): the spool then holds the WAL
+ * of the path, an older timeline's up to its switch point and the newer one's after it, which is
+ * what the newest of those timelines' segment files hold (PostgreSQL copies the older timeline's
+ * WAL up to the switch point into the new timeline's first segment at promotion); so each spooled
+ * segment is named, and reported ({@link #fileTimeline}), after the newest timeline of the path
+ * whose WAL lies in it.
+ *
  * <p>Thread-safety: one thread {@linkplain #append appends} (the receiver), one reads (the miner);
  * positional file reads and writes do not disturb each other, and {@link #receivedEnd()} is
  * published after the bytes before it are written. The spool directory is deleted on {@link #close()}.
@@ -39,7 +47,7 @@ public final class StreamedSegments implements SegmentSource {
 
     private final Path dir;
     private final int segmentSize;
-    private final int timeline;
+    private final TimelineHistory history;
     private final long firstSegno;
     private final Map<Long, FileChannel> files = new ConcurrentHashMap<>();
     private final Object arrival = new Object();
@@ -49,15 +57,16 @@ public final class StreamedSegments implements SegmentSource {
 
     /**
      * @param spillParent where the spool directory is made
+     * @param history     the history of the server's timeline: which timeline each LSN is on
      * @param start       the LSN the stream starts at: a segment's first byte
      */
-    public StreamedSegments(Path spillParent, int segmentSize, int timeline, long start) throws IOException {
+    public StreamedSegments(Path spillParent, int segmentSize, TimelineHistory history, long start) throws IOException {
         if (start % segmentSize != 0) {
             throw new IllegalArgumentException("a stream starts at a segment boundary, not " + Lsn.format(start));
         }
         this.dir = Files.createTempDirectory(spillParent, "xlogminer-follow-");
         this.segmentSize = segmentSize;
-        this.timeline = timeline;
+        this.history = history;
         this.firstSegno = start / segmentSize;
         this.received = start;
     }
@@ -146,7 +155,19 @@ public final class StreamedSegments implements SegmentSource {
 
     @Override
     public int timeline() {
-        return timeline;
+        return history.timeline();
+    }
+
+    @Override
+    public TimelineHistory history() {
+        return history;
+    }
+
+    /** The newest timeline of the path whose WAL lies in the segment. */
+    @Override
+    public int fileTimeline(long segno) {
+        int[] t = history.timelinesOfSegment(segno, segmentSize);
+        return t.length == 0 ? history.timeline() : t[0];
     }
 
     @Override
@@ -168,7 +189,7 @@ public final class StreamedSegments implements SegmentSource {
 
     @Override
     public String segmentName(long segno) {
-        return SegmentName.format(timeline, segno, segmentSize);
+        return SegmentName.format(fileTimeline(segno), segno, segmentSize);
     }
 
     /**

@@ -1,12 +1,14 @@
 package org.xlogminer.live;
 
 import java.nio.ByteBuffer;
+import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
+import org.xlogminer.wal.reader.TimelineHistory;
 
 /**
  * The receiving thread: takes WAL off a physical replication stream into {@link StreamedSegments},
@@ -16,14 +18,31 @@ import org.postgresql.replication.PGReplicationStream;
  * it stops reading the socket (the server then waits: back-pressure), answering the server's
  * keep-alives with status updates meanwhile. Only this thread touches the stream (pgjdbc's stream is
  * not thread-safe): the positions to report are handed over through volatile fields.
+ *
+ * <p>Across timelines: a stream of an older timeline of the server's history ends at its switch
+ * point ({@link Leg#until}); the receiver stops reading it there (the server then waits for the
+ * client to end the copy, which pgjdbc's stream would wait for in turn) and goes on with the stream
+ * of the next timeline from that point, which {@link Legs} opens.
  */
 final class WalReceiver implements Runnable {
+
+    /** One timeline's stream, up to {@code until} (exclusive; {@link TimelineHistory#NO_END}: no end). */
+    record Leg(PGReplicationStream stream, long until) {
+    }
+
+    /** Opens the stream of the timeline current at {@code start} on the server's history. */
+    @FunctionalInterface
+    interface Legs {
+        Leg open(long start) throws SQLException;
+    }
 
     /** Status updates at most this often, besides those pgjdbc sends by itself. */
     private static final long STATUS_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private final PGReplicationStream stream;
+    private final Legs legs;
+    private PGReplicationStream stream;
+    private long until;
     private final StreamedSegments segments;
     private final LongSupplier readPosition;
     private final long maxAhead;
@@ -35,11 +54,15 @@ final class WalReceiver implements Runnable {
     private long lastStatus;
 
     /**
+     * @param first        the stream the session started
+     * @param legs         opens the next timeline's stream where {@code first} ends
      * @param readPosition where the miner reads (safe to ask from this thread)
      * @param maxAhead     bytes received beyond it before reading stops
      */
-    WalReceiver(PGReplicationStream stream, StreamedSegments segments, LongSupplier readPosition, long maxAhead) {
-        this.stream = stream;
+    WalReceiver(Leg first, Legs legs, StreamedSegments segments, LongSupplier readPosition, long maxAhead) {
+        this.stream = first.stream();
+        this.until = first.until();
+        this.legs = legs;
         this.segments = segments;
         this.readPosition = readPosition;
         this.maxAhead = maxAhead;
@@ -62,6 +85,16 @@ final class WalReceiver implements Runnable {
     public void run() {
         try {
             while (!stop) {
+                if (until != TimelineHistory.NO_END && Long.compareUnsigned(segments.receivedEnd(), until) >= 0) {
+                    report(true, true); // the older timeline's stream ends here: the next one's from it
+                    Leg next = legs.open(until);
+                    stream = next.stream();
+                    until = next.until();
+                    lastStatus = 0;
+                    sentFlush = 0;
+                    sentApply = 0;
+                    continue;
+                }
                 long ahead = segments.receivedEnd() - readPosition.getAsLong();
                 ByteBuffer data = ahead > maxAhead ? null : stream.readPending();
                 if (data != null) {
@@ -81,7 +114,7 @@ final class WalReceiver implements Runnable {
     }
 
     /** Sends a status update when an acknowledged position moved (or on pgjdbc's interval, when idle). */
-    private void report(boolean idle, boolean last) throws java.sql.SQLException {
+    private void report(boolean idle, boolean last) throws SQLException {
         long f = flushTo;
         long a = applyTo;
         long now = System.nanoTime();

@@ -19,6 +19,7 @@ import org.xlogminer.TestData;
 import org.xlogminer.wal.WalFormatException;
 import org.xlogminer.wal.reader.DirectorySegmentSource;
 import org.xlogminer.wal.reader.EndOfWal;
+import org.xlogminer.wal.reader.TimelineHistory;
 import org.xlogminer.wal.reader.WalReader;
 import org.xlogminer.wal.reader.XLogRecordView;
 
@@ -65,7 +66,7 @@ class StreamedSegmentsTest {
             Random random = new Random(seed);
             List<String> got = new ArrayList<>();
             int waits = 0;
-            try (StreamedSegments s = new StreamedSegments(tmp, SEGMENT_SIZE, 1, START);
+            try (StreamedSegments s = new StreamedSegments(tmp, SEGMENT_SIZE, TimelineHistory.single(1), START);
                  WalReader reader = WalReader.builder(s).startLsn(START).build()) {
                 int sent = 0;
                 while (sent < length) {
@@ -98,7 +99,7 @@ class StreamedSegmentsTest {
     @Test
     void readsZerosPastWhatArrivedInWholePagesAndRefusesAGap() throws IOException {
         byte[] segment = Files.readAllBytes(TestData.accountsUpdateWal().resolve("000000010000000000000006"));
-        try (StreamedSegments s = new StreamedSegments(tmp, SEGMENT_SIZE, 1, START)) {
+        try (StreamedSegments s = new StreamedSegments(tmp, SEGMENT_SIZE, TimelineHistory.single(1), START)) {
             s.append(START, ByteBuffer.wrap(segment, 0, 10_000));
             assertEquals(START + 10_000, s.receivedEnd());
             assertEquals(6, s.lastSegno());
