@@ -126,8 +126,8 @@ final class FollowCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--create-slot needs --slot NAME");
         }
         FollowState state = stateFile == null ? null : new FollowState(stateFile);
-        long saved = state == null ? 0 : state.read();
-        Follower.Builder b = Follower.builder(login).afterCommit(saved)
+        FollowState.Saved saved = state == null ? new FollowState.Saved(0, 0) : state.read();
+        Follower.Builder b = Follower.builder(login).afterCommit(saved.lsn(), saved.timeline())
             .fromLsn(fromLsn == null ? 0 : fromLsn.value())
             .includeAborted(includeAborted).includeSystemCatalogs(includeSystemCatalogs)
             .memoryBudget(memoryMb << 20).retryFor(Duration.ofSeconds(retrySeconds)).spoolLimit(spoolMb << 20)
@@ -139,8 +139,8 @@ final class FollowCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--slot " + e.getMessage());
             }
         }
-        if (saved != 0) {
-            err.println("xlogminer: resuming after " + Lsn.format(saved) + " (from " + stateFile + ")");
+        if (saved.lsn() != 0) {
+            err.println("xlogminer: resuming after " + Lsn.format(saved.lsn()) + " (from " + stateFile + ")");
         }
         Follower follower = b.build();
         Runnable undoSignals = StopSignals.install(follower::stop);
@@ -154,7 +154,7 @@ final class FollowCommand implements Callable<Integer> {
                         throw new IOException("writing the output failed (closed?)");
                     }
                     if (state != null) {
-                        state.write(tx.commitLsn());
+                        state.write(tx.commitLsn(), follower.timeline());
                     }
                     written[0]++;
                 }
@@ -162,9 +162,16 @@ final class FollowCommand implements Callable<Integer> {
                 @Override
                 public boolean passed(long lsn) throws IOException {
                     if (state != null) {
-                        state.write(lsn); // the followed database is quiet: the slot may move on
+                        state.write(lsn, follower.timeline()); // the followed database is quiet: the slot may move on
                     }
                     return true;
+                }
+
+                @Override
+                public void timelineSwitched(int timeline, long position) throws IOException {
+                    if (state != null) {
+                        state.write(position, timeline); // a failover: the new timeline's transactions after it come next
+                    }
                 }
             });
         } catch (ReplicationDeniedException e) {

@@ -66,7 +66,8 @@ class FollowCommandIT {
             assertTrue(second.waitFor(30, TimeUnit.SECONDS), "SIGTERM ends follow");
             String err2 = Files.readString(tmp.resolve("second.err"));
             assertEquals(0, second.exitValue(), err2);
-            assertEquals(last, Files.readString(state).trim(), "the state file holds the last commit written");
+            assertEquals(last + "\ntimeline 1", Files.readString(state).trim(),
+                "the state file holds the last commit written, and its timeline");
             assertTrue(err2.contains("xlogminer: resuming after "), err2);
             assertTrue(err2.contains("xlogminer: stopped after "), err2);
 
@@ -110,7 +111,7 @@ class FollowCommandIT {
     private void awaitState(Path state, Process p, java.util.function.Predicate<String> done) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (System.nanoTime() < deadline) {
-            String s = Files.exists(state) ? Files.readString(state).trim() : null;
+            String s = Files.exists(state) ? Files.readAllLines(state).get(0) : null;
             if (done.test(s)) {
                 return;
             }

@@ -20,8 +20,13 @@ import org.xlogminer.wal.reader.TimelineHistory;
  */
 final class FollowedTimeline {
 
-    /** The followed timeline; 0 before the first session. */
+    /** The followed timeline; 0 before the first session (and not given). */
     private volatile int timeline;
+
+    /** @param timeline the timeline of a position resumed from (0: not known, the first server's) */
+    FollowedTimeline(int timeline) {
+        this.timeline = timeline;
+    }
 
     int timeline() {
         return timeline;
@@ -46,11 +51,17 @@ final class FollowedTimeline {
                 + " or an old primary after a standby took over); stopped after " + Lsn.format(at.position()));
         }
         long switchPoint = history.endOf(timeline);
+        long was = at.position();
         FollowPosition.Lost lost = at.rewind(switchPoint);
         notices.accept("the server is on timeline " + Integer.toUnsignedString(now) + " now (a standby was promoted):"
             + " timeline " + Integer.toUnsignedString(timeline) + " ended at " + Lsn.format(switchPoint)
             + " on its history; following it from there");
-        if (lost.commits().length > 0) {
+        if (lost.commits().length == 0 && Long.compareUnsigned(was, switchPoint) >= 0) { // a position resumed from
+            notices.accept("warning: the position " + Lsn.format(was) + " is on timeline " + Integer.toUnsignedString(timeline)
+                + " after its switch point " + Lsn.format(switchPoint) + ": what was handed over from there up to it is not"
+                + " on timeline " + Integer.toUnsignedString(now) + "'s history (lost in the failover); following timeline "
+                + Integer.toUnsignedString(now) + " from " + Lsn.format(switchPoint));
+        } else if (lost.commits().length > 0) {
             notices.accept("warning: " + describe(lost) + " handed over from timeline " + Integer.toUnsignedString(timeline)
                 + " committed at or after its switch point " + Lsn.format(switchPoint) + " and are not on timeline "
                 + Integer.toUnsignedString(now) + "'s history: the old primary's WAL that had not reached the standby,"

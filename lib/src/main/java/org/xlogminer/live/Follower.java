@@ -90,11 +90,12 @@ public final class Follower {
     /** What the first session's server said it is: later ones must be the same cluster. */
     private ReplicationConnection.Identity first;
     /** The timeline of the WAL handed over: a later session's server must have it on its history. */
-    private final FollowedTimeline followed = new FollowedTimeline();
+    private final FollowedTimeline followed;
 
     private Follower(Builder b) {
         this.b = b;
         this.at = new FollowPosition(b.afterCommit);
+        this.followed = new FollowedTimeline(b.afterTimeline);
     }
 
     public static Builder builder(CatalogConnector.Login login) {
@@ -364,6 +365,7 @@ public final class Follower {
         private String slot;
         private boolean createSlot;
         private long afterCommit;
+        private int afterTimeline;
         private long fromLsn;
         private boolean includeAborted;
         private boolean includeSystemCatalogs;
@@ -391,7 +393,20 @@ public final class Follower {
 
         /** Resume: hand over transactions that commit after this commit LSN (a saved {@link #position()}). */
         public Builder afterCommit(long commitLsn) {
+            return afterCommit(commitLsn, 0);
+        }
+
+        /**
+         * Resume after a commit LSN of this timeline ({@link #timeline()} when the position was
+         * stored): a server on a newer timeline whose history branched off it before the position
+         * (a failover while the follower was away) is then followed from the switch point, as
+         * when the follower sees the failover itself. Without the timeline (0) the first server's
+         * is taken, and such a failover is not seen: the new timeline's transactions between the
+         * switch point and the position would not be handed over.
+         */
+        public Builder afterCommit(long commitLsn, int timeline) {
             this.afterCommit = commitLsn;
+            this.afterTimeline = timeline;
             return this;
         }
 

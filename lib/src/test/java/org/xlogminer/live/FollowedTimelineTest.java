@@ -24,7 +24,7 @@ class FollowedTimelineTest {
 
     @Test
     void commitsPastTheSwitchPointAreNamedLostAndThePositionMovesBeforeIt() throws Exception {
-        FollowedTimeline t = new FollowedTimeline();
+        FollowedTimeline t = new FollowedTimeline(0);
         FollowPosition at = new FollowPosition(0);
         List<String> notices = new ArrayList<>();
         assertFalse(t.enter(ONE, at, "url", notices::add));
@@ -45,7 +45,7 @@ class FollowedTimelineTest {
 
     @Test
     void aPositionBeforeTheSwitchPointStaysAndNothingIsLost() throws Exception {
-        FollowedTimeline t = new FollowedTimeline();
+        FollowedTimeline t = new FollowedTimeline(0);
         FollowPosition at = new FollowPosition(0);
         t.enter(ONE, at, "url", s -> { });
         at.handled(0x3000100L);
@@ -56,8 +56,19 @@ class FollowedTimelineTest {
     }
 
     @Test
+    void aPositionResumedFromPastTheSwitchPointMovesBeforeIt() throws Exception {
+        FollowedTimeline t = new FollowedTimeline(1);
+        FollowPosition at = new FollowPosition(0x3000300L);
+        List<String> notices = new ArrayList<>();
+        assertTrue(t.enter(TWO, at, "url", notices::add), "the first server is on a newer timeline than the position's");
+        assertEquals(SWITCH - 1, at.position());
+        assertTrue(notices.get(1).startsWith("warning: the position 0/03000300 is on timeline 1 after its switch point"
+            + " 0/03000148"), notices.get(1));
+    }
+
+    @Test
     void aHistoryWithoutTheFollowedTimelineStops() throws Exception {
-        FollowedTimeline t = new FollowedTimeline();
+        FollowedTimeline t = new FollowedTimeline(0);
         FollowPosition at = new FollowPosition(0);
         t.enter(TWO, at, "url", s -> { });
         SQLException older = assertThrows(SQLException.class, () -> t.enter(ONE, at, "url", s -> { }));
@@ -71,7 +82,7 @@ class FollowedTimelineTest {
 
     @Test
     void moreLostThanRememberedSaysSo() throws Exception {
-        FollowedTimeline t = new FollowedTimeline();
+        FollowedTimeline t = new FollowedTimeline(0);
         FollowPosition at = new FollowPosition(0);
         t.enter(ONE, at, "url", s -> { });
         for (int i = 0; i < FollowPosition.RECENT + 5; i++) {

@@ -44,7 +44,8 @@ import org.xlogminer.wal.reader.TimelineHistory;
  * from the old primary past the switch point (lost in the failover). The oracles are the new
  * primary's table and mining its pg_wal offline across both timelines: what the follower handed
  * over, but for those named lost, is every transaction of the new timeline's history once, in
- * commit order.
+ * commit order. A follower resumed from a position on the lost tail (with its timeline) goes on
+ * from the switch point the same way.
  */
 class FollowerFailoverIT {
 
@@ -88,11 +89,14 @@ class FollowerFailoverIT {
             AtomicBoolean go = new AtomicBoolean(true);
             Thread client = new Thread(() -> insertUntilStopped(url, next, go));
             client.start();
-            while (next.get() < 300) {
+            while (next.get() < 300 || !handedOver(handed, 100)) {
+                assertTrue(System.nanoTime() < deadline && failed.get() == null, "the follower follows: " + failed.get());
                 Thread.sleep(10);
             }
             standby.execute("SELECT pg_promote()"); // the primary goes on meanwhile: its tail is not on timeline 2
-            while (next.get() < 400) {
+            int promoted = next.get();
+            while (next.get() < promoted + 100 || !handedOver(handed, promoted + 50)) { // some of the tail followed
+                assertTrue(System.nanoTime() < deadline && failed.get() == null, "the follower follows: " + failed.get());
                 Thread.sleep(10);
             }
             primary.close();
@@ -109,7 +113,7 @@ class FollowerFailoverIT {
                 table.add(Integer.parseInt(row.get(0)));
             }
             int last = table.get(table.size() - 1);
-            while (handed.stream().noneMatch(h -> h.ids().contains(last))) {
+            while (!handedOver(handed, last)) {
                 assertTrue(System.nanoTime() < deadline && failed.get() == null,
                     "the follower hands over the new primary's last transaction: " + failed.get() + " " + notices);
                 Thread.sleep(50);
@@ -134,7 +138,7 @@ class FollowerFailoverIT {
             List<Handed> lost = handed.stream()
                 .filter(h -> h.timeline() == 1 && Long.compareUnsigned(h.commitLsn(), switchPoint) >= 0).toList();
             List<Handed> kept = handed.stream().filter(h -> !lost.contains(h)).toList();
-            // the old primary committed ids 300 to 400 after the promotion: the follower had them, the new primary not
+            // the old primary committed ids after the promotion: the follower had some, the new primary none
             assertTrue(!lost.isEmpty(), "transactions of the old primary's tail were handed over: " + notices);
             String named = lost.size() + " transactions (commit LSNs " + Lsn.format(lost.get(0).commitLsn())
                 + (lost.size() > 20 ? " to " : ", ");
@@ -161,8 +165,42 @@ class FollowerFailoverIT {
             assertEquals(offline, kept.stream().filter(h -> !h.ids().isEmpty()).map(Handed::commitLsn).toList(),
                 "the new timeline's history mined offline: each transaction once, in commit order");
             assertEquals(1, standby.queryLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'failover_it'"));
+
+            // a follower resumed from a position of the old primary's lost tail (a state saved before the
+            // failover, and its timeline) follows timeline 2 from the switch point
+            long lostPosition = lost.get(lost.size() - 1).commitLsn();
+            List<String> notices2 = Collections.synchronizedList(new ArrayList<>());
+            Follower resumed = Follower.builder(login).slot("failover_it", false).afterCommit(lostPosition, 1).spillDir(tmp)
+                .retryFor(Duration.ofSeconds(30)).notices(notices2::add).build();
+            List<Handed> handed2 = Collections.synchronizedList(new ArrayList<>());
+            Thread t2 = new Thread(() -> {
+                try {
+                    resumed.follow(new Collecting(handed2, resumed), tx -> { });
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            });
+            t2.start();
+            while (!handedOver(handed2, last)) {
+                assertTrue(System.nanoTime() < deadline + 30_000_000_000L && failed.get() == null,
+                    "the resumed follower hands over the last transaction: " + failed.get() + " " + notices2);
+                Thread.sleep(50);
+            }
+            resumed.stop();
+            t2.join(30_000);
+            assertTrue(!t2.isAlive() && failed.get() == null, "follow ended cleanly: " + failed.get());
+            assertTrue(notices2.stream().anyMatch(n -> n.startsWith("warning: the position " + Lsn.format(lostPosition)
+                + " is on timeline 1 after its switch point " + Lsn.format(switchPoint))), notices2.toString());
+            assertEquals(kept.stream().filter(h -> h.commitLsn() >= switchPoint).toList(), handed2,
+                "the resumed follower hands over timeline 2's transactions from the switch point, once each");
         } finally {
             primary.close();
+        }
+    }
+
+    private static boolean handedOver(List<Handed> handed, int id) {
+        synchronized (handed) {
+            return handed.stream().anyMatch(h -> h.ids().contains(id));
         }
     }
 
