@@ -61,140 +61,226 @@ class FollowerFailoverIT {
         PgServer primary = PgServer.builder(15).walSegSizeMb(1).start();
         try (PgServer standby = primary.startStandby()) {
             primary.execute("CREATE TABLE ev (id int PRIMARY KEY, v text)");
-            String url = "jdbc:postgresql://" + primary.host() + ":" + primary.port() + "," + standby.host() + ":"
-                + standby.port() + "/postgres?user=postgres&targetServerType=primary";
+            String url = multiHost(primary, standby);
             long from = primary.currentWalInsertLsn();
             CatalogConnector.Login login = CatalogConnector.resolve(url, null, Map.of(), tmp.toString());
-            List<String> notices = Collections.synchronizedList(new ArrayList<>());
-            Follower follower = Follower.builder(login).slot("failover_it", true).fromLsn(from).spillDir(tmp)
-                .retryFor(Duration.ofSeconds(30)).notices(notices::add).build();
-            List<Handed> handed = Collections.synchronizedList(new ArrayList<>());
-            AtomicReference<Throwable> failed = new AtomicReference<>();
-            Thread t = new Thread(() -> {
-                try {
-                    follower.follow(new Collecting(handed, follower), tx -> { });
-                } catch (Throwable e) {
-                    failed.set(e);
-                }
-            });
-            t.start();
             long deadline = System.nanoTime() + 60_000_000_000L;
-            while (primary.queryLong("SELECT count(*) FROM pg_stat_replication WHERE application_name = '"
-                + Follower.APPLICATION + "'") == 0) {
-                assertTrue(System.nanoTime() < deadline && failed.get() == null, "the follower streams: " + failed.get());
-                Thread.sleep(50);
-            }
+            Following f = new Following(Follower.builder(login).slot("failover_it", true).fromLsn(from), primary, deadline);
 
             AtomicInteger next = new AtomicInteger(1);
             AtomicBoolean go = new AtomicBoolean(true);
             Thread client = new Thread(() -> insertUntilStopped(url, next, go));
             client.start();
-            while (next.get() < 300 || !handedOver(handed, 100)) {
-                assertTrue(System.nanoTime() < deadline && failed.get() == null, "the follower follows: " + failed.get());
-                Thread.sleep(10);
+            while (next.get() < 300 || !handedOver(f.handed, 100)) {
+                f.check("the follower follows");
             }
             standby.execute("SELECT pg_promote()"); // the primary goes on meanwhile: its tail is not on timeline 2
             int promoted = next.get();
-            while (next.get() < promoted + 100 || !handedOver(handed, promoted + 50)) { // some of the tail followed
-                assertTrue(System.nanoTime() < deadline && failed.get() == null, "the follower follows: " + failed.get());
-                Thread.sleep(10);
+            while (next.get() < promoted + 100 || !handedOver(f.handed, promoted + 50)) { // some of the tail followed
+                f.check("the follower follows the old primary's tail");
             }
             primary.close();
             int atStop = next.get();
             while (next.get() < atStop + 300) {
-                assertTrue(System.nanoTime() < deadline, "the client goes on on the new primary");
-                Thread.sleep(10);
+                f.check("the client goes on on the new primary");
             }
             go.set(false);
             client.join(30_000);
             long end = standby.flushWal();
-            List<Integer> table = new ArrayList<>();
-            for (List<String> row : standby.queryRows("SELECT id FROM ev ORDER BY id")) {
-                table.add(Integer.parseInt(row.get(0)));
-            }
+            List<Integer> table = tableIds(standby);
             int last = table.get(table.size() - 1);
-            while (!handedOver(handed, last)) {
-                assertTrue(System.nanoTime() < deadline && failed.get() == null,
-                    "the follower hands over the new primary's last transaction: " + failed.get() + " " + notices);
-                Thread.sleep(50);
-            }
-            follower.stop();
-            t.join(30_000);
-            assertTrue(!t.isAlive() && failed.get() == null, "follow ended cleanly: " + failed.get());
+            f.stopAfter(last);
 
-            TimelineHistory history = TimelineHistoryParser.parse(
-                Files.readAllBytes(standby.walDir().resolve("00000002.history")), 2, "00000002.history");
-            long switchPoint = history.endOf(1);
-            assertEquals(2, follower.timeline());
-            assertTrue(notices.contains("the server is on timeline 2 now (a standby was promoted): timeline 1 ended at "
-                + Lsn.format(switchPoint) + " on its history; following it from there"), notices.toString());
+            long switchPoint = switchPoint(standby);
+            assertEquals(2, f.follower.timeline());
+            assertTrue(f.notices.contains("the server is on timeline 2 now (a standby was promoted): timeline 1 ended at "
+                + Lsn.format(switchPoint) + " on its history; following it from there"), f.notices.toString());
             if (switchPoint % standby.walSegmentSize() != 0) { // the stream starts in its segment, on timeline 1
-                assertTrue(notices.stream().anyMatch(n -> n.startsWith("reading timeline 1 from ")
-                    && n.contains(" up to its switch point " + Lsn.format(switchPoint) + ", then timeline 2")), notices.toString());
+                assertTrue(f.notices.stream().anyMatch(n -> n.startsWith("reading timeline 1 from ")
+                    && n.contains(" up to its switch point " + Lsn.format(switchPoint) + ", then timeline 2")), f.notices.toString());
             }
-            assertEquals(2, notices.stream().filter(n -> n.equals("created the physical replication slot failover_it")).count(),
-                "the slot is created on the new primary too: " + notices);
+            assertEquals(2, f.notices.stream().filter(n -> n.equals("created the physical replication slot failover_it")).count(),
+                "the slot is created on the new primary too: " + f.notices);
 
-            List<Handed> lost = handed.stream()
+            List<Handed> lost = f.handed.stream()
                 .filter(h -> h.timeline() == 1 && Long.compareUnsigned(h.commitLsn(), switchPoint) >= 0).toList();
-            List<Handed> kept = handed.stream().filter(h -> !lost.contains(h)).toList();
+            List<Handed> kept = f.handed.stream().filter(h -> !lost.contains(h)).toList();
             // the old primary committed ids after the promotion: the follower had some, the new primary none
-            assertTrue(!lost.isEmpty(), "transactions of the old primary's tail were handed over: " + notices);
+            assertTrue(!lost.isEmpty(), "transactions of the old primary's tail were handed over: " + f.notices);
             String named = lost.size() + " transactions (commit LSNs " + Lsn.format(lost.get(0).commitLsn())
                 + (lost.size() > 20 ? " to " : ", ");
-            assertTrue(notices.stream().anyMatch(n -> n.startsWith("warning: " + named)
+            assertTrue(f.notices.stream().anyMatch(n -> n.startsWith("warning: " + named)
                 && n.contains(Lsn.format(lost.get(lost.size() - 1).commitLsn()) + ") handed over from timeline 1")),
-                "the lost transactions are named: " + lost + " " + notices);
-            List<Integer> keptIds = new ArrayList<>();
-            kept.forEach(h -> keptIds.addAll(h.ids()));
-            Collections.sort(keptIds);
-            assertEquals(table, keptIds, "each row of the new primary's table handed over once, and no other");
+                "the lost transactions are named: " + lost + " " + f.notices);
+            assertEquals(table, ids(kept), "each row of the new primary's table handed over once, and no other");
             assertTrue(kept.stream().anyMatch(h -> h.timeline() == 2 && h.commitLsn() > switchPoint), "timeline 2's");
-
-            CatalogSnapshot catalog;
-            try (Connection c = standby.connect()) {
-                catalog = CatalogCapture.capture(c);
-            }
-            List<Long> offline = new ArrayList<>();
-            try (Miner m = Miner.builder(SegmentSources.open(List.of(standby.walDir()), 0), catalog).fromLsn(from)
-                .toLsn(end).build()) {
-                List<Handed> mined = Collections.synchronizedList(new ArrayList<>());
-                m.stream(new Collecting(mined, null));
-                mined.stream().filter(h -> !h.ids().isEmpty()).forEach(h -> offline.add(h.commitLsn()));
-            }
-            assertEquals(offline, kept.stream().filter(h -> !h.ids().isEmpty()).map(Handed::commitLsn).toList(),
+            assertEquals(offlineCommits(standby, from, end), commits(kept),
                 "the new timeline's history mined offline: each transaction once, in commit order");
             assertEquals(1, standby.queryLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'failover_it'"));
 
             // a follower resumed from a position of the old primary's lost tail (a state saved before the
             // failover, and its timeline) follows timeline 2 from the switch point
             long lostPosition = lost.get(lost.size() - 1).commitLsn();
-            List<String> notices2 = Collections.synchronizedList(new ArrayList<>());
-            Follower resumed = Follower.builder(login).slot("failover_it", false).afterCommit(lostPosition, 1).spillDir(tmp)
-                .retryFor(Duration.ofSeconds(30)).notices(notices2::add).build();
-            List<Handed> handed2 = Collections.synchronizedList(new ArrayList<>());
-            Thread t2 = new Thread(() -> {
+            Following resumed = new Following(Follower.builder(login).slot("failover_it", false)
+                .afterCommit(lostPosition, 1), null, System.nanoTime() + 30_000_000_000L);
+            resumed.stopAfter(last);
+            assertTrue(resumed.notices.stream().anyMatch(n -> n.startsWith("warning: the position " + Lsn.format(lostPosition)
+                + " is on timeline 1 after its switch point " + Lsn.format(switchPoint))), resumed.notices.toString());
+            assertEquals(kept.stream().filter(h -> h.commitLsn() >= switchPoint).toList(), resumed.handed,
+                "the resumed follower hands over timeline 2's transactions from the switch point, once each");
+        } finally {
+            primary.close();
+        }
+    }
+
+    /**
+     * A switchover: the primary is stopped cleanly first (the standby receives all its WAL, its
+     * shutdown checkpoint too), then the standby promoted: nothing is lost, the follower goes on
+     * from the old primary's shutdown checkpoint along the new history, and its slot is missing
+     * there without --create-slot: a clear stop naming it.
+     */
+    @Test
+    void aSwitchoverLosesNothingAndAMissingSlotStopsClearly() throws Exception {
+        PgServer primary = PgServer.builder(15).walSegSizeMb(1).start();
+        try (PgServer standby = primary.startStandby()) {
+            primary.execute("CREATE TABLE ev (id int PRIMARY KEY, v text)", "SELECT pg_create_physical_replication_slot('sw_it', true)");
+            String url = multiHost(primary, standby);
+            long from = primary.currentWalInsertLsn();
+            CatalogConnector.Login login = CatalogConnector.resolve(url, null, Map.of(), tmp.toString());
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            Following f = new Following(Follower.builder(login).fromLsn(from), primary, deadline);
+            AtomicInteger next = new AtomicInteger(1);
+            AtomicBoolean go = new AtomicBoolean(true);
+            Thread client = new Thread(() -> insertUntilStopped(url, next, go));
+            client.start();
+            while (next.get() < 200 || !handedOver(f.handed, 100)) {
+                f.check("the follower follows");
+            }
+            long oldEnd = primary.currentWalInsertLsn();
+            primary.close();
+            while (standby.queryLong("SELECT pg_last_wal_receive_lsn() - '0/0'") <= oldEnd) {
+                f.check("the standby has the old primary's WAL");
+            }
+            standby.execute("SELECT pg_promote()");
+            int atPromotion = next.get();
+            while (next.get() < atPromotion + 200) {
+                f.check("the client goes on on the new primary");
+            }
+            go.set(false);
+            client.join(30_000);
+            long end = standby.flushWal();
+            List<Integer> table = tableIds(standby);
+            f.stopAfter(table.get(table.size() - 1));
+
+            assertTrue(f.notices.stream().noneMatch(n -> n.startsWith("warning: ") && !n.startsWith("warning: no --slot")),
+                "nothing lost: " + f.notices);
+            assertTrue(f.notices.stream().anyMatch(n -> n.startsWith("the server is on timeline 2 now")), f.notices.toString());
+            assertEquals(table, ids(f.handed), "each row of the new primary's table handed over once");
+            assertEquals(offlineCommits(standby, from, end), commits(f.handed), "as mined offline across the timelines");
+
+            // a slot kept on the old primary is not on the promoted standby
+            Following slotted = new Following(Follower.builder(login).slot("sw_it", false).afterCommit(end, 2),
+                null, System.nanoTime() + 30_000_000_000L);
+            slotted.thread.join(30_000);
+            Throwable e = slotted.failed.get();
+            assertTrue(e instanceof SQLException && "42704".equals(((SQLException) e).getSQLState())
+                && e.getMessage().contains("there is no physical replication slot sw_it")
+                && e.getMessage().contains("a promoted standby has no copy of the old primary's physical slots"), String.valueOf(e));
+        } finally {
+            primary.close();
+        }
+    }
+
+    private static String multiHost(PgServer primary, PgServer standby) {
+        return "jdbc:postgresql://" + primary.host() + ":" + primary.port() + "," + standby.host() + ":"
+            + standby.port() + "/postgres?user=postgres&targetServerType=primary";
+    }
+
+    private static long switchPoint(PgServer standby) throws Exception {
+        TimelineHistory history = TimelineHistoryParser.parse(
+            Files.readAllBytes(standby.walDir().resolve("00000002.history")), 2, "00000002.history");
+        return history.endOf(1);
+    }
+
+    private static List<Integer> tableIds(PgServer server) throws SQLException {
+        List<Integer> table = new ArrayList<>();
+        for (List<String> row : server.queryRows("SELECT id FROM ev ORDER BY id")) {
+            table.add(Integer.parseInt(row.get(0)));
+        }
+        return table;
+    }
+
+    private static List<Integer> ids(List<Handed> handed) {
+        List<Integer> ids = new ArrayList<>();
+        synchronized (handed) {
+            handed.forEach(h -> ids.addAll(h.ids()));
+        }
+        Collections.sort(ids);
+        return ids;
+    }
+
+    /** The commit LSNs of the transactions that inserted into ev. */
+    private static List<Long> commits(List<Handed> handed) {
+        synchronized (handed) {
+            return handed.stream().filter(h -> !h.ids().isEmpty()).map(Handed::commitLsn).toList();
+        }
+    }
+
+    /** The commit LSNs of ev's transactions, mining the server's pg_wal offline along its timeline's history. */
+    private static List<Long> offlineCommits(PgServer server, long from, long end) throws Exception {
+        CatalogSnapshot catalog;
+        try (Connection c = server.connect()) {
+            catalog = CatalogCapture.capture(c);
+        }
+        List<Handed> mined = Collections.synchronizedList(new ArrayList<>());
+        try (Miner m = Miner.builder(SegmentSources.open(List.of(server.walDir()), 0), catalog).fromLsn(from)
+            .toLsn(end).build()) {
+            m.stream(new Collecting(mined, null));
+        }
+        return commits(mined);
+    }
+
+    /** A follower on a thread of its own, collecting what it hands over and its notices. */
+    private final class Following {
+        final Follower follower;
+        final List<Handed> handed = Collections.synchronizedList(new ArrayList<>());
+        final List<String> notices = Collections.synchronizedList(new ArrayList<>());
+        final AtomicReference<Throwable> failed = new AtomicReference<>();
+        final Thread thread;
+        final long deadline;
+
+        /** Starts it and, with {@code streamingFrom}, waits until that server streams to it. */
+        Following(Follower.Builder b, PgServer streamingFrom, long deadline) throws Exception {
+            this.follower = b.spillDir(tmp).retryFor(Duration.ofSeconds(30)).notices(notices::add).build();
+            this.deadline = deadline;
+            this.thread = new Thread(() -> {
                 try {
-                    resumed.follow(new Collecting(handed2, resumed), tx -> { });
+                    follower.follow(new Collecting(handed, follower), tx -> { });
                 } catch (Throwable e) {
                     failed.set(e);
                 }
             });
-            t2.start();
-            while (!handedOver(handed2, last)) {
-                assertTrue(System.nanoTime() < deadline + 30_000_000_000L && failed.get() == null,
-                    "the resumed follower hands over the last transaction: " + failed.get() + " " + notices2);
-                Thread.sleep(50);
+            thread.start();
+            while (streamingFrom != null && streamingFrom.queryLong("SELECT count(*) FROM pg_stat_replication WHERE"
+                + " application_name = '" + Follower.APPLICATION + "'") == 0) {
+                check("the follower streams");
             }
-            resumed.stop();
-            t2.join(30_000);
-            assertTrue(!t2.isAlive() && failed.get() == null, "follow ended cleanly: " + failed.get());
-            assertTrue(notices2.stream().anyMatch(n -> n.startsWith("warning: the position " + Lsn.format(lostPosition)
-                + " is on timeline 1 after its switch point " + Lsn.format(switchPoint))), notices2.toString());
-            assertEquals(kept.stream().filter(h -> h.commitLsn() >= switchPoint).toList(), handed2,
-                "the resumed follower hands over timeline 2's transactions from the switch point, once each");
-        } finally {
-            primary.close();
+        }
+
+        /** Fails when the follower failed or time is up; else waits a little. */
+        void check(String what) throws InterruptedException {
+            assertTrue(System.nanoTime() < deadline && failed.get() == null, what + ": " + failed.get() + " " + notices);
+            Thread.sleep(10);
+        }
+
+        /** Waits until the transaction inserting {@code id} is handed over, then stops the follower. */
+        void stopAfter(int id) throws InterruptedException {
+            while (!handedOver(handed, id)) {
+                check("the follower hands over id " + id);
+            }
+            follower.stop();
+            thread.join(30_000);
+            assertTrue(!thread.isAlive() && failed.get() == null, "follow ended cleanly: " + failed.get());
         }
     }
 
