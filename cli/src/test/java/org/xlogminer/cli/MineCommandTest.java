@@ -123,6 +123,24 @@ class MineCommandTest {
         assertTrue(first.get("commit_lsn").asText().matches("0/[0-9A-F]{8}"));
     }
 
+    /** Each line flushed on its own was a write(2) per row change: the output is flushed at the end. */
+    @Test
+    void jsonLinesAreNotFlushedOneByOne() throws Exception {
+        int[] flushes = new int[1];
+        java.io.StringWriter text = new java.io.StringWriter();
+        java.io.Writer counting = new java.io.FilterWriter(text) {
+            @Override
+            public void flush() throws java.io.IOException {
+                flushes[0]++;
+                super.flush();
+            }
+        };
+        int code = Main.run(args("--format", "json"), new java.io.PrintWriter(counting), new java.io.PrintWriter(new java.io.StringWriter()));
+        assertEquals(0, code);
+        assertEquals(50, text.toString().split("\n").length);
+        assertTrue(flushes[0] <= 3, "50 lines written with " + flushes[0] + " flushes");
+    }
+
     @Test
     void filtersByTableAndOperation() throws Exception {
         // each run exits 0: an option refused would print nothing too
