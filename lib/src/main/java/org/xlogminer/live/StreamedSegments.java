@@ -37,13 +37,21 @@ import org.xlogminer.wal.reader.TimelineHistory;
  * segment is named, and reported ({@link #fileTimeline}), after the newest timeline of the path
  * whose WAL lies in it.
  *
+ * <p>The newest bytes are also held in memory ({@link RecentBytes}, 8 MB): the miner, which keeps up,
+ * reads them from there, and the files are written a megabyte at a time, and always before memory
+ * lets bytes go; what is older is read from the files.
+ *
  * <p>Thread-safety: one thread {@linkplain #append appends} (the receiver), one reads (the miner);
  * positional file reads and writes do not disturb each other, and {@link #receivedEnd()} is
- * published after the bytes before it are written. The spool directory is deleted on {@link #close()}.
+ * published after the bytes before it are held. The spool directory is deleted on {@link #close()}.
  */
 public final class StreamedSegments implements SegmentSource {
 
     static final int PAGE = 8192;
+    /** The newest bytes held in memory: what the miner reads unless it lags by more. */
+    static final int RECENT_BYTES = 8 << 20;
+    /** The spool files are written this much at a time. */
+    static final int WRITE_BATCH = 1 << 20;
 
     private final Path dir;
     private final int segmentSize;
@@ -51,7 +59,11 @@ public final class StreamedSegments implements SegmentSource {
     private final long firstSegno;
     private final Map<Long, FileChannel> files = new ConcurrentHashMap<>();
     private final Object arrival = new Object();
+    /** The newest bytes, where the miner reads them from while they are held. */
+    private final RecentBytes recent;
     private volatile long received;
+    /** Where the bytes written to the spool files end (the rest is in {@link #recent} only). */
+    private volatile long written;
     private volatile Throwable failure;
     private volatile boolean closed;
 
@@ -61,6 +73,11 @@ public final class StreamedSegments implements SegmentSource {
      * @param start       the LSN the stream starts at: a segment's first byte
      */
     public StreamedSegments(Path spillParent, int segmentSize, TimelineHistory history, long start) throws IOException {
+        this(spillParent, segmentSize, history, start, RECENT_BYTES);
+    }
+
+    /** With {@code recentBytes} (a power of two) of the newest bytes held in memory (tests: few). */
+    StreamedSegments(Path spillParent, int segmentSize, TimelineHistory history, long start, int recentBytes) throws IOException {
         if (start % segmentSize != 0) {
             throw new IllegalArgumentException("a stream starts at a segment boundary, not " + Lsn.format(start));
         }
@@ -69,11 +86,15 @@ public final class StreamedSegments implements SegmentSource {
         this.history = history;
         this.firstSegno = start / segmentSize;
         this.received = start;
+        this.written = start;
+        this.recent = new RecentBytes(recentBytes, start);
     }
 
     /**
-     * Writes bytes that arrived at {@code lsn}: they must continue those before (a stream has no
-     * gaps), and are visible to the reader once this returns. Called by the receiving thread only.
+     * Takes bytes that arrived at {@code lsn}: they must continue those before (a stream has no
+     * gaps), and are visible to the reader once this returns. They are held in memory and written to
+     * the spool files a megabyte at a time, and always before memory lets them go. Called by the
+     * receiving thread only.
      */
     public void append(long lsn, ByteBuffer data) throws IOException {
         if (lsn != received) {
@@ -81,23 +102,35 @@ public final class StreamedSegments implements SegmentSource {
                 + Lsn.format(received) + ": not contiguous", segmentName(received / segmentSize), lsn);
         }
         long at = lsn;
+        int chunk = Math.min(WRITE_BATCH, recent.capacity() / 2);
         while (data.hasRemaining()) {
+            int n = Math.min(data.remaining(), chunk);
+            if (at + n - written > recent.capacity()) {
+                writeOut(at); // what the ring is about to let go of
+            }
+            recent.put(at, data, n);
+            at += n;
+            synchronized (arrival) {
+                received = at;
+                arrival.notifyAll();
+            }
+        }
+        if (at - written >= chunk) {
+            writeOut(at);
+        }
+    }
+
+    /** Writes the bytes from {@link #written} up to {@code to} to their segment files. */
+    private void writeOut(long to) throws IOException {
+        long at = written;
+        while (at < to) {
             long segno = at / segmentSize;
             int off = (int) (at % segmentSize);
-            int n = Math.min(data.remaining(), segmentSize - off);
-            ByteBuffer part = data.slice(data.position(), n);
-            FileChannel f = channel(segno);
-            long pos = off;
-            while (part.hasRemaining()) {
-                pos += f.write(part, pos);
-            }
-            data.position(data.position() + n);
+            int n = (int) Math.min(to - at, segmentSize - off);
+            recent.writeTo(channel(segno), off, at, n);
             at += n;
         }
-        synchronized (arrival) {
-            received = at;
-            arrival.notifyAll();
-        }
+        written = to;
     }
 
     /** The receiving side failed: {@link #awaitBeyond} throws it from now on. */
@@ -203,19 +236,38 @@ public final class StreamedSegments implements SegmentSource {
         long pageEnd = ((offset + arrived + PAGE - 1) / PAGE) * PAGE;
         int n = (int) Math.min(length, Math.max(pageEnd - offset, Math.min(length, PAGE)));
         int got = 0;
-        FileChannel f = arrived > 0 ? files.get(segno) : null;
-        if (f != null) {
-            ByteBuffer b = ByteBuffer.wrap(dst, dstOffset, (int) arrived);
-            while (b.hasRemaining()) {
-                int r = f.read(b, offset + got);
-                if (r < 0) {
-                    break;
+        while (got < arrived) {
+            int k = recent.copy(from + got, dst, dstOffset + got, (int) arrived - got);
+            if (k == 0) { // let go of by memory, so written to the file: as much as is there
+                int r = readFile(segno, offset + got, dst, dstOffset + got,
+                    (int) Math.min(arrived - got, written - (from + got)));
+                if (r <= 0) { // never: memory lets bytes go only once they are written
+                    throw new IOException("the spool has not the bytes at " + Lsn.format(from + got)
+                        + " (written up to " + Lsn.format(written) + ")");
                 }
-                got += r;
+                k = r;
             }
+            got += k;
         }
         Arrays.fill(dst, dstOffset + got, dstOffset + n, (byte) 0);
         return n;
+    }
+
+    private int readFile(long segno, long offset, byte[] dst, int dstOffset, int length) throws IOException {
+        FileChannel f = files.get(segno);
+        if (f == null || length <= 0) {
+            return 0;
+        }
+        ByteBuffer b = ByteBuffer.wrap(dst, dstOffset, length);
+        int got = 0;
+        while (b.hasRemaining()) {
+            int r = f.read(b, offset + got);
+            if (r < 0) {
+                break;
+            }
+            got += r;
+        }
+        return got;
     }
 
     @Override

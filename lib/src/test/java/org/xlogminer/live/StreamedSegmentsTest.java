@@ -1,5 +1,6 @@
 package org.xlogminer.live;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -66,7 +68,9 @@ class StreamedSegmentsTest {
             Random random = new Random(seed);
             List<String> got = new ArrayList<>();
             int waits = 0;
-            try (StreamedSegments s = new StreamedSegments(tmp, SEGMENT_SIZE, TimelineHistory.single(1), START);
+            // seeds 1 and 2 with 64 kB in memory: the reader reads back pages the memory let go of
+            int recent = seed <= 2 ? 1 << 16 : StreamedSegments.RECENT_BYTES;
+            try (StreamedSegments s = new StreamedSegments(tmp, SEGMENT_SIZE, TimelineHistory.single(1), START, recent);
                  WalReader reader = WalReader.builder(s).startLsn(START).build()) {
                 int sent = 0;
                 while (sent < length) {
@@ -93,6 +97,32 @@ class StreamedSegmentsTest {
             }
             assertEquals(expected.size(), got.size(), "seed " + seed);
             assertTrue(waits > 10, "the stream came in pieces: " + waits);
+        }
+    }
+
+    /** Bytes the memory let go of come back from the spool file, also in a read that straddles both. */
+    @Test
+    void readsBackWhatMemoryLetGoFromTheFile() throws IOException {
+        byte[] segment = Files.readAllBytes(TestData.accountsUpdateWal().resolve("000000010000000000000006"));
+        int recent = 1 << 16;
+        try (StreamedSegments s = new StreamedSegments(tmp, SEGMENT_SIZE, TimelineHistory.single(1), START, recent)) {
+            Random random = new Random(7);
+            int sent = 0;
+            while (sent < segment.length) {
+                int n = Math.min(segment.length - sent, 1 + random.nextInt(5_000));
+                s.append(START + sent, ByteBuffer.wrap(segment, sent, n));
+                sent += n;
+            }
+            for (int off : new int[] {0, 8_192, segment.length - recent - 100, segment.length - recent / 2, segment.length - 700}) {
+                byte[] dst = new byte[segment.length - off];
+                assertEquals(dst.length, s.read(6, off, dst, 0, dst.length));
+                assertArrayEquals(Arrays.copyOfRange(segment, off, segment.length), dst, "from " + off);
+            }
+            try (var files = Files.walk(tmp)) {
+                long spooled = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+                assertTrue(spooled >= segment.length - recent && spooled <= segment.length,
+                    "the file holds what memory let go of, written in pieces: " + spooled);
+            }
         }
     }
 
