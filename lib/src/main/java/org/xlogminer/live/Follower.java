@@ -2,21 +2,14 @@ package org.xlogminer.live;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-import org.postgresql.replication.PGReplicationStream;
 import org.xlogminer.catalog.CatalogConnector;
 import org.xlogminer.event.ChangeHandler;
-import org.xlogminer.mine.Checkpoints;
 import org.xlogminer.mine.Miner;
-import org.xlogminer.mine.MinerBuilder;
 import org.xlogminer.wal.Lsn;
-import org.xlogminer.wal.WalFormatException;
-import org.xlogminer.wal.reader.EndOfWal;
-import org.xlogminer.wal.reader.TimelineHistory;
 
 /**
  * Follows a live server: streams its WAL over physical replication (a physical slot keeps it while
@@ -42,6 +35,9 @@ import org.xlogminer.wal.reader.TimelineHistory;
  * up to its switch point, then the new one's. Transactions handed over from the old primary past
  * the switch point were lost in the failover: they are named on the notices, and the new
  * timeline's from the switch point on are handed over ({@link Committed#timelineSwitched}).
+ *
+ * <p>This class is the entry point: the settings ({@link Builder}), the callbacks ({@link Committed})
+ * and the reconnection loop; one connection's streaming and mining is {@link FollowSessions}.
  *
  * <p>Not thread-safe but for {@link #stop()}, {@link #position()} and {@link #timeline()}: one thread
  * calls {@link #follow}.
@@ -82,20 +78,16 @@ public final class Follower {
     private final Builder b;
     /** The position, and where each session reads from. */
     private final FollowPosition at;
-    private volatile boolean stop;
-    private volatile Miner current;
-    private volatile org.xlogminer.catalog.CatalogSnapshot catalog;
-    private volatile StreamedSegments segments;
-    private boolean slotCreated;
-    /** What the first session's server said it is: later ones must be the same cluster. */
-    private ReplicationConnection.Identity first;
     /** The timeline of the WAL handed over: a later session's server must have it on its history. */
     private final FollowedTimeline followed;
+    /** Streams and mines, one connection at a time; keeps the stop flag. */
+    private final FollowSessions sessions;
 
     private Follower(Builder b) {
         this.b = b;
         this.at = new FollowPosition(b.afterCommit);
         this.followed = new FollowedTimeline(b.afterTimeline);
+        this.sessions = new FollowSessions(b, at, followed);
     }
 
     public static Builder builder(CatalogConnector.Login login) {
@@ -107,7 +99,7 @@ public final class Follower {
      * null before the first; the handler's calls come with it. Safe to read from any thread.
      */
     public org.xlogminer.catalog.CatalogSnapshot catalog() {
-        return catalog;
+        return sessions.catalog();
     }
 
     /**
@@ -126,11 +118,7 @@ public final class Follower {
 
     /** Ends {@link #follow} after the transaction being handled (or at once while waiting). */
     public void stop() {
-        stop = true;
-        StreamedSegments s = segments;
-        if (s != null) {
-            s.wakeUp();
-        }
+        sessions.stop();
     }
 
     /**
@@ -150,9 +138,9 @@ public final class Follower {
             b.notices.accept("warning: no --slot: the server may remove WAL that has not been read while"
                 + " xlogminer is away or behind; changes in it would be lost");
         }
-        while (!stop) {
+        while (!sessions.stopped()) {
             try {
-                if (!session(handler, committed)) {
+                if (!sessions.run(handler, committed)) {
                     return;
                 }
                 backoff = 250; // a new session to bound the spool: go on at once
@@ -181,7 +169,7 @@ public final class Follower {
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 10_000);
             }
-            if (stop) {
+            if (sessions.stopped()) {
                 return;
             }
         }
@@ -194,187 +182,23 @@ public final class Follower {
             || state.equals("57P03") || state.equals("53300"));
     }
 
-    /**
-     * One connection's worth: returns false on stop, true when the spool has reached its limit (a new
-     * session then starts after the position, with a new spool), throws when the server goes away.
-     */
-    private boolean session(ChangeHandler handler, Committed committed) throws SQLException, IOException, InterruptedException {
-        try (ReplicationConnection rc = ReplicationConnection.open(b.login, APPLICATION)) {
-            ReplicationConnection.Identity id = rc.identify();
-            if (first == null) {
-                first = id;
-            }
-            id.checkSameSystem(first, b.login.url(), at.position());
-            TimelineHistory history = rc.timelineHistory(id.timeline());
-            if (followed.enter(history, at, b.login.url(), b.notices)) {
-                committed.timelineSwitched(followed.timeline(), at.position());
-                slotCreated = false; // the old primary's slot: a promoted standby has no copy of it
-            }
-            if (b.slot != null && b.createSlot && !slotCreated) {
-                createSlot(rc);
-            }
-            ServerFacts facts;
-            try (Connection c = CatalogConnector.connect(b.login, APPLICATION, null)) {
-                facts = ServerFacts.read(c, b.slot);
-            } catch (SQLException e) {
-                throw FollowedTimeline.slotMissing(e, history);
-            }
-            catalog = facts.catalog();
-            long from = at.readFrom(at.handOverFrom(b.fromLsn, id.flushLsn()));
-            long streamStart = facts.streamStart(from);
-            try (StreamedSegments seg = new StreamedSegments(b.spillDir, facts.segmentSize(), history, streamStart);
-                 TimelineStreams streams = new TimelineStreams(rc, history, b.slot, b.notices)) {
-                WalReceiver receiver = new WalReceiver(streams.first(streamStart), streams, seg, () -> {
-                    Miner m = current;
-                    return m == null ? Math.max(from, seg.receivedEnd() - b.maxAhead) : m.position();
-                }, b.maxAhead);
-                Thread t = new Thread(receiver, "xlogminer-wal-receiver");
-                t.setDaemon(true);
-                segments = seg;
-                t.start();
-                try {
-                    return mine(seg, facts, from, streamStart, receiver, handler, committed);
-                } finally {
-                    receiver.stop();
-                    t.join(5_000);
-                    segments = null;
-                }
-            }
-        }
-    }
-
-    private void createSlot(ReplicationConnection rc) throws SQLException {
-        try {
-            rc.createSlot(b.slot);
-            b.notices.accept("created the physical replication slot " + b.slot);
-        } catch (SQLException e) {
-            if (!"42710".equals(e.getSQLState())) { // duplicate_object: it is there already
-                throw e;
-            }
-        }
-        slotCreated = true;
-    }
-
-    /** Mines what arrives; false on stop, true when the spool is past its limit at a commit handled. */
-    private boolean mine(StreamedSegments seg, ServerFacts facts, long from, long streamStart, WalReceiver receiver,
-                      ChangeHandler handler, Committed committed) throws InterruptedException {
-        while (!seg.awaitBeyond(from - 1, 200)) { // the WAL up to the start, to find the checkpoint in
-            if (stop) {
-                return false;
-            }
-        }
-        long mark = seg.receivedEnd();
-        MinerBuilder mb = Miner.builder(seg, facts.catalog()).fromLsn(from)
-            .includeAborted(b.includeAborted).includeSystemCatalogs(b.includeSystemCatalogs).spillDir(b.spillDir);
-        if (b.memoryBudget > 0) {
-            mb.memoryBudget(b.memoryBudget);
-        }
-        try (Miner miner = mb.build()) {
-            current = miner;
-            at.sessionStarted(miner.lastCheckpoint()); // the slot keeps it already: only checkpoints read from here on
-            Acknowledging ack = new Acknowledging(handler, committed, miner, receiver, streamStart, commitLsn -> {
-                at.handled(commitLsn);
-                if (stop) {
-                    throw new Stopped();
-                }
-            });
-            while (!stop) {
-                try {
-                    miner.stream(ack);
-                } catch (Stopped s) {
-                    return false;
-                }
-                caughtUp(miner, receiver, seg);
-                quiet(miner, receiver, seg, from, committed);
-                long position = at.position();
-                if (position != 0 && Long.compareUnsigned(position, from) >= 0 // handed over one here
-                    && seg.receivedEnd() - streamStart > b.spoolLimit) {
-                    b.notices.accept("the spool holds " + ((seg.receivedEnd() - streamStart) >> 20)
-                        + " MB of WAL: a new session after commit " + Lsn.format(position));
-                    return true;
-                }
-                EndOfWal end = miner.endOfWal();
-                if (end != null && end.reason() == EndOfWal.Reason.PREV_LINK_MISMATCH
-                    || end != null && end.reason() == EndOfWal.Reason.RECYCLED_PAGE) {
-                    throw new WalFormatException("the streamed WAL ends: " + end, end.segment(), end.lsn());
-                }
-                while (!seg.awaitBeyond(mark, 200)) {
-                    if (stop) {
-                        return false;
-                    }
-                }
-                mark = seg.receivedEnd();
-                if (!miner.resume()) {
-                    throw new WalFormatException("the streamed WAL ends: " + miner.endOfWal(),
-                        end == null ? null : end.segment(), end == null ? 0 : end.lsn());
-                }
-            }
-        } finally {
-            current = null;
-        }
-        return false;
-    }
-
-    /**
-     * All that has arrived is read: when none of the followed database's transactions is open, all
-     * it committed up to here is handled, and after a checkpoint read since the last time, that is
-     * a position to resume from (a restart reads from that checkpoint on, and every transaction
-     * that ends later lies whole after it). Handed to the caller to store; once stored, the slot is
-     * told the checkpoint's REDO point, so that the server does not keep the WAL of other
-     * databases' work while the followed one is quiet.
-     */
-    private void quiet(Miner miner, WalReceiver receiver, StreamedSegments seg, long from, Committed committed) {
-        Checkpoints.Checkpoint c = miner.lastCheckpoint();
-        long to = miner.readTo() - 1; // every record before readTo() is read: commits up to here are handled
-        if (!at.quiet(c, to, miner.nothingOpen(), from)) {
-            return;
-        }
-        boolean stored;
-        try {
-            stored = committed.passed(to);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        if (stored) { // at a shutdown checkpoint all that arrived stays reported flushed: the server waits for it
-            receiver.acknowledge(at.isCleanStart(c) ? seg.receivedEnd() : c.redo(), to);
-        }
-    }
-
-    /**
-     * All that has arrived is handled. When it ends with a shutdown checkpoint, the server is going
-     * down and its WAL sender waits until the WAL it sent is reported flushed: report all of it
-     * (the slot then keeps WAL from there), and start the next session at that checkpoint.
-     */
-    private void caughtUp(Miner miner, WalReceiver receiver, StreamedSegments seg) {
-        Checkpoints.Checkpoint c = miner.lastCheckpoint();
-        if (at.shutdownCheckpoint(c)) {
-            receiver.acknowledge(seg.receivedEnd(), at.position());
-        }
-    }
-
-    /** Thrown out of the miner after a transaction was handled, when asked to stop. */
-    static final class Stopped extends RuntimeException {
-        Stopped() {
-            super(null, null, false, false);
-        }
-    }
-
     /** Where and how to follow. */
     public static final class Builder {
-        private final CatalogConnector.Login login;
-        private String slot;
-        private boolean createSlot;
-        private long afterCommit;
-        private int afterTimeline;
-        private long fromLsn;
-        private boolean includeAborted;
-        private boolean includeSystemCatalogs;
-        private long memoryBudget;
-        private long maxAhead = 64L << 20;
-        private long spoolLimit = 1L << 30;
-        private Duration retryFor = Duration.ofMinutes(5);
-        private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
-        private Consumer<String> notices = s -> { };
+        // package-private: FollowSessions reads them; callers outside the package see the methods only
+        final CatalogConnector.Login login;
+        String slot;
+        boolean createSlot;
+        long afterCommit;
+        int afterTimeline;
+        long fromLsn;
+        boolean includeAborted;
+        boolean includeSystemCatalogs;
+        long memoryBudget;
+        long maxAhead = 64L << 20;
+        long spoolLimit = 1L << 30;
+        Duration retryFor = Duration.ofMinutes(5);
+        Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
+        Consumer<String> notices = s -> { };
 
         private Builder(CatalogConnector.Login login) {
             this.login = login;
