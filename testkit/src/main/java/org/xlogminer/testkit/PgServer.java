@@ -5,12 +5,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,6 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       as the OS user {@code postgres} through {@code runuser -u postgres --}; otherwise everything runs
  *       as the current user.</li>
  *   <li>{@link AdminConnection}: the shared connection of the SQL helpers.</li>
+ *   <li>{@link ServerPrograms}: how {@link #runBinary} and {@link #runTool} start a program against
+ *       the server (environment, OS user, working directory).</li>
  * </ul>
  *
  * <h2>Lifetime</h2>
@@ -65,11 +64,6 @@ public final class PgServer implements AutoCloseable {
     /** Database to connect to. */
     public static final String DATABASE = "postgres";
 
-    /** Programs that refuse to run as root or write into the data directory: run as {@code postgres}. */
-    private static final Set<String> RUN_AS_PG_USER = Set.of("initdb", "pg_ctl", "postgres", "postmaster",
-            "pgbench", "pg_resetwal", "pg_rewind", "pg_upgrade", "pg_checksums");
-    private static final Duration DEFAULT_TOOL_TIMEOUT = Duration.ofMinutes(10);
-
 
     /** A piece of test code whose WAL is captured by {@link #captureRange(Workload)}. */
     @FunctionalInterface
@@ -82,6 +76,7 @@ public final class PgServer implements AutoCloseable {
     private final ServerDirectory dir;
     private final Postmaster postmaster;
     private final AdminConnection admin = new AdminConnection(this);
+    private final ServerPrograms programs = new ServerPrograms(this);
     /** The server this one is a standby of (made from its base backup); null for one made by initdb. */
     private final PgServer primary;
 
@@ -314,26 +309,21 @@ public final class PgServer implements AutoCloseable {
      * Runs a program of this server's major version (see {@link PgBinaries#tool(int, String)}: the
      * server's bin directory; the zonky majors only have {@code initdb}, {@code pg_ctl} and
      * {@code postgres}, major 15 has everything Debian ships, e.g. {@code pgbench} and {@code pg_waldump}),
-     * with a 10 minute timeout.
-     *
-     * <p>Connection parameters are passed through the environment, which every libpq client honours:
-     * {@code PGHOST=127.0.0.1}, {@code PGPORT}, {@code PGUSER=postgres}, {@code PGDATABASE=postgres}, and
-     * {@code PGDATA} = {@link #dataDir()} for server-side tools such as {@code pg_controldata}. The working
-     * directory is {@link #serverDir()}. When the JVM runs as root, programs that refuse root or write to
-     * the data directory ({@code initdb, pg_ctl, postgres, pgbench, pg_resetwal, pg_rewind, pg_upgrade,
-     * pg_checksums}) run as the {@code postgres} OS user; others (e.g. {@code pg_waldump}) run as root.
+     * with a 10 minute timeout, connected to this server through the {@code PG*} environment variables
+     * ({@code PGDATA} = {@link #dataDir()} too), in {@link #serverDir()}; as the {@code postgres} OS user
+     * when the JVM runs as root and the program refuses root or writes to the data directory (see
+     * {@link ServerPrograms}).
      *
      * @return the result, whatever the exit code (see {@link ProcessResult#requireSuccess()})
      * @throws IllegalStateException if the program does not exist or times out
      */
     public ProcessResult runBinary(String name, String... args) {
-        return runBinary(name, Arrays.asList(args), DEFAULT_TOOL_TIMEOUT);
+        return programs.runBinary(name, Arrays.asList(args), ServerPrograms.DEFAULT_TOOL_TIMEOUT);
     }
 
     /** {@link #runBinary(String, String...)} with an explicit timeout. */
     public ProcessResult runBinary(String name, List<String> args, Duration timeout) {
-        Path exe = PgBinaries.tool(settings.major(), name);
-        return runProgram(exe, args, RUN_AS_PG_USER.contains(name), timeout);
+        return programs.runBinary(name, args, timeout);
     }
 
     /**
@@ -342,20 +332,7 @@ public final class PgServer implements AutoCloseable {
      * directory as {@link #runBinary(String, String...)} and a 10 minute timeout.
      */
     public ProcessResult runTool(Path executable, String... args) {
-        return runProgram(executable, Arrays.asList(args), false, DEFAULT_TOOL_TIMEOUT);
-    }
-
-    private ProcessResult runProgram(Path exe, List<String> args, boolean asPgUser, Duration timeout) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(exe.toString());
-        cmd.addAll(args);
-        Map<String, String> env = Map.of(
-                "PGHOST", HOST,
-                "PGPORT", String.valueOf(port),
-                "PGUSER", USER,
-                "PGDATABASE", DATABASE,
-                "PGDATA", dir.data().toString());
-        return Os.run(cmd, asPgUser, Os.childEnvironment(env), dir.root(), timeout);
+        return programs.runTool(executable, Arrays.asList(args), ServerPrograms.DEFAULT_TOOL_TIMEOUT);
     }
 
     // ------------------------------------------------------------------------------------- start / stop
