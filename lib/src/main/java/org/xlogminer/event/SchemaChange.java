@@ -7,7 +7,8 @@ import org.xlogminer.wal.Lsn;
 /**
  * A schema change a transaction committed, derived from the system catalogs' own row changes: a
  * table created, dropped, renamed, rewritten or truncated, a column added, dropped, renamed or given
- * another type. The event of its own beside the {@link RowChange}s. Immutable.
+ * another type, a partition attached to or detached from its parent. The event of its own beside the
+ * {@link RowChange}s. Immutable.
  *
  * @param commitLsn LSN of the commit record from which on the change holds
  * @param xid       top-level transaction id
@@ -28,7 +29,9 @@ public record SchemaChange(long commitLsn, long xid, String schema, String table
         COLUMN_ADDED("column_added"),
         COLUMN_DROPPED("column_dropped"),
         COLUMN_RENAMED("column_renamed"),
-        COLUMN_TYPE_CHANGED("column_type_changed");
+        COLUMN_TYPE_CHANGED("column_type_changed"),
+        PARTITION_ATTACHED("partition_attached"),
+        PARTITION_DETACHED("partition_detached");
 
         private final String jsonName;
 

@@ -72,7 +72,12 @@ abstract class HeapChange {
      * out once (not per row) for one that is.
      */
     final TableName partitionRoot() {
-        return table == null || table.partitionParent() == 0 ? null : catalog.current().partitionRoot(table);
+        return partitionRoot(table);
+    }
+
+    /** As {@link #partitionRoot()}, of another table of the change (a TRUNCATE's); null for null. */
+    final TableName partitionRoot(TableInfo t) {
+        return t == null || t.partitionParent() == 0 ? null : catalog.current().partitionRoot(t);
     }
 
     /** The table's plan; null when the source makes no rows of values. */

@@ -90,7 +90,10 @@ final class HeapChangeHandlers {
             HeapChange.NO_TID), c.oldRow()));
     }
 
-    /** The tables of the catalog's database a TRUNCATE names, as one change; only ever from a record. */
+    /**
+     * The tables of the catalog's database a TRUNCATE names, as one change shown on the first of them
+     * (with that one's partition root, as of the record); only ever from a record.
+     */
     private static void truncate(HeapChange c, ChangeSink out) {
         if (!(c instanceof RecordChange r) || r.heap.truncateDatabase() != c.catalog.databaseOid()) {
             return;
@@ -109,7 +112,9 @@ final class HeapChangeHandlers {
         }
         if (first != null) {
             int f = heap.flags();
-            out.add(new RowChange.Truncate(out.source(c.lsn(), first, HeapChange.NO_TID, HeapChange.NO_TID), names,
+            // the root of the table the change is shown on, as a row change of that partition names it
+            out.add(new RowChange.Truncate(out.source(c.lsn(), first, c.partitionRoot(first), HeapChange.NO_TID,
+                HeapChange.NO_TID), names,
                 (f & HeapLayout.XLH_TRUNCATE_CASCADE) != 0, (f & HeapLayout.XLH_TRUNCATE_RESTART_SEQS) != 0));
         }
     }

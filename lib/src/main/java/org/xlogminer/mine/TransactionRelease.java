@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.xlogminer.catalog.CatalogSnapshot;
+import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.event.AsyncChangeHandler;
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.RowChange;
@@ -124,7 +125,7 @@ final class TransactionRelease {
         Delivery d = new Delivery(to, info, follow, includeSystemCatalogs);
         with.decode(records, info.xid(), info.commitLsn(), info.commitTime(), d);
         List<SchemaChange> events = follow != null && to != null ? follow.schemaChanges(info) : List.of();
-        events = truncatesWithoutRecord(events, d, info);
+        events = truncatesWithoutRecord(events, d, info, follow);
         if (d.count == 0 && !events.isEmpty()) {
             to.begin(info);
         }
@@ -147,17 +148,22 @@ final class TransactionRelease {
      * the pg_class update), told by the schema changes: handed over as a Truncate change of its own,
      * at the commit LSN, so that it shows at every wal_level. A TRUNCATE is shown once, as that
      * change: the schema changes returned leave out the truncations (the record's or the new one's).
+     * A partition's change names its root as the catalog after the commit does (the record's TRUNCATE
+     * names it as of the record).
      */
     private static List<SchemaChange> truncatesWithoutRecord(List<SchemaChange> events, Delivery d,
-                                                             TransactionInfo info) {
+                                                             TransactionInfo info, FollowedCatalog follow) {
         boolean any = false;
         for (SchemaChange e : events) {
             TableName name = new TableName(e.schema(), e.table());
             if (e.kind() == SchemaChange.Kind.TABLE_TRUNCATED) {
                 any = true;
                 if (!d.truncated.contains(name)) {
+                    CatalogSnapshot now = follow.current();
+                    TableInfo t = now.table(e.schema() + "." + e.table());
                     d.accept(new RowChange.Truncate(Source.of(info.commitLsn(), info.commitLsn(), info.xid(),
-                        info.commitTime(), e.schema(), e.table(), 0, 0), List.of(name), false, false));
+                        info.commitTime(), e.schema(), e.table(), t == null ? null : now.partitionRoot(t), 0, 0),
+                        List.of(name), false, false));
                 }
             }
         }

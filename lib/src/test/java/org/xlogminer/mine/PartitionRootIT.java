@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.xlogminer.catalog.CatalogCapture;
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.event.RowChange;
+import org.xlogminer.event.SchemaChange;
 import org.xlogminer.event.TableName;
 import org.xlogminer.event.Transaction;
 import org.xlogminer.render.JsonLinesWriter;
@@ -39,7 +40,11 @@ import org.xlogminer.wal.reader.DirectorySegmentSource;
  * own row changes do not exist). Each mined row change, written between two such points, must name
  * the root recorded after its statement, in the {@link org.xlogminer.event.Source} and in JSON
  * lines; a table that is no partition then (a plain table, an inheritance child, a partition
- * detached, a table not yet attached) names none. With the snapshot captured before the workload
+ * detached, a table not yet attached) names none; so must a TRUNCATE, by the table it is shown on.
+ * The schema changes must name each attach and detach, with the parent as it was named then, and
+ * a table created as a partition with its parent, each between its statement and the next step,
+ * in the iterator's transactions, in JSON lines, and in the timeline of the walk back (the
+ * catalog compared in the other direction). With the snapshot captured before the workload
  * and, separately, after it (walked back first); at wal_level=replica too, where the catalogs' old
  * rows (pg_inherits' deleted one at DETACH) come from the tracked pages.
  */
@@ -81,6 +86,9 @@ class PartitionRootIT {
             "INSERT INTO m_as VALUES (7, 'as', '2024-06-01', 'g')"},
         {"ALTER TABLE m ATTACH PARTITION m_as FOR VALUES IN ('as')"},
         {"INSERT INTO m VALUES (8, 'as', '2024-07-01', 'h')", "UPDATE m_as_2024 SET v = 'gg' WHERE id = 7"},
+        // a partition truncated: its root then (m, renamed later); a plain table's truncate has none
+        {"TRUNCATE m_as_2024"},
+        {"TRUNCATE plain"},
         // renamed: later rows name the root by its new name
         {"ALTER TABLE m RENAME TO measurements"},
         {"INSERT INTO measurements VALUES (9, 'us', '2024-08-01', 'i')"},
@@ -102,6 +110,21 @@ class PartitionRootIT {
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relkind = 'r' AND c.relispartition AND n.nspname IN ('public', 's2')
         """;
+
+    /**
+     * The schema changes of the workload after the snapshot, "schema.table kind: detail", each with
+     * the index of the step that made it (truncates are shown as truncate changes, not here).
+     */
+    static final Object[][] SCHEMA_CHANGES = {
+        {4, "public.m_eu_2025 table_created: table created"},
+        {5, "public.m_eu_2025 partition_attached: partition attached to public.m_eu"},
+        {8, "public.m_as table_created: table created"},
+        {8, "public.m_as_2024 table_created: table created as partition of public.m_as"},
+        {9, "public.m_as partition_attached: partition attached to public.m"},
+        {13, "public.measurements table_renamed: table renamed from public.m"},
+        {15, "public.m_us partition_detached: partition detached from public.measurements"},
+        {17, "public.m_eu_2026 table_created: table created as partition of public.m_eu"},
+    };
 
     /** What the server said after a statement: the LSN it had written up to, and the partitions' roots. */
     record Point(long lsn, Map<String, String> roots) {
@@ -125,17 +148,22 @@ class PartitionRootIT {
             assertEquals(before.table("public.m").oid(), before.table("public.m_eu").partitionParent(),
                 "the JDBC capture knows the parents");
             List<Point> points = new ArrayList<>();
+            List<long[]> commits = new ArrayList<>(); // per step: the LSN before its commit and after it
             c.setAutoCommit(false);
             for (String[] step : WORKLOAD) {
                 for (String sql : step) {
                     s.execute(sql);
                     points.add(new Point(lsn(s), roots(s)));
                 }
+                long beforeCommit = lsn(s);
+                c.commit();
+                commits.add(new long[] {beforeCommit, lsn(s)});
                 c.commit();
             }
             c.setAutoCommit(true);
             long to = server.flushWal();
             CatalogSnapshot start = before;
+            List<String> walkedBack = null;
             if (when.equals("after")) {
                 CatalogSnapshot after;
                 try (Connection ro = server.connect()) {
@@ -149,19 +177,35 @@ class PartitionRootIT {
                 start = walked.catalog();
                 assertEquals(start.table("public.m").oid(), start.table("public.m_us").partitionParent(),
                     "walked back to before the detach (and the rename)");
+                walkedBack = new ArrayList<>();
+                for (SchemaChange e : walked.timeline().events()) {
+                    if (e.kind() != SchemaChange.Kind.TABLE_TRUNCATED
+                        && Long.compareUnsigned(e.commitLsn(), before.captureLsn()) >= 0) {
+                        walkedBack.add(e.schema() + "." + e.table() + " " + e.kind().jsonName() + ": " + e.detail());
+                    }
+                }
             }
 
             List<String> mined = new ArrayList<>();
             List<String> wrong = new ArrayList<>();
             int withRoot = 0;
             int without = 0;
+            List<String> truncates = new ArrayList<>();
+            List<String> events = new ArrayList<>();
             try (Miner miner = Miner.builder(DirectorySegmentSource.open(server.walDir()), start)
                      .fromLsn(before.captureLsn()).toLsn(to).spillDir(tmp).build()) {
                 for (Transaction tx : miner) {
+                    for (SchemaChange e : tx.schemaChanges()) {
+                        events.add(e.schema() + "." + e.table() + " " + e.kind().jsonName() + ": " + e.detail());
+                        int step = stepOf(e);
+                        assertTrue(step >= 0, "a schema change of the workload: " + e);
+                        // the commit record starts where the server would insert next before the COMMIT
+                        assertTrue(Long.compareUnsigned(commits.get(step)[0], e.commitLsn()) <= 0
+                            && Long.compareUnsigned(e.commitLsn(), commits.get(step)[1]) < 0,
+                            "at the commit of its step " + step + " (" + Lsn.format(commits.get(step)[0]) + ".."
+                                + Lsn.format(commits.get(step)[1]) + "): " + Lsn.format(e.commitLsn()) + " " + e);
+                    }
                     for (RowChange ch : tx.changes()) {
-                        if (ch instanceof RowChange.Truncate) {
-                            continue;
-                        }
                         String table = ch.source().schema() + "." + ch.source().table();
                         TableName root = ch.source().partitionRoot();
                         String expected = expectedRoot(points, ch.source().lsn(), table);
@@ -171,7 +215,9 @@ class PartitionRootIT {
                                 + expected + ", mined " + actual);
                         }
                         mined.add(table + " " + actual);
-                        if (root != null) {
+                        if (ch instanceof RowChange.Truncate) {
+                            truncates.add(table + " " + actual);
+                        } else if (root != null) {
                             withRoot++;
                         } else {
                             without++;
@@ -180,6 +226,16 @@ class PartitionRootIT {
                 }
             }
             assertEquals(List.of(), wrong);
+            assertEquals(List.of("public.m_as_2024 public.m", "public.plain null"), truncates,
+                "a partition's TRUNCATE names its root as of then (renamed since), a plain table's none");
+            List<String> expectedEvents = new ArrayList<>();
+            for (Object[] e : SCHEMA_CHANGES) {
+                expectedEvents.add((String) e[1]);
+            }
+            assertEquals(expectedEvents, events, "the schema changes, in LSN order, parents named as they were");
+            if (walkedBack != null) {
+                assertEquals(expectedEvents, walkedBack, "the walk back compares the catalog the other way round");
+            }
             assertTrue(withRoot >= 14 && without >= 6, "partitions' rows and others' both mined: " + withRoot
                 + " with a root, " + without + " without: " + mined);
 
@@ -200,14 +256,37 @@ class PartitionRootIT {
                 String actual = m.group(3) == null ? null : m.group(3) + "." + m.group(4);
                 assertEquals(expectedRoot(points, Lsn.parse(m.group(5)).value(), table), actual, l);
             }
-            assertEquals(withRoot + without, lines, "every row change in JSON");
+            assertEquals(withRoot + without + truncates.size(), lines, "every row change and TRUNCATE in JSON");
+            List<String> jsonEvents = new ArrayList<>();
+            for (String l : json.toString().split("\n")) {
+                Matcher m = DDL.matcher(l);
+                if (m.find()) {
+                    jsonEvents.add(m.group(1) + "." + m.group(2) + " " + m.group(3) + ": " + m.group(4));
+                }
+            }
+            assertEquals(expectedEvents, jsonEvents, "the schema changes as JSON objects of their own");
         }
     }
 
-    private static final Pattern CHANGE = Pattern.compile("^\\{\"op\":\"(?:insert|update|delete)\","
+    private static final Pattern CHANGE = Pattern.compile("^\\{\"op\":\"(?:insert|update|delete|truncate)\","
         + "\"schema\":\"([^\"]+)\",\"table\":\"([^\"]+)\","
         + "(?:\"partition_root\":\\{\"schema\":\"([^\"]+)\",\"table\":\"([^\"]+)\"\\},)?"
+        + "(?:\"tables\":\\[[^\\]]*\\],)?"
         + "\"xid\":\\d+,\"lsn\":\"([0-9A-F]+/[0-9A-F]+)\"");
+
+    private static final Pattern DDL = Pattern.compile("^\\{\"op\":\"ddl\",\"schema\":\"([^\"]+)\","
+        + "\"table\":\"([^\"]+)\",\"kind\":\"([a-z_]+)\",\"detail\":\"([^\"]*)\"");
+
+    /** The step of the workload whose commit made a schema change, by its text; -1 for none. */
+    private static int stepOf(SchemaChange e) {
+        String text = e.schema() + "." + e.table() + " " + e.kind().jsonName() + ": " + e.detail();
+        for (Object[] x : SCHEMA_CHANGES) {
+            if (x[1].equals(text)) {
+                return (Integer) x[0];
+            }
+        }
+        return -1;
+    }
 
     /**
      * The root the server named for the table after the first statement that ended past the

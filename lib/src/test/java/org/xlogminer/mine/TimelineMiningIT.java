@@ -163,7 +163,8 @@ class TimelineMiningIT {
                 "public.t1 column_type_changed", "public.t1 table_rewritten",
                 "public.t1 table_rewritten", "public.t3 table_renamed", "public.t1 column_dropped",
                 "s2.moods table_created", "public.t3 table_dropped", "public.pm table_created",
-                "public.pm_1 table_created", "public.pm_2 table_created"), ddl);
+                "public.pm_1 table_created", "public.pm_2 table_created", "public.pm_2 partition_attached",
+                "public.pm_1 partition_detached"), ddl);
             assertEquals(List.of("insert pm_1 root public.pm", "insert pm_2", "update pm_2 root public.pm",
                 "update pm_1"), partitions, "the root while a partition, none before the attach or after the detach");
             assertEquals(ddl, iterated, "the iterator's transactions carry the same schema changes");

@@ -17,7 +17,12 @@ import org.xlogminer.event.SchemaChange.Kind;
  * made a transient relation whose {@code pg_class.relrewrite} names the table (PostgreSQL's
  * {@code make_new_heap}: ALTER TABLE rewrites, VACUUM FULL, CLUSTER, REFRESH MATERIALIZED VIEW, SET
  * ACCESS METHOD), a move when its tablespace changed (SET TABLESPACE copies the files), and a
- * TRUNCATE otherwise (new storage assigned in place). Stateless.
+ * TRUNCATE otherwise (new storage assigned in place). A partition's parent (pg_inherits, while
+ * pg_class.relispartition) that changed is a DETACH PARTITION from the old parent and an ATTACH
+ * PARTITION to the new one, each naming the parent as the catalog on its side of the commit does; a
+ * table created as a partition (CREATE TABLE ... PARTITION OF) is one event, its creation, whose
+ * detail names the parent. The catalog states may come from replaying forward or walking back: only
+ * the two states count. Stateless.
  */
 public final class SchemaDiff {
 
@@ -58,12 +63,14 @@ public final class SchemaDiff {
             }
             TableInfo b = before.tableByOid(a.oid());
             if (b == null) {
-                out.add(event(c, a, Kind.TABLE_CREATED, "table created"));
+                out.add(event(c, a, Kind.TABLE_CREATED, a.partitionParent() == 0 ? "table created"
+                    : "table created as partition of " + parentName(after, a.partitionParent())));
                 continue;
             }
             if (!a.schema().equals(b.schema()) || !a.name().equals(b.name())) {
                 out.add(event(c, a, Kind.TABLE_RENAMED, "table renamed from " + b.qualifiedName()));
             }
+            partitionParent(c, b, a, before, after, out);
             columns(c, b, a, before, after, out);
             if (a.relfilenode() != b.relfilenode()) {
                 if (rewritten.contains(a.oid())) {
@@ -76,6 +83,28 @@ public final class SchemaDiff {
             }
         }
         return out;
+    }
+
+    /** A parent lost and one gained: DETACH PARTITION, ATTACH PARTITION (both: moved in one transaction). */
+    private static void partitionParent(Commit c, TableInfo b, TableInfo a, CatalogSnapshot before,
+                                        CatalogSnapshot after, List<SchemaChange> out) {
+        if (a.partitionParent() == b.partitionParent()) {
+            return;
+        }
+        if (b.partitionParent() != 0) {
+            out.add(event(c, a, Kind.PARTITION_DETACHED, "partition detached from "
+                + parentName(before, b.partitionParent())));
+        }
+        if (a.partitionParent() != 0) {
+            out.add(event(c, a, Kind.PARTITION_ATTACHED, "partition attached to "
+                + parentName(after, a.partitionParent())));
+        }
+    }
+
+    /** The parent as that catalog names it; by OID when it does not know it (never guessed). */
+    private static String parentName(CatalogSnapshot s, long oid) {
+        TableInfo p = s.tableByOid(oid);
+        return p == null ? "relation with OID " + oid : p.qualifiedName();
     }
 
     private static void columns(Commit c, TableInfo b, TableInfo a, CatalogSnapshot before,
