@@ -315,6 +315,12 @@ class PgDataCatalogIT {
         CatalogSnapshot actual = CatalogJson.read(pgdataJson);
         assertPartitionParents(expected);
         assertPartitionParents(actual);
+        // the newest xmin of each table's defining catalog rows: the same from the files (compared below)
+        for (var t : expected.tables()) {
+            assertTrue(t.catalogXmin() != 0, "catalog xmin of " + t.qualifiedName());
+        }
+        assertTrue(org.xlogminer.catalog.TransactionIds.precedes(expected.table("shop.reading").catalogXmin(),
+            expected.table("shop.nokey").catalogXmin()), "shop.nokey altered last");
         assertEquals(expected.major(), actual.major(), "major");
         assertEquals(expected.major() * 10000, actual.serverVersionNum());
         assertTrue(Long.compareUnsigned(actual.captureLsn(), expected.captureLsn()) >= 0,

@@ -96,7 +96,8 @@ public final class CatalogCapture {
                 }
                 h = header(rs);
             }
-            List<TableInfo> tables = relations(st, columns(st));
+            Map<Long, Long> attributeXmins = new HashMap<>();
+            List<TableInfo> tables = relations(st, columns(st, attributeXmins), attributeXmins);
             Map<Long, TypeInfo> types = types(c, st, h.versionNum / 10000);
             Map<Long, String> namespaces = new LinkedHashMap<>();
             try (ResultSet rs = st.executeQuery(CatalogQueries.NAMESPACES)) {
@@ -134,12 +135,17 @@ public final class CatalogCapture {
             rs.getLong("database_tablespace"), timeline, Lsn.parse(rs.getString("lsn")).value(), at.toInstant());
     }
 
-    /** Attributes of every captured relation, by attrelid, each list by attnum. */
-    private static Map<Long, List<ColumnInfo>> columns(Statement st) throws SQLException {
+    /**
+     * Attributes of every captured relation, by attrelid, each list by attnum; the newest xmin of
+     * each relation's attribute rows put in {@code xmins}.
+     */
+    private static Map<Long, List<ColumnInfo>> columns(Statement st, Map<Long, Long> xmins) throws SQLException {
         Map<Long, List<ColumnInfo>> byRel = new HashMap<>();
         try (ResultSet rs = st.executeQuery(CatalogQueries.ATTRIBUTES)) {
             while (rs.next()) {
-                byRel.computeIfAbsent(rs.getLong("attrelid"), k -> new ArrayList<>()).add(column(rs));
+                long rel = rs.getLong("attrelid");
+                byRel.computeIfAbsent(rel, k -> new ArrayList<>()).add(column(rs));
+                xmins.merge(rel, rs.getLong("xmin"), TransactionIds::newer);
             }
         }
         return byRel;
@@ -153,7 +159,8 @@ public final class CatalogCapture {
             oneChar(rs, "attidentity"));
     }
 
-    private static List<TableInfo> relations(Statement st, Map<Long, List<ColumnInfo>> columns) throws SQLException {
+    private static List<TableInfo> relations(Statement st, Map<Long, List<ColumnInfo>> columns,
+                                             Map<Long, Long> attributeXmins) throws SQLException {
         List<TableInfo> tables = new ArrayList<>();
         try (ResultSet rs = st.executeQuery(CatalogQueries.RELATIONS)) {
             while (rs.next()) {
@@ -168,10 +175,23 @@ public final class CatalogCapture {
                 tables.add(new TableInfo(oid, rs.getString("nspname"), rs.getString("relname"), oneChar(rs, "relkind"),
                     rs.getLong("relfilenode"), rs.getLong("tablespace"), oneChar(rs, "persistence"),
                     rs.getLong("toastrelid"), replident, identity, pk, columns.getOrDefault(oid, List.of()),
-                    rowEstimate(rs.getDouble("reltuples"), oneChar(rs, "relkind")), rs.getLong("partition_parent")));
+                    rowEstimate(rs.getDouble("reltuples"), oneChar(rs, "relkind")), rs.getLong("partition_parent"),
+                    catalogXmin(rs, attributeXmins.getOrDefault(oid, TransactionIds.FROZEN))));
             }
         }
         return tables;
+    }
+
+    /** The newest of a relation's attribute rows' xmin and those of its other defining rows in this result row. */
+    private static long catalogXmin(ResultSet rs, long attributes) throws SQLException {
+        long newest = attributes;
+        for (String column : new String[] {"class_xmin", "namespace_xmin", "type_xmin", "pk_xmin", "ri_xmin"}) {
+            long x = rs.getLong(column);
+            if (!rs.wasNull()) {
+                newest = TransactionIds.newer(newest, x);
+            }
+        }
+        return newest;
     }
 
     /**

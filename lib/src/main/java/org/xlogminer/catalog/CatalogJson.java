@@ -50,8 +50,10 @@ import org.xlogminer.wal.Lsn;
  *         {"attnum":1,"name":"id","typeOid":23,...}   one compact COLUMN per line
  *       ],
  *       "rowEstimate" : 12000.0,                      reltuples; left out when not known
- *       "partitionParent" : 16385                     a partition's parent (OID); left out for
+ *       "partitionParent" : 16385,                    a partition's parent (OID); left out for
  *                                                     every other relation
+ *       "catalogXmin" : 812                           newest xmin of the catalog rows defining it;
+ *                                                     left out when not known
  *     }
  *   ],
  *   "types" : [
@@ -210,6 +212,9 @@ public final class CatalogJson {
         }
         if (t.partitionParent() != 0) { // partitions only: files of other tables stay as they were
             g.writeNumberField("partitionParent", t.partitionParent());
+        }
+        if (t.catalogXmin() != 0) { // left out when not known, as files written before it was captured
+            g.writeNumberField("catalogXmin", t.catalogXmin());
         }
         g.writeEndObject();
     }

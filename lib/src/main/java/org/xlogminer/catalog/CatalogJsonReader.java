@@ -221,7 +221,8 @@ final class CatalogJsonReader {
                 character(n, "persistence", path), oid(n, "toastRelid", path), character(n, "replicaIdentity", path),
                 ints(n, "identityKey", path), ints(n, "primaryKey", path), columns(n, "columns", path),
                 n.containsKey("rowEstimate") ? number(n, "rowEstimate", path) : -1,
-                n.containsKey("partitionParent") ? oid(n, "partitionParent", path) : 0);
+                n.containsKey("partitionParent") ? oid(n, "partitionParent", path) : 0,
+                n.containsKey("catalogXmin") ? oid(n, "catalogXmin", path) : 0);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw bad(path, e.getMessage());
         }

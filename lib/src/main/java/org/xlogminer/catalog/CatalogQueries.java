@@ -55,7 +55,9 @@ final class CatalogQueries {
         """;
 
     /**
-     * Relations. The relfilenode is pg_class.relfilenode as the transaction's snapshot sees it, and
+     * Relations. The xmin system columns (xid, cast through text) of the rows that define each
+     * relation give its {@link TableInfo#catalogXmin()}, with its attributes' (read by
+     * {@link #ATTRIBUTES}). The relfilenode is pg_class.relfilenode as the transaction's snapshot sees it, and
      * pg_relation_filenode() (the relation mapper) only for mapped catalogs, whose relfilenode is 0:
      * the function reads the latest catalog state, not the snapshot, so for ordinary relations
      * rewritten after the snapshot it would name the new file. Relations without storage get 0.
@@ -71,9 +73,12 @@ final class CatalogQueries {
                c.relreplident::text AS replident, c.reltuples::float8 AS reltuples,
                pk.indkey::text AS pk_key, pk.indnkeyatts AS pk_nkey,
                ri.indkey::text AS ri_key, ri.indnkeyatts AS ri_nkey,
-               COALESCE(inh.inhparent, 0)::int8 AS partition_parent
+               COALESCE(inh.inhparent, 0)::int8 AS partition_parent,
+               c.xmin::text::int8 AS class_xmin, n.xmin::text::int8 AS namespace_xmin,
+               rt.xmin::text::int8 AS type_xmin, pk.xmin::text::int8 AS pk_xmin, ri.xmin::text::int8 AS ri_xmin
           FROM pg_class c
           JOIN pg_namespace n ON n.oid = c.relnamespace
+          LEFT JOIN pg_type rt ON rt.oid = c.reltype
          CROSS JOIN (SELECT dattablespace FROM pg_database WHERE datname = current_database()) d
           LEFT JOIN pg_index pk ON pk.indrelid = c.oid AND pk.indisprimary
           LEFT JOIN pg_index ri ON ri.indrelid = c.oid AND ri.indisreplident
@@ -95,7 +100,8 @@ final class CatalogQueries {
                a.attnotnull, a.attisdropped, a.atthasmissing,
                CASE WHEN a.atthasmissing AND a.attmissingval::text <> '{NULL}'
                     THEN array_to_string(a.attmissingval, ',') END AS missing,
-               a.attgenerated::text AS attgenerated, a.attidentity::text AS attidentity""";
+               a.attgenerated::text AS attgenerated, a.attidentity::text AS attidentity,
+               a.xmin::text::int8 AS xmin""";
 
     /** Attributes (attnum &gt; 0, dropped ones included) of every captured relation. */
     static final String ATTRIBUTES = """

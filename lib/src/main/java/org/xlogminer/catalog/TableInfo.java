@@ -30,11 +30,28 @@ import java.util.Objects;
  *                         every other relation, inheritance children included (and in snapshots
  *                         written before it was captured). Its parents up to the top name the
  *                         partition's root ({@link CatalogSnapshot#partitionRoot})
+ * @param catalogXmin      the newest ({@linkplain TransactionIds#newer circularly}) xmin of the catalog
+ *                         rows that define the relation at capture: its pg_class row, its pg_namespace
+ *                         row, its pg_attribute rows (attnum &gt; 0), its row type's pg_type row and the
+ *                         pg_index rows of its primary key and replica-identity index. A transaction
+ *                         that changed its definition wrote one of them, so a relation whose value
+ *                         was over before some point was not changed after it (which tells which
+ *                         tables a gap in the WAL may have changed). 0 when not known (snapshots
+ *                         written before it was captured, relations made by DDL read from the WAL)
  */
 public record TableInfo(long oid, String schema, String name, char relkind, long relfilenode, long tablespace,
                         char persistence, long toastRelid, char replicaIdentity, List<Integer> identityKey,
                         List<Integer> primaryKey, List<ColumnInfo> columns, double rowEstimate,
-                        long partitionParent) {
+                        long partitionParent, long catalogXmin) {
+
+    /** A relation whose catalog rows' xmin is not known. */
+    public TableInfo(long oid, String schema, String name, char relkind, long relfilenode, long tablespace,
+                     char persistence, long toastRelid, char replicaIdentity, List<Integer> identityKey,
+                     List<Integer> primaryKey, List<ColumnInfo> columns, double rowEstimate,
+                     long partitionParent) {
+        this(oid, schema, name, relkind, relfilenode, tablespace, persistence, toastRelid, replicaIdentity, identityKey,
+            primaryKey, columns, rowEstimate, partitionParent, 0);
+    }
 
     /** A relation that is not a partition. */
     public TableInfo(long oid, String schema, String name, char relkind, long relfilenode, long tablespace,
@@ -58,6 +75,12 @@ public record TableInfo(long oid, String schema, String name, char relkind, long
         identityKey = List.copyOf(identityKey);
         primaryKey = List.copyOf(primaryKey);
         columns = List.copyOf(columns);
+    }
+
+    /** This relation with {@link #catalogXmin()} set. */
+    public TableInfo withCatalogXmin(long xmin) {
+        return new TableInfo(oid, schema, name, relkind, relfilenode, tablespace, persistence, toastRelid,
+            replicaIdentity, identityKey, primaryKey, columns, rowEstimate, partitionParent, xmin);
     }
 
     /** "schema.name" unquoted, for messages and filters. */

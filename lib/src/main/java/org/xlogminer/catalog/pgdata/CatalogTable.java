@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import org.xlogminer.catalog.ColumnInfo;
+import org.xlogminer.catalog.TransactionIds;
 import org.xlogminer.catalog.pgdata.PgDataException.Kind;
 import org.xlogminer.page.PageLayout;
 import org.xlogminer.tuple.DeformedTuple;
@@ -86,6 +87,7 @@ final class CatalogTable {
                         row.tuple = deformer.deform(b, off + HeapTupleHeaderLayout.SIZE,
                             len - HeapTupleHeaderLayout.SIZE, infomask2, infomask, hoff);
                         row.where = where;
+                        row.xmin = TransactionIds.of(b.getInt(off + HeapTupleHeaderLayout.T_XMIN));
                         row.offnum = offnum;
                         sink.accept(row);
                     } catch (TupleFormatException e) {
@@ -101,6 +103,7 @@ final class CatalogTable {
     final class Row {
 
         private DeformedTuple tuple;
+        private long xmin;
         private String where;
         private int offnum;
 
@@ -166,6 +169,11 @@ final class CatalogTable {
                 out.add((int) b.getShort(p + 20 + 2 * k));
             }
             return out;
+        }
+
+        /** The tuple header's raw t_xmin, unsigned. */
+        long xmin() {
+            return xmin;
         }
 
         DeformedTuple tuple() {

@@ -145,8 +145,11 @@ public final class PgDataCapture {
         List<TypeRow> types = new ArrayList<>();
         reader.scan(layouts.get(PG_TYPE), mappedFile.apply(PG_TYPE), (t, r) -> types.add(TypeRow.of(t, r)));
         Map<Long, String> namespaces = new HashMap<>();
-        reader.scan(layouts.get(PG_NAMESPACE), catalogFile(files2, PG_NAMESPACE),
-            (t, r) -> namespaces.put(r.oid(t.column("oid")), r.name(t.column("nspname"))));
+        Map<Long, Long> namespaceXmins = new HashMap<>();
+        reader.scan(layouts.get(PG_NAMESPACE), catalogFile(files2, PG_NAMESPACE), (t, r) -> {
+            namespaces.put(r.oid(t.column("oid")), r.name(t.column("nspname")));
+            namespaceXmins.put(r.oid(t.column("oid")), r.xmin());
+        });
         List<EnumRow> enums = new ArrayList<>();
         reader.scan(layouts.get(PG_ENUM), catalogFile(files2, PG_ENUM), (t, r) -> enums.add(EnumRow.of(t, r)));
         List<IndexRow> indexes = new ArrayList<>();
@@ -162,7 +165,7 @@ public final class PgDataCapture {
         });
 
         SnapshotAssembler.Result parts = new SnapshotAssembler(new SnapshotAssembler.Rows(classes, attributes, types,
-            namespaces, enums, indexes, ranges, parents), major, warnings).assemble(db.tablespace(), map, sharedMap);
+            namespaces, enums, indexes, ranges, parents, namespaceXmins), major, warnings).assemble(db.tablespace(), map, sharedMap);
         reportUnsettled(visibility, label, warnings);
         long lsn = label != null ? label.startLsn() : cf.redo();
         int timeline = label != null ? label.startTimeline() : cf.timeline();

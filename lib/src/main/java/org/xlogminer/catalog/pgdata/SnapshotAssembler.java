@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.xlogminer.catalog.CatalogCapture;
 import org.xlogminer.catalog.ColumnInfo;
 import org.xlogminer.catalog.TableInfo;
+import org.xlogminer.catalog.TransactionIds;
 import org.xlogminer.catalog.TypeInfo;
 import org.xlogminer.catalog.pgdata.StoredRows.AttributeRow;
 import org.xlogminer.catalog.pgdata.StoredRows.ClassRow;
@@ -41,9 +42,11 @@ final class SnapshotAssembler {
      *
      * @param parents pg_inherits.inhparent by inhrelid, of the rows of inhseqno 1 (a partition has
      *                that one row; an inheritance child may have more, and is no partition)
+     * @param namespaceXmins the raw t_xmin of each pg_namespace row, by OID
      */
     record Rows(List<ClassRow> classes, List<AttributeRow> attributes, List<TypeRow> types, Map<Long, String> namespaces,
-                List<EnumRow> enums, List<IndexRow> indexes, List<RangeRow> ranges, Map<Long, Long> parents) {
+                List<EnumRow> enums, List<IndexRow> indexes, List<RangeRow> ranges, Map<Long, Long> parents,
+                Map<Long, Long> namespaceXmins) {
     }
 
     /** What the assembler makes. */
@@ -121,7 +124,7 @@ final class SnapshotAssembler {
                 continue;
             }
             tables.add(table(c, schema, defaultTablespace, c.tablespace() == 1664 ? sharedMap : localMap,
-                columns.getOrDefault(c.oid(), List.of())));
+                columns.getOrDefault(c.oid(), List.of())).withCatalogXmin(catalogXmin(c)));
             for (ColumnInfo col : columns.getOrDefault(c.oid(), List.of())) {
                 if (col.typeOid() != 0) {
                     used.add(col.typeOid());
@@ -172,6 +175,32 @@ final class SnapshotAssembler {
             c.tablespace() == 0 ? defaultTablespace : c.tablespace(), c.persistence(), c.toastRelid(),
             c.replicaIdentity(), identity, pk, columns, CatalogCapture.rowEstimate(c.reltuples(), c.relkind()),
             c.partition() ? rows.parents().getOrDefault(c.oid(), 0L) : 0);
+    }
+
+    /**
+     * The newest xmin of the rows defining a relation, as the JDBC capture's RELATIONS and
+     * ATTRIBUTES queries take it: pg_class, pg_namespace, the row type's pg_type, the primary key's
+     * and replica-identity index's pg_index rows, and pg_attribute (attnum &gt; 0).
+     */
+    private long catalogXmin(ClassRow c) {
+        long newest = c.xmin();
+        Long ns = rows.namespaceXmins().get(c.namespace());
+        if (ns != null) {
+            newest = TransactionIds.newer(newest, ns);
+        }
+        TypeRow rowType = typeRows.get(c.reltype());
+        if (rowType != null) {
+            newest = TransactionIds.newer(newest, rowType.xmin());
+        }
+        for (IndexRow i : new IndexRow[] {primaryKeys.get(c.oid()), identityIndexes.get(c.oid())}) {
+            if (i != null) {
+                newest = TransactionIds.newer(newest, i.xmin());
+            }
+        }
+        for (AttributeRow a : attributesByRel.getOrDefault(c.oid(), List.of())) {
+            newest = TransactionIds.newer(newest, a.xmin());
+        }
+        return newest;
     }
 
     private static List<Integer> key(IndexRow i) {

@@ -13,7 +13,9 @@ import org.xlogminer.tuple.VarlenaKind;
 /**
  * The rows of the system catalogs a snapshot is made of, as read from their heap files: the
  * columns the JDBC capture's queries select ({@code CatalogQueries}), named as in PostgreSQL's
- * catalog headers. Each {@code of} reads one live row of a {@link CatalogTable}. Stateless.
+ * catalog headers. Each {@code of} reads one live row of a {@link CatalogTable}; {@code xmin} is its
+ * header's raw t_xmin, which is what the JDBC capture's {@code xmin} system column shows (frozen or
+ * not). Stateless.
  */
 final class StoredRows {
 
@@ -21,14 +23,15 @@ final class StoredRows {
     }
 
     record ClassRow(long oid, String name, long namespace, char relkind, long relfilenode, long tablespace,
-                    char persistence, long toastRelid, char replicaIdentity, float reltuples, boolean partition) {
+                    char persistence, long toastRelid, char replicaIdentity, float reltuples, boolean partition,
+                    long reltype, long xmin) {
 
         static ClassRow of(CatalogTable t, CatalogTable.Row r) {
             return new ClassRow(r.oid(t.column("oid")), r.name(t.column("relname")), r.oid(t.column("relnamespace")),
                 r.ch(t.column("relkind")), r.oid(t.column("relfilenode")), r.oid(t.column("reltablespace")),
                 r.ch(t.column("relpersistence")), r.oid(t.column("reltoastrelid")), r.ch(t.column("relreplident")),
                 Float.intBitsToFloat(r.int4(t.column("reltuples"))), // float4, as pg_enum's enumsortorder
-                r.bool(t.column("relispartition")));
+                r.bool(t.column("relispartition")), r.oid(t.column("reltype")), r.xmin());
         }
     }
 
@@ -36,7 +39,7 @@ final class StoredRows {
      * A pg_attribute row (attnum &gt; 0) as a column without its missing value, and that value's
      * array datum (payload, decompressed) when atthasmissing and attmissingval is not NULL.
      */
-    record AttributeRow(long relid, ColumnInfo column, byte[] missingArray) {
+    record AttributeRow(long relid, ColumnInfo column, byte[] missingArray, long xmin) {
 
         static AttributeRow of(CatalogTable t, CatalogTable.Row r, DatumDecompressor decompressor) {
             int missing = t.column("attmissingval");
@@ -47,19 +50,19 @@ final class StoredRows {
                 r.bool(t.column("attnotnull")), r.bool(t.column("attisdropped")), hasMissing, null,
                 r.ch(t.column("attgenerated")), r.ch(t.column("attidentity")));
             byte[] array = hasMissing && !r.isNull(missing) ? payload(r, missing, decompressor) : null;
-            return new AttributeRow(r.oid(t.column("attrelid")), c, array);
+            return new AttributeRow(r.oid(t.column("attrelid")), c, array, r.xmin());
         }
     }
 
     record TypeRow(long oid, String name, long namespace, char kind, char category, int len, boolean byval,
-                   char align, char storage, long elem, long array, long base, int typmod, long relid) {
+                   char align, char storage, long elem, long array, long base, int typmod, long relid, long xmin) {
 
         static TypeRow of(CatalogTable t, CatalogTable.Row r) {
             return new TypeRow(r.oid(t.column("oid")), r.name(t.column("typname")), r.oid(t.column("typnamespace")),
                 r.ch(t.column("typtype")), r.ch(t.column("typcategory")), r.int2(t.column("typlen")),
                 r.bool(t.column("typbyval")), r.ch(t.column("typalign")), r.ch(t.column("typstorage")),
                 r.oid(t.column("typelem")), r.oid(t.column("typarray")), r.oid(t.column("typbasetype")),
-                r.int4(t.column("typtypmod")), r.oid(t.column("typrelid")));
+                r.int4(t.column("typtypmod")), r.oid(t.column("typrelid")), r.xmin());
         }
     }
 
@@ -71,11 +74,12 @@ final class StoredRows {
         }
     }
 
-    record IndexRow(long relid, boolean primary, boolean replicaIdentity, List<Integer> key, int keyCount) {
+    record IndexRow(long relid, boolean primary, boolean replicaIdentity, List<Integer> key, int keyCount, long xmin) {
 
         static IndexRow of(CatalogTable t, CatalogTable.Row r) {
             return new IndexRow(r.oid(t.column("indrelid")), r.bool(t.column("indisprimary")),
-                r.bool(t.column("indisreplident")), r.int2vector(t.column("indkey")), r.int2(t.column("indnkeyatts")));
+                r.bool(t.column("indisreplident")), r.int2vector(t.column("indkey")), r.int2(t.column("indnkeyatts")),
+                r.xmin());
         }
     }
 
