@@ -1,14 +1,17 @@
 package org.xlogminer.mine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.xlogminer.catalog.CatalogSnapshot;
 import org.xlogminer.catalog.TableInfo;
 import org.xlogminer.catalog.timeline.CatalogChangeCollector;
 import org.xlogminer.catalog.timeline.CatalogTimeline;
 import org.xlogminer.catalog.timeline.UnknownHistory;
-import org.xlogminer.wal.Lsn;
 import org.xlogminer.wal.reader.SegmentSource;
 
 /**
@@ -20,9 +23,11 @@ import org.xlogminer.wal.reader.SegmentSource;
  *
  * <p>When the WAL up to the snapshot's capture is not all there, the changes of the missing part
  * cannot be undone: the result says so ({@link Start#warnings()}), naming the relations whose
- * history is not known; it never guesses.
+ * history is not known: those whose defining catalog rows were written by a transaction not known
+ * to have ended before the gap ({@link GapTables}); it never guesses.
  *
- * <p>Stateless; the source is read (and closed) by the pass.
+ * <p>Stateless; the source is read (and closed) by the pass, and read again from where the pass
+ * began up to a gap, when there is one ({@link GapXids}).
  */
 public final class CatalogPrePass {
 
@@ -73,22 +78,29 @@ public final class CatalogPrePass {
         CatalogSnapshot last = sorted.get(sorted.size() - 1);
         CatalogChangeCollector collector = new CatalogChangeCollector();
         Miner.MiningSummary summary;
-        try (Miner miner = Miner.builder(source, systemCatalogsOnly(after)).fromLsn(fromLsn)
-                 .toLsn(last.captureLsn()).includeSystemCatalogs(true).build()) {
-            summary = miner.stream(collector);
+        GapXids gapXids = null;
+        try (source) {
+            try (Miner miner = Miner.builder(new KeptOpenSource(source), systemCatalogsOnly(after)).fromLsn(fromLsn)
+                     .toLsn(last.captureLsn()).includeSystemCatalogs(true).build()) {
+                summary = miner.stream(collector);
+            }
+            long end = summary.endOfWal() == null ? last.captureLsn() : summary.endOfWal().lsn();
+            if (Long.compareUnsigned(end, after.captureLsn()) < 0) {
+                gapXids = GapXids.scan(source, summary.readStart(), end);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         CatalogTimeline timeline = CatalogTimeline.build(sorted, collector.commits());
         List<String> warnings = new ArrayList<>();
-        long end = summary.endOfWal() == null ? last.captureLsn() : summary.endOfWal().lsn();
-        String every = null;
-        if (Long.compareUnsigned(end, after.captureLsn()) < 0) {
-            every = "the WAL from " + Lsn.format(end) + " to the catalog's capture at " + Lsn.format(after.captureLsn())
-                + " is not all there: a schema change in it is not known";
-            warnings.add(every + "; the catalog at the start is the capture's with only the changes read undone: "
-                + "the rows of every table are marked incomplete");
+        Map<Long, String> unknownOids = new LinkedHashMap<>();
+        if (gapXids != null) {
+            GapTables gap = GapTables.of(gapXids, after);
+            warnings.add(gap.warning());
+            unknownOids.putAll(gap.unknown());
         }
-        UnknownHistory unknown = UnknownHistory.of(every, timeline.unknownHistory(), timeline.newest(),
-            timeline.earliest(), after);
+        timeline.unknownHistory().forEach(unknownOids::putIfAbsent);
+        UnknownHistory unknown = UnknownHistory.of(null, unknownOids, timeline.newest(), timeline.earliest(), after);
         timeline.unknownHistory().forEach((oid, why) -> warnings.add("history of relation "
             + name(oid, timeline, after) + " not known, its rows are marked incomplete: " + why));
         CatalogSnapshot s = timeline.earliest();

@@ -31,8 +31,10 @@ import org.xlogminer.wal.reader.DirectorySegmentSource;
  * Several snapshots, and a snapshot whose WAL is not all there. A later snapshot takes over from its
  * capture LSN in mining itself, so a table the WAL read never saw created is known from there. When
  * the WAL between the range and the snapshot's capture is missing, the schema changes in the gap
- * are unknown: the walk back says so, and every row is marked (JSON {@code history_unknown}, a
- * comment in SQL), for it may be named under a catalog it was not written with, as here.
+ * are unknown: the walk back says so, and the rows of every table whose catalog rows were written by
+ * a transaction not known to have ended before the gap are marked (JSON {@code history_unknown}, a
+ * comment in SQL), for they may be named under a catalog they were not written with, as here;
+ * the other tables' rows are not.
  */
 class SnapshotsAndGapsIT {
 
@@ -63,16 +65,31 @@ class SnapshotsAndGapsIT {
     }
 
     @Test
-    void missingWalUpToTheSnapshotMarksTheRows() throws Exception {
+    void missingWalUpToTheSnapshotMarksTheRowsOfTheTablesChangedInIt() throws Exception {
         try (PgServer server = PgServer.builder(15).walLevel("replica").autovacuum(false).start();
-             Connection c = server.connect(); Statement s = c.createStatement()) {
+             Connection c = server.connect(); Statement s = c.createStatement();
+             Connection open = server.connect(); Statement os = open.createStatement()) {
             s.execute("CREATE TABLE m (id int PRIMARY KEY, v text)");
+            s.execute("CREATE TABLE k (id int PRIMARY KEY, v text)");
+            s.execute("CREATE TABLE l (id int PRIMARY KEY)");
             s.execute("CHECKPOINT");
             long from = server.currentWalInsertLsn();
             s.execute("INSERT INTO m VALUES (1, 'a')");
+            s.execute("INSERT INTO k VALUES (1, 'b')");
+            s.execute("UPDATE k SET v = 'c' WHERE id = 1");
+            open.setAutoCommit(false);
+            os.execute("INSERT INTO l VALUES (1)"); // a transaction begun before the gap, its xid in the WAL read
             long switched = server.switchWal();
-            s.execute("ALTER TABLE m RENAME COLUMN v TO w"); // in the next segment, which will be missing
+            // in the next segments, which will be missing
+            s.execute("ALTER TABLE m RENAME COLUMN v TO w");
+            s.execute("ALTER TABLE m ADD COLUMN added int");
+            os.execute("ALTER TABLE l ADD COLUMN z int"); // by an xid older than the next one at the gap
+            open.commit();
+            s.execute("INSERT INTO k VALUES (2, 'after the gap')");
+            s.execute("SELECT pg_switch_wal()");
+            s.execute("INSERT INTO k VALUES (3, 'more')");
             CatalogSnapshot after = capture(server);
+            assertTrue(after.tables().stream().allMatch(t -> t.catalogXmin() != 0), "every table's xmin captured");
             server.flushWal();
             Path wal = Files.createDirectories(tmp.resolve("wal"));
             String last = server.queryString("SELECT pg_walfile_name('" + org.xlogminer.wal.Lsn.format(switched - 1) + "')");
@@ -86,8 +103,10 @@ class SnapshotsAndGapsIT {
             }
             CatalogPrePass.Start start = CatalogPrePass.startCatalog(DirectorySegmentSource.open(wal), List.of(after), from);
             assertTrue(start.warnings().stream().anyMatch(w -> w.contains("is not all there")
-                && w.contains("every table")), start.warnings().toString());
+                && w.endsWith("marked incomplete: public.m, public.l")), start.warnings().toString());
             assertNotNull(start.unknown());
+            assertEquals(Set.of("public.m", "public.l"), Set.copyOf(start.unknown().tables().keySet().stream()
+                .map(Object::toString).toList()), "m altered in the gap; l by a transaction running at it; not k");
             SqlRenderer renderer = SqlRenderer.forCatalog(start.catalog(), null, start.unknown(), false, UndoGuard.NONE,
                 false, false);
             StringWriter json = new StringWriter();
@@ -117,8 +136,17 @@ class SnapshotsAndGapsIT {
                 w.finish();
             }
             // the row was written as (id, v); the catalog of the capture calls the column w: hence the mark
-            assertTrue(json.toString().contains("\"after\":{\"id\":\"1\",\"w\":\"a\"}")
-                && json.toString().contains("\"history_unknown\":\"the WAL from"), json.toString());
+            List<String> lines = json.toString().lines().toList();
+            assertEquals(3, lines.size(), json.toString());
+            String mRow = lines.stream().filter(l -> l.contains("\"table\":\"m\"")).findFirst().orElseThrow();
+            assertTrue(mRow.contains("\"after\":{\"id\":\"1\",\"w\":\"a\"")
+                && mRow.contains("\"history_unknown\":\"the WAL from") && mRow.contains("by xid "), mRow);
+            List<String> kRows = lines.stream().filter(l -> l.contains("\"table\":\"k\"")).toList();
+            assertEquals(2, kRows.size(), json.toString());
+            assertTrue(kRows.get(0).contains("\"after\":{\"id\":\"1\",\"v\":\"b\"}")
+                && kRows.get(1).contains("\"after\":{\"id\":\"1\",\"v\":\"c\"}"), kRows.toString());
+            assertTrue(kRows.stream().noneMatch(l -> l.contains("history_unknown")), "k was not changed in the gap: "
+                + kRows);
             assertTrue(sql.toString().contains("-- xlogminer: INCOMPLETE: the schema history of public.m is not known"),
                 sql.toString());
             assertEquals(Set.of("public.m"), start.unknown().marked());

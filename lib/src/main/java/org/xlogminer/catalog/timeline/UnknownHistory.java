@@ -13,9 +13,9 @@ import org.xlogminer.event.TableName;
 /**
  * The tables whose schema history the WAL read does not tell: their rows may have been decoded under
  * a catalog that is not the one they were written with, so they are marked incomplete (never
- * guessed right). Either every table (the WAL between the range and a snapshot's capture is not all
- * there: any schema change in the gap is unknown) or the relations named (their catalog rows were
- * changed where the WAL read did not hold the row changed).
+ * guessed right). Either every table, or the relations named: their catalog rows were changed where
+ * the WAL read did not hold the row changed, or may have been changed in a gap in the WAL before a
+ * snapshot's capture.
  *
  * <p>Thread-safe: asked from the writing thread; remembers the tables it was asked about and said
  * were unknown ({@link #marked()}), for the run's report.
@@ -36,7 +36,7 @@ public final class UnknownHistory {
      * @param everyTable why the history of every table is unknown, or null when it is known but for
      *                   the relations of {@code oids}
      * @param oids       relations (pg_class OIDs) whose history is unknown, with why
-     * @param catalogs   where their names are looked up (the first that knows the OID names it)
+     * @param catalogs   where their names are looked up (each name a catalog knows the OID by is marked)
      * @return null when everything is known
      */
     public static UnknownHistory of(String everyTable, Map<Long, String> oids, CatalogSnapshot... catalogs) {
@@ -44,9 +44,8 @@ public final class UnknownHistory {
         for (var e : oids.entrySet()) {
             for (CatalogSnapshot c : catalogs) {
                 TableInfo t = c.tableByOid(e.getKey());
-                if (t != null) {
+                if (t != null) { // under every name a catalog knows: rows are named as of their LSN
                     tables.putIfAbsent(new TableName(t.schema(), t.name()), e.getValue());
-                    break;
                 }
             }
         }
