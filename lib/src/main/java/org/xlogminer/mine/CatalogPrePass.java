@@ -100,7 +100,7 @@ public final class CatalogPrePass {
             unknownOids.putAll(gap.unknown());
         }
         timeline.unknownHistory().forEach(unknownOids::putIfAbsent);
-        UnknownHistory unknown = UnknownHistory.of(null, unknownOids, timeline.newest(), timeline.earliest(), after);
+        UnknownHistory unknown = UnknownHistory.of(unknownOids, timeline.newest(), timeline.earliest(), after);
         timeline.unknownHistory().forEach((oid, why) -> warnings.add("history of relation "
             + name(oid, timeline, after) + " not known, its rows are marked incomplete: " + why));
         CatalogSnapshot s = timeline.earliest();

@@ -13,33 +13,27 @@ import org.xlogminer.event.TableName;
 /**
  * The tables whose schema history the WAL read does not tell: their rows may have been decoded under
  * a catalog that is not the one they were written with, so they are marked incomplete (never
- * guessed right). Either every table, or the relations named: their catalog rows were changed where
- * the WAL read did not hold the row changed, or may have been changed in a gap in the WAL before a
- * snapshot's capture.
+ * guessed right): the relations named, whose catalog rows were changed where the WAL read did not
+ * hold the row changed, or may have been changed in a gap in the WAL before a snapshot's capture.
  *
  * <p>Thread-safe: asked from the writing thread; remembers the tables it was asked about and said
  * were unknown ({@link #marked()}), for the run's report.
  */
 public final class UnknownHistory {
 
-    /** Why every table's history is unknown, or null. */
-    private final String everyTable;
     private final Map<TableName, String> tables;
     private final Set<TableName> marked = ConcurrentHashMap.newKeySet();
 
-    private UnknownHistory(String everyTable, Map<TableName, String> tables) {
-        this.everyTable = everyTable;
+    private UnknownHistory(Map<TableName, String> tables) {
         this.tables = Map.copyOf(tables);
     }
 
     /**
-     * @param everyTable why the history of every table is unknown, or null when it is known but for
-     *                   the relations of {@code oids}
      * @param oids       relations (pg_class OIDs) whose history is unknown, with why
      * @param catalogs   where their names are looked up (each name a catalog knows the OID by is marked)
      * @return null when everything is known
      */
-    public static UnknownHistory of(String everyTable, Map<Long, String> oids, CatalogSnapshot... catalogs) {
+    public static UnknownHistory of(Map<Long, String> oids, CatalogSnapshot... catalogs) {
         Map<TableName, String> tables = new LinkedHashMap<>();
         for (var e : oids.entrySet()) {
             for (CatalogSnapshot c : catalogs) {
@@ -49,30 +43,22 @@ public final class UnknownHistory {
                 }
             }
         }
-        return everyTable == null && tables.isEmpty() ? null : new UnknownHistory(everyTable, tables);
+        return tables.isEmpty() ? null : new UnknownHistory(tables);
     }
 
     /** Why the history of the table {@code schema.table} is unknown, or null when it is known. */
     public String why(String schema, String table) {
         TableName n = new TableName(schema, table);
         String why = tables.get(n);
-        if (why == null) {
-            why = everyTable;
-        }
         if (why != null) {
             marked.add(n);
         }
         return why;
     }
 
-    /** The relations named unknown, with why (every other one too, when {@link #everyTable()} is not null). */
+    /** The relations named unknown, with why. */
     public Map<TableName, String> tables() {
         return tables;
-    }
-
-    /** Why every table's history is unknown, or null. */
-    public String everyTable() {
-        return everyTable;
     }
 
     /** The tables whose rows were marked so far, sorted by name. */
