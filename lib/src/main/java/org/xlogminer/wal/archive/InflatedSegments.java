@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * guarded by one lock, released while a buffer is filled or packed (a buffer being filled or
  * packed is marked so and not refilled); a buffer is copied out under the lock, so it is never
  * refilled while it is read.
- * {@link #close()} stops the read-ahead thread.
+ * {@link #close()} stops the read-ahead thread and frees the packed segments.
  */
 final class InflatedSegments implements Closeable {
 
@@ -280,5 +280,6 @@ final class InflatedSegments implements Closeable {
                 Thread.currentThread().interrupt();
             }
         }
+        packed.close();
     }
 }

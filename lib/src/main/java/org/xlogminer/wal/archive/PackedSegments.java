@@ -1,9 +1,11 @@
 package org.xlogminer.wal.archive;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+
+import org.xlogminer.wal.reader.DirectBuffers;
 
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
@@ -24,9 +26,15 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * native where it loads (about twice aircompressor's pure-Java speed at packing, three times at
  * these reads), its pure-Java code elsewhere.
  *
- * <p>Memory is bounded by a budget; past it the oldest segments are dropped, and a read of one of
- * them decompresses its archived file again ({@link InflatedSegments}), which is slow but right.
- * Packing allocates only what it keeps and a small scratch buffer.
+ * <p>The chunks are kept off the heap, in direct buffers: on the heap, the few hundred MB that a
+ * long range packs into were copied by the collector (promoted, then compacted again by every full
+ * collection as the old generation grew) on the very cores the miner runs on; off it, the
+ * collector sees only a small object per piece. LZ4 reads them back from there directly.
+ *
+ * <p>Memory is bounded by a budget; past it the oldest segments are dropped (their buffers freed
+ * at once where the JDK can, else when collected), and a read of one of them decompresses its
+ * archived file again ({@link InflatedSegments}), which is slow but right. Packing allocates only
+ * what it keeps. {@link #close()} frees all.
  *
  * <p>Thread-safe: packing runs on the thread that decompressed the segment, reads on the reader's;
  * the map and the one-chunk cache are guarded by this object's monitor.
@@ -35,7 +43,10 @@ final class PackedSegments {
 
     /** Bytes per chunk: small enough that a read is quick, large enough to compress well. */
     static final int CHUNK = 4 * 1024;
-    /** Packed chunks are gathered in pieces of about this size (a piece ends when the next might not fit). */
+    /**
+     * Packed chunks are gathered in pieces of about this size (a piece ends when the next might not
+     * fit), compressed into a scratch array, then copied to a direct buffer of their exact size.
+     */
     private static final int PIECE = 256 * 1024;
 
     private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
@@ -44,14 +55,20 @@ final class PackedSegments {
      * One segment: its chunks packed into pieces; chunk i is {@code length[i]} bytes at
      * {@code start[i]} of {@code pieces[piece[i]]}.
      */
-    private record Packed(int length, long size, byte[][] pieces, short[] piece, int[] start, short[] packedLength) {
+    private record Packed(int length, long size, ByteBuffer[] pieces, short[] piece, int[] start, short[] packedLength) {
 
         long bytes() {
             long b = 8L * start.length;
-            for (byte[] p : pieces) {
-                b += p.length;
+            for (ByteBuffer p : pieces) {
+                b += p.capacity();
             }
             return b;
+        }
+
+        void free() {
+            for (ByteBuffer p : pieces) {
+                DirectBuffers.free(p);
+            }
         }
     }
 
@@ -61,8 +78,10 @@ final class PackedSegments {
     private final LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
     /** The last chunk decompressed: reads of one record often come in a few pieces. */
     private final byte[] chunk = new byte[CHUNK];
+    private final ByteBuffer chunkBuffer = ByteBuffer.wrap(chunk);
     private long chunkSegno = -1;
     private int chunkIndex = -1;
+    private boolean closed;
 
     PackedSegments(long budgetBytes) {
         this.budget = budgetBytes;
@@ -75,7 +94,7 @@ final class PackedSegments {
      */
     void pack(long segno, byte[] data, int length, long size) {
         synchronized (this) {
-            if (segments.containsKey(segno) || budget <= 0) {
+            if (closed || segments.containsKey(segno) || budget <= 0) {
                 return;
             }
         }
@@ -84,13 +103,13 @@ final class PackedSegments {
         short[] piece = new short[chunks];
         int[] start = new int[chunks];
         short[] packedLength = new short[chunks];
-        List<byte[]> pieces = new ArrayList<>();
+        List<ByteBuffer> pieces = new ArrayList<>();
         int maxChunk = compressor.maxCompressedLength(CHUNK);
         byte[] scratch = new byte[PIECE + maxChunk];
         int at = 0;
         for (int i = 0; i < chunks; i++) {
             if (scratch.length - at < maxChunk) {
-                pieces.add(Arrays.copyOf(scratch, at));
+                pieces.add(offHeap(scratch, at));
                 at = 0;
             }
             int off = i * CHUNK;
@@ -100,16 +119,25 @@ final class PackedSegments {
             packedLength[i] = (short) n;
             at += n;
         }
-        pieces.add(Arrays.copyOf(scratch, at));
-        Packed p = new Packed(length, size, pieces.toArray(new byte[0][]), piece, start, packedLength);
+        pieces.add(offHeap(scratch, at));
+        Packed p = new Packed(length, size, pieces.toArray(new ByteBuffer[0]), piece, start, packedLength);
         synchronized (this) {
-            if (segments.putIfAbsent(segno, p) == null) {
-                bytes += p.bytes();
-                while (bytes > budget && segments.size() > 1) {
-                    bytes -= segments.pollFirstEntry().getValue().bytes();
-                }
+            if (closed || segments.putIfAbsent(segno, p) != null) {
+                p.free();
+                return;
+            }
+            bytes += p.bytes();
+            while (bytes > budget && segments.size() > 1) {
+                Packed dropped = segments.pollFirstEntry().getValue();
+                bytes -= dropped.bytes();
+                dropped.free();
             }
         }
+    }
+
+    /** A direct buffer holding the first n bytes of the array. */
+    private static ByteBuffer offHeap(byte[] bytes, int n) {
+        return ByteBuffer.allocateDirect(n).put(0, bytes, 0, n);
     }
 
     /** Whether the segment is held. */
@@ -141,7 +169,7 @@ final class PackedSegments {
             int c = (int) (pos / CHUNK);
             if (c != chunkIndex || segno != chunkSegno) {
                 int size = Math.min(CHUNK, p.length - c * CHUNK);
-                decompressor.decompress(p.pieces[p.piece[c]], p.start[c], p.packedLength[c], chunk, 0, size);
+                decompressor.decompress(p.pieces[p.piece[c]], p.start[c], p.packedLength[c], chunkBuffer, 0, size);
                 chunkSegno = segno;
                 chunkIndex = c;
             }
@@ -151,5 +179,16 @@ final class PackedSegments {
             done += k;
         }
         return n;
+    }
+
+    /** Frees every packed segment; later packs keep nothing and later reads find nothing. */
+    synchronized void close() {
+        closed = true;
+        for (Packed p : segments.values()) {
+            p.free();
+        }
+        segments.clear();
+        bytes = 0;
+        chunkSegno = -1;
     }
 }

@@ -2,9 +2,6 @@ package org.xlogminer.wal.reader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -64,15 +61,13 @@ public final class DirectorySegmentSource implements SegmentSource {
     static final int MAP_FROM_LENGTH = 64 * 1024;
     /** The most of a segment mapped at once (a segment's 16 MB by default; up to 1 GB with --wal-segsize). */
     static final int MAP_BYTES = 16 * 1024 * 1024;
-    /** {@code Unsafe.invokeCleaner} bound to the Unsafe: unmaps a mapping now, not at some later GC. */
-    private static final MethodHandle UNMAP = unmapper();
 
     /** The mapped range: of segment {@code mappedSegno}, from {@code mappedStart}; null when none. */
     private MappedByteBuffer mapped;
     private long mappedSegno = -1;
     private long mappedStart;
     /** False where the JDK cannot unmap, or once the file system could not map. */
-    private boolean mappable = UNMAP != null;
+    private boolean mappable = DirectBuffers.canFree();
 
     private DirectorySegmentSource(String description, int segmentSize, int timeline, TreeMap<Long, Path> segments) {
         this.description = description;
@@ -296,24 +291,7 @@ public final class DirectorySegmentSource implements SegmentSource {
         }
         mapped = null;
         mappedSegno = -1;
-        try {
-            UNMAP.invokeExact((ByteBuffer) m);
-        } catch (Throwable e) {
-            throw new IllegalStateException("unmapping a WAL segment", e);
-        }
-    }
-
-    private static MethodHandle unmapper() {
-        try {
-            Class<?> unsafe = Class.forName("sun.misc.Unsafe");
-            java.lang.reflect.Field theUnsafe = unsafe.getDeclaredField("theUnsafe");
-            theUnsafe.setAccessible(true);
-            return MethodHandles.lookup()
-                .findVirtual(unsafe, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
-                .bindTo(theUnsafe.get(null));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null; // a JDK without it: positional reads only
-        }
+        DirectBuffers.free(m);
     }
 
     private FileChannel channel(long segno) throws IOException {

@@ -40,5 +40,21 @@ class PackedSegmentsTest {
         packed.pack(7, seg, seg.length, seg.length);
         assertFalse(packed.holds(6));
         assertTrue(packed.holds(7), "the newest is kept");
+        byte[] got = new byte[100];
+        assertEquals(-1, packed.read(6, 0, got, 0, got.length), "a dropped segment is not read (its buffers are freed)");
+        assertEquals(got.length, packed.read(7, 8192, got, 0, got.length));
+        assertArrayEquals(Arrays.copyOfRange(seg, 8192, 8192 + got.length), got);
+    }
+
+    @Test
+    void closedNothingIsHeldNorPacked() throws Exception {
+        byte[] seg = SegmentSourcesTest.segment();
+        PackedSegments packed = new PackedSegments(64L << 20);
+        packed.pack(6, seg, seg.length, seg.length);
+        packed.close();
+        assertFalse(packed.holds(6));
+        assertEquals(-1, packed.read(6, 0, new byte[10], 0, 10));
+        packed.pack(7, seg, seg.length, seg.length);
+        assertFalse(packed.holds(7));
     }
 }
