@@ -43,6 +43,8 @@ final class InflatedSegments implements Closeable {
         long lastUsed;
         /** Being packed: readable, but not to be refilled. */
         boolean pinned;
+        /** For the compressed file, read whole when its format allows (used only while LOADING). */
+        final SegmentInflater.Input input = new SegmentInflater.Input();
 
         Slot(int segmentSize) {
             data = new byte[segmentSize];
@@ -167,7 +169,7 @@ final class InflatedSegments implements Closeable {
         RuntimeException failure = null;
         lock.unlock();
         try {
-            size = SegmentInflater.inflate(file, s.data);
+            size = SegmentInflater.inflate(file, s.data, s.input);
         } catch (IOException e) {
             failure = new UncheckedIOException("reading " + file, e);
         } catch (RuntimeException e) {

@@ -40,8 +40,18 @@ final class SegmentInflater {
      *                            inflates to gigabytes costs no more than a segment)
      */
     static long inflate(SegmentFile file, byte[] into) throws IOException {
+        return inflate(file, into, new Input());
+    }
+
+    /**
+     * {@link #inflate(SegmentFile, byte[])}, holding a compressed file read whole in {@code input},
+     * which the caller keeps for its next file: a new array for each segment's file (a few MB that
+     * die young) made the collector run more often, and each of its runs promotes whatever the
+     * miner holds at that moment.
+     */
+    static long inflate(SegmentFile file, byte[] into, Input input) throws IOException {
         MessageDigest sha1 = file.sha1() == null ? null : sha1();
-        long size = file.compression() == Compression.ZSTD ? inflateZstdWhole(file, into) : -1;
+        long size = file.compression() == Compression.ZSTD ? inflateZstdWhole(file, into, input) : -1;
         if (size >= 0) {
             if (sha1 != null) {
                 sha1.update(into, 0, (int) size);
@@ -92,21 +102,40 @@ final class SegmentInflater {
      * zstd, a file larger than a segment, more output than {@code into} holds, a damaged file), and
      * the caller reads it as a stream, which tells why. Holds at most the compressed file.
      */
-    private static long inflateZstdWhole(SegmentFile file, byte[] into) throws IOException {
+    private static long inflateZstdWhole(SegmentFile file, byte[] into, Input input) throws IOException {
         if (!Compression.nativeZstdLoaded()) {
             return -1;
         }
-        byte[] src;
-        try (InputStream in = Files.newInputStream(file.path())) {
-            src = in.readNBytes(into.length + 1);
-        }
-        if (src.length > into.length) {
+        long fileSize = Files.size(file.path());
+        if (fileSize > into.length) {
             return -1;
         }
+        byte[] src = input.atLeast((int) fileSize);
+        int n;
+        try (InputStream in = Files.newInputStream(file.path())) {
+            n = in.readNBytes(src, 0, (int) fileSize);
+            if (n < fileSize || in.read() >= 0) {
+                return -1; // the file changed while it was read: the stream says what it holds now
+            }
+        }
         try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
-            return ctx.decompressByteArray(into, 0, into.length, src, 0, src.length);
+            return ctx.decompressByteArray(into, 0, into.length, src, 0, n);
         } catch (RuntimeException e) {
             return -1; // ZstdException and the like: the stream says what is wrong
+        }
+    }
+
+    /** A buffer for a compressed file read whole, kept from one file to the next. Not thread-safe. */
+    static final class Input {
+
+        private byte[] bytes = new byte[0];
+
+        /** The buffer, grown first to at least n bytes. */
+        byte[] atLeast(int n) {
+            if (bytes.length < n) {
+                bytes = new byte[Math.max(n, bytes.length + (bytes.length >> 1))];
+            }
+            return bytes;
         }
     }
 
