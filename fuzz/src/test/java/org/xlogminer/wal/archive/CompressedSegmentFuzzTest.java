@@ -2,6 +2,7 @@ package org.xlogminer.wal.archive;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,8 +14,9 @@ import org.xlogminer.wal.WalException;
 /**
  * A compressed segment from an archive: the input is the file (gzip, bzip2, xz, LZ4 frame, zstd,
  * Snappy frame or plain, told by {@link Compression#detect}), written to a temporary file and read
- * by {@link SegmentInflater} into a segment buffer, once as a plain archive file and once under a
- * pgBackRest name whose SHA-1 is checked. A stream that cannot be decoded must be a
+ * by {@link SegmentInflater} into a segment buffer (an array, and a direct buffer through buffers
+ * kept from input to input, as the archive source reads), once as a plain archive file and once
+ * under a pgBackRest name whose SHA-1 is checked. A stream that cannot be decoded must be a
  * {@link WalException} naming the file; nothing else may come out. Seeds: the beginning of a real
  * segment of testdata/ compressed by the gzip, bzip2, xz, lz4 and zstd tools.
  */
@@ -26,6 +28,9 @@ class CompressedSegmentFuzzTest {
 
     private static final Path DIR = FuzzFiles.temporaryDirectory("xlogminer-fuzz-archive");
     private final byte[] segment = new byte[SEGMENT_SIZE];
+    /** As the source reads archives: into a direct buffer, through buffers kept from input to input. */
+    private final ByteBuffer direct = ByteBuffer.allocateDirect(SEGMENT_SIZE);
+    private final SegmentInflater.Input kept = new SegmentInflater.Input();
 
     @FuzzTest(maxDuration = "5m")
     void inflate(byte[] input) throws IOException {
@@ -43,8 +48,9 @@ class CompressedSegmentFuzzTest {
     private void inflate(SegmentFile file) {
         try {
             long size = SegmentInflater.inflate(file, segment);
-            if (size < 0) {
-                throw new IllegalStateException("negative size " + size);
+            long direct = SegmentInflater.inflate(file, this.direct, kept);
+            if (size < 0 || direct != size) {
+                throw new IllegalStateException("size " + size + " into an array, " + direct + " into a direct buffer");
             }
         } catch (WalException e) {
             // documented: damaged, truncated, or a checksum that does not match

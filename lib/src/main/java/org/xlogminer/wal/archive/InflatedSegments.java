@@ -3,6 +3,7 @@ package org.xlogminer.wal.archive;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,7 +36,8 @@ final class InflatedSegments implements Closeable {
 
     /** One buffer and the segment it holds. */
     private static final class Slot {
-        final byte[] data;
+        /** Off the heap, as the packed chunks are: the collector would copy it when promoting it. */
+        final ByteBuffer data;
         long segno = -1;
         int state = EMPTY;
         long size;
@@ -47,7 +49,7 @@ final class InflatedSegments implements Closeable {
         final SegmentInflater.Input input = new SegmentInflater.Input();
 
         Slot(int segmentSize) {
-            data = new byte[segmentSize];
+            data = ByteBuffer.allocateDirect(segmentSize);
         }
     }
 
@@ -95,7 +97,7 @@ final class InflatedSegments implements Closeable {
                 return 0;
             }
             int n = (int) Math.min(length, available - offset);
-            System.arraycopy(s.data, (int) offset, dst, dstOffset, n);
+            s.data.get((int) offset, dst, dstOffset, n);
             return n;
         } finally {
             lock.unlock();

@@ -93,6 +93,11 @@ final class PackedSegments {
      * @param size the decompressed size of the whole file (more than length for one too large)
      */
     void pack(long segno, byte[] data, int length, long size) {
+        pack(segno, ByteBuffer.wrap(data), length, size);
+    }
+
+    /** {@link #pack(long, byte[], int, long)} from a heap or direct buffer (from index 0). */
+    void pack(long segno, ByteBuffer data, int length, long size) {
         synchronized (this) {
             if (closed || segments.containsKey(segno) || budget <= 0) {
                 return;
@@ -106,6 +111,7 @@ final class PackedSegments {
         List<ByteBuffer> pieces = new ArrayList<>();
         int maxChunk = compressor.maxCompressedLength(CHUNK);
         byte[] scratch = new byte[PIECE + maxChunk];
+        ByteBuffer into = ByteBuffer.wrap(scratch);
         int at = 0;
         for (int i = 0; i < chunks; i++) {
             if (scratch.length - at < maxChunk) {
@@ -113,7 +119,7 @@ final class PackedSegments {
                 at = 0;
             }
             int off = i * CHUNK;
-            int n = compressor.compress(data, off, Math.min(CHUNK, length - off), scratch, at, scratch.length - at);
+            int n = compressor.compress(data, off, Math.min(CHUNK, length - off), into, at, scratch.length - at);
             piece[i] = (short) pieces.size();
             start[i] = at;
             packedLength[i] = (short) n;

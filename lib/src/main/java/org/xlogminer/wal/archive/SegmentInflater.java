@@ -3,7 +3,10 @@ package org.xlogminer.wal.archive;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -40,34 +43,36 @@ final class SegmentInflater {
      *                            inflates to gigabytes costs no more than a segment)
      */
     static long inflate(SegmentFile file, byte[] into) throws IOException {
-        return inflate(file, into, new Input());
+        return inflate(file, ByteBuffer.wrap(into), new Input());
     }
 
     /**
-     * {@link #inflate(SegmentFile, byte[])}, holding a compressed file read whole in {@code input},
-     * which the caller keeps for its next file: a new array for each segment's file (a few MB that
-     * die young) made the collector run more often, and each of its runs promotes whatever the
-     * miner holds at that moment.
+     * {@link #inflate(SegmentFile, byte[])} into a heap or a direct buffer (its whole capacity,
+     * from index 0; its position and limit are left alone), holding a compressed file read whole
+     * in {@code input}, which the caller keeps for its next file: a new array for each segment's
+     * file (a few MB that die young) made the collector run more often, and each of its runs
+     * promotes whatever the miner holds at that moment.
      */
-    static long inflate(SegmentFile file, byte[] into, Input input) throws IOException {
+    static long inflate(SegmentFile file, ByteBuffer into, Input input) throws IOException {
         MessageDigest sha1 = file.sha1() == null ? null : sha1();
         long size = file.compression() == Compression.ZSTD ? inflateZstdWhole(file, into, input) : -1;
         if (size >= 0) {
             if (sha1 != null) {
-                sha1.update(into, 0, (int) size);
+                sha1.update(into.slice(0, (int) size));
             }
             check(file, sha1);
             return size;
         }
+        int capacity = into.capacity();
         try (InputStream raw = Files.newInputStream(file.path());
              InputStream in = file.compression().decompress(new java.io.BufferedInputStream(raw, STREAM_BUFFER))) {
-            int n = readFully(in, into);
+            int n = into.hasArray() ? readFully(in, into.array()) : readFully(in, into, input.atLeast(STREAM_BUFFER));
             size = n;
             if (sha1 != null) {
-                sha1.update(into, 0, n);
+                sha1.update(into.slice(0, n));
             }
-            if (n == into.length && in.read() >= 0) {
-                throw new WalFormatException(file.path() + " holds more than " + into.length + " bytes"
+            if (n == capacity && in.read() >= 0) {
+                throw new WalFormatException(file.path() + " holds more than " + capacity + " bytes"
                     + (file.compression() == Compression.NONE ? "" : " decompressed")
                     + ", more than the segment size: not a WAL segment", file.path().getFileName().toString(), 0);
             }
@@ -81,6 +86,21 @@ final class SegmentInflater {
         }
         check(file, sha1);
         return size;
+    }
+
+    /** Reads until {@code into} (a direct buffer) is full or the stream ends, through the scratch array. */
+    private static int readFully(InputStream in, ByteBuffer into, byte[] scratch) throws IOException {
+        int n = 0;
+        int capacity = into.capacity();
+        while (n < capacity) {
+            int r = in.read(scratch, 0, Math.min(scratch.length, capacity - n));
+            if (r < 0) {
+                break;
+            }
+            into.put(n, scratch, 0, r);
+            n += r;
+        }
+        return n;
     }
 
     /** Checks the SHA-1 the file's name carries, if any, against the digest of its contents. */
@@ -102,33 +122,53 @@ final class SegmentInflater {
      * zstd, a file larger than a segment, more output than {@code into} holds, a damaged file), and
      * the caller reads it as a stream, which tells why. Holds at most the compressed file.
      */
-    private static long inflateZstdWhole(SegmentFile file, byte[] into, Input input) throws IOException {
+    private static long inflateZstdWhole(SegmentFile file, ByteBuffer into, Input input) throws IOException {
         if (!Compression.nativeZstdLoaded()) {
             return -1;
         }
-        long fileSize = Files.size(file.path());
-        if (fileSize > into.length) {
-            return -1;
-        }
-        byte[] src = input.atLeast((int) fileSize);
-        int n;
-        try (InputStream in = Files.newInputStream(file.path())) {
-            n = in.readNBytes(src, 0, (int) fileSize);
-            if (n < fileSize || in.read() >= 0) {
+        int capacity = into.capacity();
+        try (FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ)) {
+            long fileSize = ch.size();
+            if (fileSize > capacity) {
+                return -1;
+            }
+            int n = (int) fileSize;
+            ByteBuffer src = into.isDirect() ? input.directAtLeast(n) : ByteBuffer.wrap(input.atLeast(n));
+            src.clear().limit(n);
+            while (src.hasRemaining() && ch.read(src) >= 0) {
+                // read on until the buffer is full or the file ends
+            }
+            if (src.hasRemaining() || ch.read(ByteBuffer.allocate(1)) >= 0) {
                 return -1; // the file changed while it was read: the stream says what it holds now
             }
-        }
-        try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
-            return ctx.decompressByteArray(into, 0, into.length, src, 0, n);
-        } catch (RuntimeException e) {
-            return -1; // ZstdException and the like: the stream says what is wrong
+            try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
+                return into.isDirect()
+                    ? ctx.decompressDirectByteBuffer(into, 0, capacity, src, 0, n)
+                    : ctx.decompressByteArray(into.array(), 0, capacity, src.array(), 0, n);
+            } catch (RuntimeException e) {
+                return -1; // ZstdException and the like: the stream says what is wrong
+            }
         }
     }
 
-    /** A buffer for a compressed file read whole, kept from one file to the next. Not thread-safe. */
+    /**
+     * Buffers kept from one file to the next: an array (a compressed file read whole for a heap
+     * buffer, else the scratch of a stream read into a direct one) and a direct buffer (a
+     * compressed file read whole for a direct one; a dropped one is freed when collected). Not
+     * thread-safe.
+     */
     static final class Input {
 
         private byte[] bytes = new byte[0];
+        private ByteBuffer direct = ByteBuffer.allocateDirect(0);
+
+        /** The direct buffer, grown first to at least n bytes. */
+        ByteBuffer directAtLeast(int n) {
+            if (direct.capacity() < n) {
+                direct = ByteBuffer.allocateDirect(Math.max(n, direct.capacity() + (direct.capacity() >> 1)));
+            }
+            return direct;
+        }
 
         /** The buffer, grown first to at least n bytes. */
         byte[] atLeast(int n) {
