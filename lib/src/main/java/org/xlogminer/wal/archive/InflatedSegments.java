@@ -12,13 +12,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link SegmentInflater}: the one being read, the next one (decompressed ahead on a thread of its
  * own while the reader works through the current one), and the most recently used earlier one.
  * The reader's segment and the one ahead are kept before any earlier one when a buffer is needed.
- * Once an earlier segment has been read again, each segment decompressed is also kept packed
- * ({@link PackedSegments}), for the reader's {@code RecordFetcher}, which reads tuples of
- * full-page images again from anywhere in the WAL read so far (a reader that only goes forward,
- * as {@code records} and {@code stats} do, spends nothing on packing); the packing runs after the
- * buffer is readable, so the reader does not wait for it. A segment held neither way is
- * decompressed again, on the caller's thread. Memory is bounded: the buffers take at most
- * {@link #MAX_BUFFER_BYTES} (at least two buffers), the packed segments their budget.
+ * Once an earlier segment has been read again, the segments held then and each one decompressed
+ * after are also kept packed ({@link PackedSegments}), for the reader's {@code RecordFetcher},
+ * which reads tuples of full-page images again from anywhere in the WAL read so far (a reader that
+ * only goes forward, as {@code records} and {@code stats} do, spends nothing on packing); the
+ * packing runs after the buffer is readable, so the reader does not wait for it. A segment held
+ * neither way is decompressed again, on the caller's thread. Memory is bounded: the buffers take
+ * at most {@link #MAX_BUFFER_BYTES} (at least two buffers), the packed segments their budget.
  *
  * <p>Thread-safe: one reading thread at a time plus the read-ahead thread. The buffers' state is
  * guarded by one lock, released while a buffer is filled or packed (a buffer being filled or
@@ -82,8 +82,9 @@ final class InflatedSegments implements Closeable {
         try {
             if (segno > highest) {
                 highest = segno;
-            } else if (segno < highest) {
+            } else if (segno < highest && !rereading) {
                 rereading = true;
+                packHeld();
             }
             if (find(segno) == null) {
                 int n = packed.read(segno, offset, dst, dstOffset, length);
@@ -113,6 +114,11 @@ final class InflatedSegments implements Closeable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the segment is kept packed. */
+    boolean packs(long segno) {
+        return packed.holds(segno);
     }
 
     /** Has the read-ahead thread decompress this segment, unless it is held already. */
@@ -159,11 +165,9 @@ final class InflatedSegments implements Closeable {
 
     /**
      * Decompresses into the slot with the lock released meanwhile (the slot is marked LOADING),
-     * then, if segments are read again, packs it with the lock released again: the slot is READY
-     * by then, so the reader reads it meanwhile, but it is pinned against being refilled.
+     * then, if segments are read again (by then: reading again may begin meanwhile), packs it.
      */
     private void fill(Slot s, long segno, SegmentFile file) {
-        boolean pack = rereading;
         s.segno = segno;
         s.state = LOADING;
         s.failure = null;
@@ -184,16 +188,38 @@ final class InflatedSegments implements Closeable {
             s.lastUsed = ++tick;
             changed.signalAll();
         }
-        if (pack && failure == null) {
-            s.pinned = true;
-            lock.unlock();
-            try {
-                packed.pack(segno, s.data, (int) Math.min(size, segmentSize), size);
-            } finally {
-                lock.lock();
-                s.pinned = false;
-                changed.signalAll();
+        if (rereading && failure == null) {
+            pack(s);
+        }
+    }
+
+    /**
+     * Packs the segments held but not packed when reading again begins: they were decompressed
+     * before (the first few of a range), and the first read of each would decompress it again.
+     */
+    private void packHeld() {
+        for (Slot s : slots) {
+            if (s != null && s.state == READY && s.failure == null && !s.pinned && !packed.holds(s.segno)) {
+                pack(s);
             }
+        }
+    }
+
+    /**
+     * Packs the slot's segment with the lock released meanwhile: the slot is READY, so the reader
+     * reads it meanwhile, but it is pinned against being refilled.
+     */
+    private void pack(Slot s) {
+        long segno = s.segno;
+        long size = s.size;
+        s.pinned = true;
+        lock.unlock();
+        try {
+            packed.pack(segno, s.data, (int) Math.min(size, segmentSize), size);
+        } finally {
+            lock.lock();
+            s.pinned = false;
+            changed.signalAll();
         }
     }
 
