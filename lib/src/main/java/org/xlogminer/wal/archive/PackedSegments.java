@@ -31,7 +31,7 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * collection as the old generation grew) on the very cores the miner runs on; off it, the
  * collector sees only a small object per piece. LZ4 reads them back from there directly.
  *
- * <p>Memory is bounded by a budget; past it the oldest segments are dropped (their buffers freed
+ * <p>Memory is bounded by a budget; past it the oldest segments but the one just packed are dropped (their buffers freed
  * at once where the JDK can, else when collected), and a read of one of them decompresses its
  * archived file again ({@link InflatedSegments}), which is slow but right. Packing allocates only
  * what it keeps. {@link #close()} frees all.
@@ -133,8 +133,12 @@ final class PackedSegments {
                 return;
             }
             bytes += p.bytes();
+            // the oldest others: a segment read again (a full-page image fetched back) is packed
+            // again because it is wanted; dropping it at once made every later read of it inflate
+            // its whole file again
             while (bytes > budget && segments.size() > 1) {
-                Packed dropped = segments.pollFirstEntry().getValue();
+                long victim = segments.firstKey() != segno ? segments.firstKey() : segments.higherKey(segno);
+                Packed dropped = segments.remove(victim);
                 bytes -= dropped.bytes();
                 dropped.free();
             }

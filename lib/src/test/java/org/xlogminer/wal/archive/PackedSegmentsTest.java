@@ -46,6 +46,22 @@ class PackedSegmentsTest {
         assertArrayEquals(Arrays.copyOfRange(seg, 8192, 8192 + got.length), got);
     }
 
+    /** A dropped segment read again is packed again and kept: the oldest other goes instead. */
+    @Test
+    void aSegmentPackedAgainIsKeptAndTheOldestOtherDropped() throws Exception {
+        byte[] seg = SegmentSourcesTest.segment();
+        PackedSegments packed = new PackedSegments(1);
+        packed.pack(7, seg, seg.length, seg.length);
+        packed.pack(8, seg, seg.length, seg.length);
+        assertFalse(packed.holds(7));
+        packed.pack(7, seg, seg.length, seg.length); // read again
+        assertTrue(packed.holds(7), "the segment read again is kept");
+        assertFalse(packed.holds(8), "the other one went");
+        byte[] got = new byte[100];
+        assertEquals(got.length, packed.read(7, 8192, got, 0, got.length));
+        assertArrayEquals(Arrays.copyOfRange(seg, 8192, 8192 + got.length), got);
+    }
+
     @Test
     void closedNothingIsHeldNorPacked() throws Exception {
         byte[] seg = SegmentSourcesTest.segment();
