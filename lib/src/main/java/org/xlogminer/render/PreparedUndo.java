@@ -1,7 +1,6 @@
 package org.xlogminer.render;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Turns the guarded UNDO statements of a script into {@code EXECUTE}s of prepared statements, one
@@ -26,10 +25,21 @@ final class PreparedUndo {
     /** The most prepared statements a script defines. */
     static final int MAX_SHAPES = 1000;
 
-    private final Map<String, String> names = new HashMap<>();
+    /**
+     * The shapes met and their names, by hash: open addressing with linear probing, at most a
+     * quarter full. A statement is looked up without making a string of its shape (that would be
+     * one per statement of the script): its shape is written into {@link #shape}, hashed there, and
+     * compared with the shapes' chars.
+     */
+    private static final int SLOTS = 4096;
+    private final char[][] shapes = new char[SLOTS][];
+    private final int[] hashes = new int[SLOTS];
+    private final String[] shapeNames = new String[SLOTS];
+    private int count;
     private final StringBuilder definitions = new StringBuilder();
-    private final StringBuilder shape = new StringBuilder(512);
-    private final StringBuilder values = new StringBuilder(512);
+    /** The statement's chars, and its shape: reused for every statement. */
+    private char[] text = new char[512];
+    private char[] shape = new char[512];
 
     /**
      * Rewrites the statement at {@code spans.statementStart} of {@code sb} (to its end) as the
@@ -39,27 +49,87 @@ final class PreparedUndo {
         if (!spans.preparable()) {
             return;
         }
-        shape.setLength(0);
-        values.setLength(0);
-        int from = spans.statementStart;
-        for (int k = 0; k < spans.count(); k++) {
-            shape.append(sb, from, spans.start(k)).append('$').append(k + 1);
-            values.append(k == 0 ? "" : ", ").append(sb, spans.start(k), spans.end(k));
-            from = spans.end(k);
+        int base = spans.statementStart;
+        int n = sb.length() - base;
+        if (text.length < n) {
+            text = new char[Math.max(n, 2 * text.length)];
         }
-        shape.append(sb, from, sb.length());
-        String key = shape.toString();
-        String name = names.get(key);
+        sb.getChars(base, sb.length(), text, 0);
+        int len = shapeOf(spans, n);
+        int hash = 0;
+        for (int i = 0; i < len; i++) {
+            hash = 31 * hash + shape[i];
+        }
+        int slot = (hash * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(SLOTS));
+        String name = null;
+        for (; shapes[slot] != null; slot = (slot + 1) & (SLOTS - 1)) {
+            if (hashes[slot] == hash && Arrays.equals(shapes[slot], 0, shapes[slot].length, shape, 0, len)) {
+                name = shapeNames[slot];
+                break;
+            }
+        }
         if (name == null) {
-            if (names.size() >= MAX_SHAPES) {
+            if (count >= MAX_SHAPES) {
                 return;
             }
-            name = "xlogminer_" + (names.size() + 1);
-            names.put(key, name);
-            definitions.append("PREPARE ").append(name).append(" AS ").append(key).append('\n');
+            count++;
+            name = "xlogminer_" + count;
+            shapes[slot] = Arrays.copyOf(shape, len);
+            hashes[slot] = hash;
+            shapeNames[slot] = name;
+            definitions.append("PREPARE ").append(name).append(" AS ").append(shape, 0, len).append('\n');
         }
-        sb.setLength(spans.statementStart);
-        sb.append("EXECUTE ").append(name).append('(').append(values).append(");");
+        sb.setLength(base);
+        sb.append("EXECUTE ").append(name).append('(');
+        for (int k = 0; k < spans.count(); k++) {
+            if (k > 0) {
+                sb.append(", ");
+            }
+            sb.append(text, spans.start(k) - base, spans.end(k) - spans.start(k));
+        }
+        sb.append(");");
+    }
+
+    /** Writes the shape of the statement in {@link #text} ({@code n} chars) into {@link #shape}: its length. */
+    private int shapeOf(ValueSpans spans, int n) {
+        int base = spans.statementStart;
+        int len = 0;
+        int from = 0;
+        for (int k = 0; k < spans.count(); k++) {
+            int start = spans.start(k) - base;
+            len = put(len, from, start - from);
+            ensure(len + 11);
+            shape[len++] = '$';
+            len = putNumber(len, k + 1);
+            from = spans.end(k) - base;
+        }
+        return put(len, from, n - from);
+    }
+
+    /** Copies {@code n} chars of {@link #text} from {@code from} to {@link #shape} at {@code at}: the new length. */
+    private int put(int at, int from, int n) {
+        ensure(at + n);
+        System.arraycopy(text, from, shape, at, n);
+        return at + n;
+    }
+
+    /** Writes {@code v}, positive, in decimal at {@code at} of {@link #shape}: the new length. */
+    private int putNumber(int at, int v) {
+        int digits = 1;
+        for (int x = v; x >= 10; x /= 10) {
+            digits++;
+        }
+        for (int i = at + digits - 1; i >= at; i--) {
+            shape[i] = (char) ('0' + v % 10);
+            v /= 10;
+        }
+        return at + digits;
+    }
+
+    private void ensure(int n) {
+        if (shape.length < n) {
+            shape = Arrays.copyOf(shape, Math.max(n, 2 * shape.length));
+        }
     }
 
     /** The {@code PREPARE}s of the shapes met so far, one a line (empty when none). */

@@ -1,8 +1,6 @@
 package org.xlogminer.render;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 
 import org.xlogminer.event.Row;
 import org.xlogminer.event.RowChange;
@@ -62,11 +60,16 @@ final class UndoFolding {
     }
 
     /** A change to undo, or the fold of a row's changes in the range so far. */
-    private static final class Fold {
+    private static final class Fold implements FoldKeys.Keyed {
         final RowChange first;
         final boolean commentOut;
-        /** Its key in {@link #byKey}, null when not there. */
-        String key;
+        /** Its key (null table: none): the table, the row it is taken from, where its columns are, its hash. */
+        String table;
+        Row keyRow;
+        int[] keyIndexes;
+        int keyHash;
+        /** Whether {@link #byKey} holds it. */
+        boolean indexed;
         /** Folded changes: the row before the first (null: inserted by the first), after the last (null: deleted). */
         Row before;
         Row after;
@@ -79,6 +82,31 @@ final class UndoFolding {
             this.last = first;
             this.commentOut = commentOut;
         }
+
+        @Override
+        public String table() {
+            return table;
+        }
+
+        @Override
+        public Row keyRow() {
+            return keyRow;
+        }
+
+        @Override
+        public int[] keyIndexes() {
+            return keyIndexes;
+        }
+
+        @Override
+        public int keyHash() {
+            return keyHash;
+        }
+
+        @Override
+        public void indexed(boolean indexed) {
+            this.indexed = indexed;
+        }
     }
 
     private final SqlRenderer renderer;
@@ -88,8 +116,7 @@ final class UndoFolding {
     /** Text ({@link CharSequence}s as Strings) and {@link Fold}s, oldest first. */
     private final ArrayDeque<Object> pieces = new ArrayDeque<>();
     /** The folds still in the window, by table and key. */
-    private final Map<String, Fold> byKey = new HashMap<>();
-    private final StringBuilder key = new StringBuilder(128);
+    private final FoldKeys byKey;
     private final StringBuilder comment = new StringBuilder(256);
 
     /**
@@ -101,6 +128,7 @@ final class UndoFolding {
         this.target = target;
         this.fold = fold;
         this.window = fold ? window : 0;
+        this.byKey = fold ? new FoldKeys(window) : null;
     }
 
     /** Text of the script, in order with the changes. */
@@ -114,7 +142,9 @@ final class UndoFolding {
 
     /** Ends every fold: a schema change or a TRUNCATE comes between their changes and later ones. */
     void barrier() {
-        byKey.clear();
+        if (byKey != null) {
+            byKey.clear();
+        }
     }
 
     /** A change to undo; {@code committed} false: an aborted transaction's, commented out, never folded. */
@@ -134,34 +164,40 @@ final class UndoFolding {
         Source s = c.source();
         Row keyed = c instanceof RowChange.Insert ins ? ins.after()
             : c instanceof RowChange.Update up ? up.before() : ((RowChange.Delete) c).before();
-        String k = key(s, keyed);
-        if (k == null) {
+        TableSql table = renderer.table(s, keyed);
+        int[] idx = keyIndexes(table, keyed);
+        if (idx == null) {
             add(new Fold(c, false)); // no key to follow the row by
             return;
         }
-        if (c instanceof RowChange.Update up && !sameKey(s, up.before(), up.after())) {
+        String t = table.qualified;
+        int hash = byKey.hash(t, keyed, idx);
+        if (c instanceof RowChange.Update up && !sameKey(table, up.before(), up.after())) {
             // A new key: its UNDO keeps its place among the other rows' (a key freed or taken between
             // the changes of two rows orders their UNDOs), so it ends the folds of both keys.
-            byKey.remove(k);
-            String to = key(s, up.after());
+            byKey.remove(t, keyed, idx, hash);
+            int[] to = keyIndexes(table, up.after());
             if (to != null) {
-                byKey.remove(to);
+                byKey.remove(t, up.after(), to, byKey.hash(t, up.after(), to));
             }
             add(new Fold(c, false));
             return;
         }
-        Fold f = byKey.get(k);
+        Fold f = (Fold) byKey.get(t, keyed, idx, hash);
         if (f != null && !follows(f, c)) {
-            byKey.remove(k); // not the row's next change as far as this range tells: start again
+            byKey.remove(f); // not the row's next change as far as this range tells: start again
             f = null;
         }
         if (f == null) {
             f = new Fold(c, false);
             f.before = c instanceof RowChange.Insert ? null : keyed;
             f.after = after(c);
-            f.key = k;
+            f.table = t;
+            f.keyRow = keyed;
+            f.keyIndexes = idx;
+            f.keyHash = hash;
             add(f);
-            byKey.put(k, f);
+            byKey.put(f);
         } else {
             if (f.lsns == null) {
                 f.lsns = new long[LSNS_LISTED];
@@ -181,15 +217,15 @@ final class UndoFolding {
         while (!pieces.isEmpty()) {
             layDown(pieces.removeFirst());
         }
-        byKey.clear();
+        barrier();
     }
 
     private void add(Object piece) {
         pieces.addLast(piece);
         while (pieces.size() > window) {
             Object out = pieces.removeFirst();
-            if (out instanceof Fold f && f.key != null) {
-                byKey.remove(f.key, f); // the row's next change starts a fold of its own
+            if (out instanceof Fold f && f.indexed) {
+                byKey.remove(f); // the row's next change starts a fold of its own
             }
             layDown(out);
         }
@@ -214,31 +250,21 @@ final class UndoFolding {
         return c instanceof RowChange.Insert ins ? ins.after() : c instanceof RowChange.Update up ? up.after() : null;
     }
 
-    /** The row's table and key as a map key, or null when the table has none or a key value is unknown. */
-    private String key(Source s, Row row) {
-        TableSql table = renderer.table(s, row);
+    /** Where the row's key columns are, or null when the table has no key or a key value is unknown. */
+    private static int[] keyIndexes(TableSql table, Row row) {
         if (table.key.isEmpty()) {
             return null;
         }
         int[] idx = table.keyIndexes(row);
-        key.setLength(0);
-        key.append(table.qualified);
         for (int i : idx) {
             if (row.isUnknown(i)) {
                 return null;
             }
-            key.append('\0');
-            if (row.isNull(i)) {
-                key.append('\1');
-            } else {
-                row.appendText(i, key);
-            }
         }
-        return key.toString();
+        return idx;
     }
 
-    private boolean sameKey(Source s, Row before, Row after) {
-        TableSql table = renderer.table(s, before);
+    private static boolean sameKey(TableSql table, Row before, Row after) {
         int[] b = table.keyIndexes(before);
         int[] a = table.keyIndexes(after);
         for (int k = 0; k < b.length; k++) {
