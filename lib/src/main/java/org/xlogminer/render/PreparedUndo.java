@@ -36,6 +36,14 @@ final class PreparedUndo {
     private final int[] hashes = new int[SLOTS];
     private final String[] shapeNames = new String[SLOTS];
     private int count;
+    /** How many of the shapes met last {@link #recent(int)} compares. */
+    private static final int RECENT = 8;
+    /** The slots of the shapes met last, most used first; -1 past them. */
+    private final int[] recent = new int[RECENT];
+
+    {
+        Arrays.fill(recent, -1);
+    }
     private final StringBuilder definitions = new StringBuilder();
     /** The statement's chars, and its shape: reused for every statement. */
     private char[] text = new char[512];
@@ -56,6 +64,49 @@ final class PreparedUndo {
         }
         sb.getChars(base, sb.length(), text, 0);
         int len = shapeOf(spans, n);
+        String name = recent(len);
+        if (name == null) {
+            name = lookUp(len);
+        }
+        if (name == null) {
+            return;
+        }
+        sb.setLength(base);
+        sb.append("EXECUTE ").append(name).append('(');
+        for (int k = 0; k < spans.count(); k++) {
+            if (k > 0) {
+                sb.append(", ");
+            }
+            sb.append(text, spans.start(k) - base, spans.end(k) - spans.start(k));
+        }
+        sb.append(");");
+    }
+
+    /**
+     * The name of the shape in {@link #shape} when it is one of the last few met (a script's
+     * statements are of a few shapes in turn), else null: compared, not hashed, for a hash of a
+     * shape's some hundred chars costs more than comparing them.
+     */
+    private String recent(int len) {
+        for (int r = 0; r < RECENT; r++) {
+            int slot = recent[r];
+            if (slot < 0) {
+                return null;
+            }
+            char[] s = shapes[slot];
+            if (s.length == len && Arrays.equals(s, 0, len, shape, 0, len)) {
+                if (r > 0) { // one step to the front: the shapes used most stay first
+                    recent[r] = recent[r - 1];
+                    recent[r - 1] = slot;
+                }
+                return shapeNames[slot];
+            }
+        }
+        return null;
+    }
+
+    /** The name of the shape in {@link #shape}, named now if new; null for a new one past {@link #MAX_SHAPES}. */
+    private String lookUp(int len) {
         int hash = 0;
         for (int i = 0; i < len; i++) {
             hash = 31 * hash + shape[i];
@@ -70,7 +121,7 @@ final class PreparedUndo {
         }
         if (name == null) {
             if (count >= MAX_SHAPES) {
-                return;
+                return null;
             }
             count++;
             name = "xlogminer_" + count;
@@ -79,15 +130,9 @@ final class PreparedUndo {
             shapeNames[slot] = name;
             definitions.append("PREPARE ").append(name).append(" AS ").append(shape, 0, len).append('\n');
         }
-        sb.setLength(base);
-        sb.append("EXECUTE ").append(name).append('(');
-        for (int k = 0; k < spans.count(); k++) {
-            if (k > 0) {
-                sb.append(", ");
-            }
-            sb.append(text, spans.start(k) - base, spans.end(k) - spans.start(k));
-        }
-        sb.append(");");
+        System.arraycopy(recent, 0, recent, 1, RECENT - 1);
+        recent[0] = slot;
+        return name;
     }
 
     /** Writes the shape of the statement in {@link #text} ({@code n} chars) into {@link #shape}: its length. */
@@ -115,6 +160,10 @@ final class PreparedUndo {
 
     /** Writes {@code v}, positive, in decimal at {@code at} of {@link #shape}: the new length. */
     private int putNumber(int at, int v) {
+        if (v < 10) {
+            shape[at] = (char) ('0' + v);
+            return at + 1;
+        }
         int digits = 1;
         for (int x = v; x >= 10; x /= 10) {
             digits++;
