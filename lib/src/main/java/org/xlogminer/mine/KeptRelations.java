@@ -39,6 +39,7 @@ final class KeptRelations {
     private final long fromLsn;
     private final boolean includeSystemCatalogs;
     private final boolean followCatalogs;
+    private final boolean values;
     /** (Sub)transactions with kept row changes of followed catalogs, not ended yet. */
     private final Set<Integer> catalogXids = new HashSet<>();
     private final TreeMap<String, Long> unknownRelations = new TreeMap<>();
@@ -55,6 +56,18 @@ final class KeptRelations {
      *                       says (they are then decoded to move {@code catalog})
      */
     KeptRelations(FollowedCatalog catalog, long fromLsn, boolean includeSystemCatalogs, boolean followCatalogs) {
+        this(catalog, fromLsn, includeSystemCatalogs, followCatalogs, true);
+    }
+
+    /**
+     * @param followCatalogs keep the followed catalogs' rows whatever {@code includeSystemCatalogs}
+     *                       says (they are then decoded to move {@code catalog})
+     * @param values         whether values are decoded: else only the followed catalogs' pages are
+     *                       tracked (the other rows are counted, never read from a page)
+     */
+    KeptRelations(FollowedCatalog catalog, long fromLsn, boolean includeSystemCatalogs, boolean followCatalogs,
+                  boolean values) {
+        this.values = values;
         this.catalog = catalog;
         this.fromLsn = fromLsn;
         this.includeSystemCatalogs = includeSystemCatalogs;
@@ -104,6 +117,10 @@ final class KeptRelations {
             return false;
         }
         TableInfo t = catalog.tableByRelfilenode(spc, db, rel);
+        if (!values) {
+            return t != null && t.oid() < FIRST_NORMAL_OBJECT_ID && followCatalogs
+                && CatalogChange.followed(t.schema(), t.name());
+        }
         return t != null ? wanted(t) : !catalogXids.isEmpty() || catalog.knownLater(-1L, spc, db, rel);
     }
 

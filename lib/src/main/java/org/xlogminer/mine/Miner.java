@@ -69,12 +69,17 @@ public final class Miner implements Closeable, Iterable<Transaction> {
     private final WalReader reader;
     /** Without values, the reader runs on a thread of its own (see MinerBuilder.values); else null. */
     private final ReadAheadWithoutImages ahead;
+    /** A second source of the WAL given (closed with the miner): without values, images are read again from it. */
+    private final SegmentSource rereadSource;
     private final TxAssembler assembler;
     private final FormatWarnings warnings = new FormatWarnings();
     private final ToastStore toast;
     private final PageTracker pages;
     private final KeptRelations relations;
-    /** The catalog as of the record being decoded: moved along the WAL when values are decoded. */
+    /**
+     * The catalog as of the record being decoded, moved along the WAL by the followed system
+     * catalogs' rows, which are decoded even without values (only theirs).
+     */
     private final FollowedCatalog followed;
     private final TransactionRelease release;
     private final Collector collector = new Collector();
@@ -93,10 +98,13 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         this.values = b.values;
         this.assembler = new TxAssembler(b.memoryBudget, b.spillDir);
         this.toast = new ToastStore(b.toastBudget);
-        this.followed = values ? FollowedCatalog.from(catalog, !b.includeSystemCatalogs) : FollowedCatalog.fixed(catalog);
+        // followed with or without values: rows are named under the catalog as of their LSN either way
+        this.followed = FollowedCatalog.from(catalog, !b.includeSystemCatalogs);
         followed.takeOverAt(b.laterCatalogs);
-        this.relations = new KeptRelations(followed, b.fromLsn, b.includeSystemCatalogs, values);
-        this.pages = new PageTracker(b.pageBudget, relations::tracked, b.spillDir, b.source);
+        this.relations = new KeptRelations(followed, b.fromLsn, b.includeSystemCatalogs, true, values);
+        // without values the reading thread owns the source: images are read again from a second one
+        this.pages = new PageTracker(b.pageBudget, relations::tracked, b.spillDir, values ? b.source : b.rereadSource);
+        this.rereadSource = b.rereadSource;
         this.release = new TransactionRelease(warnings, values, b.includeSystemCatalogs);
         this.state = new MiningState(values, b.fromLsn, b.includeAborted, pages, assembler, relations, release);
         long start = b.fromLsn != 0 ? b.fromLsn : Math.max(0, source.firstSegno()) * source.segmentSize();
@@ -111,7 +119,13 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         }
         this.readStart = start;
         this.reader = WalReader.builder(source).startLsn(start).endLsn(toLsn).build();
-        this.ahead = values ? null : new ReadAheadWithoutImages(reader, new CountingTriage());
+        if (values) {
+            this.ahead = null;
+        } else {
+            List<CatalogSnapshot> snapshots = new java.util.ArrayList<>(List.of(catalog));
+            snapshots.addAll(b.laterCatalogs);
+            this.ahead = new ReadAheadWithoutImages(reader, new CountingTriage(snapshots));
+        }
     }
 
     public static MinerBuilder builder(SegmentSource source, CatalogSnapshot catalog) {
@@ -263,7 +277,7 @@ public final class Miner implements Closeable, Iterable<Transaction> {
 
     /**
      * The catalog as of every LSN read so far (the start catalog, each later one that took over, and
-     * the schema changes committed after each), or null without values (the catalog is not moved).
+     * the schema changes committed after each).
      * Its {@linkplain CatalogTimeline#newest() newest} state is the database as the WAL read leaves it.
      */
     public CatalogTimeline catalogTimeline() {
@@ -345,6 +359,9 @@ public final class Miner implements Closeable, Iterable<Transaction> {
         assembler.close();
         pages.close();
         try {
+            if (rereadSource != null) {
+                rereadSource.close();
+            }
             reader.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

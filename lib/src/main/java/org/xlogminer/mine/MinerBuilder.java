@@ -24,6 +24,7 @@ public final class MinerBuilder {
     boolean includeAborted;
     boolean includeSystemCatalogs;
     boolean values = true;
+    SegmentSource rereadSource;
     List<CatalogSnapshot> laterCatalogs = List.of();
     /**
      * Defaults, as shares of the heap so that a small heap works: an eighth for open transactions'
@@ -97,6 +98,17 @@ public final class MinerBuilder {
     }
 
     /** Bytes of open transactions' records kept in memory before spilling to disk. */
+    /**
+     * Without values: a second source of the same WAL, which the miner then owns (and closes). The
+     * WAL is read on a thread of its own, which owns the first source; the mining thread reads the
+     * followed system catalogs' page images again from this one for their old rows. Without it, an
+     * old row is known only from the images of the last few catalog pages kept in memory.
+     */
+    public MinerBuilder rereadSource(SegmentSource second) {
+        this.rereadSource = second;
+        return this;
+    }
+
     public MinerBuilder memoryBudget(long bytes) {
         this.memoryBudget = bytes;
         return this;

@@ -20,7 +20,7 @@ final class MiningState {
     final HeapRecordDecoder heap = new HeapRecordDecoder();
     /** Wrapped by the Transaction handlers on their record. */
     final XactRecordDecoder xact = new XactRecordDecoder();
-    /** Whether values are decoded: then pages are tracked (else {@link #pages} is left alone). */
+    /** Whether values are decoded (else only the followed catalogs' pages are tracked). */
     final boolean values;
     /** Transactions ending before this LSN are not released (their records only filled buffers). */
     final long fromLsn;
@@ -48,13 +48,12 @@ final class MiningState {
     }
 
     /**
-     * With values, brings the tracked pages up to date with the full-page images of a record that is
-     * not a row change (a row change's handler applies the whole record itself).
+     * Brings the tracked pages up to date with the full-page images of a record that is not a row
+     * change (a row change's handler applies the whole record itself). Without values only the
+     * followed catalogs' pages are tracked, and only their records come with images.
      */
     void applyImages(XLogRecordView r) {
-        if (values) {
-            pages.apply(r, heap, false);
-        }
+        pages.apply(r, heap, false);
     }
 
     /** Whether a checkpoint before the first record read is known (from the start or on the way). */

@@ -28,7 +28,8 @@ import org.xlogminer.wal.WalFormatException;
  * state (TOAST, compressed, a formatter that is not thread-safe), which are made here. What the
  * tuple does not hold becomes {@link Value.Unknown} with the reason.
  *
- * <p>Without values (see {@code MinerBuilder#values(boolean)}) every row is {@link #NO_VALUES}.
+ * <p>Without values (see {@code MinerBuilder#values(boolean)}) every row is {@link #NO_VALUES}, but
+ * those of the system catalogs, which move the followed catalog.
  *
  * <p>Not thread-safe.
  */
@@ -63,6 +64,14 @@ final class RowBuilder {
         return values;
     }
 
+    /**
+     * Whether rows of this table get their values: all with values, else the system catalogs' only
+     * (those kept are the followed ones, whose rows move the catalog).
+     */
+    boolean values(TableInfo t) {
+        return values || t.isSystemCatalog();
+    }
+
     /** The rows made from now on are of the record at {@code lsn}. */
     void at(long lsn) {
         recordLsn = lsn;
@@ -86,7 +95,7 @@ final class RowBuilder {
 
     /** A row of values all unknown for the reason {@code why}. */
     Row unknownRow(TablePlan plan, String why) {
-        if (!values) {
+        if (!values(plan.table)) {
             return NO_VALUES;
         }
         List<Column> out = new ArrayList<>();
@@ -141,7 +150,7 @@ final class RowBuilder {
      */
     private Row row(TablePlan plan, ByteBuffer buf, byte[] array, int off, int len, int mask2, int mask, int hoff,
                     boolean keyOnly) {
-        if (!values) {
+        if (!values(plan.table)) {
             return NO_VALUES;
         }
         arenaRoom(len);

@@ -34,7 +34,7 @@ final class SummaryChange extends HeapChange {
         inserted = -1;
         long newTid = Source.tid(b.newBlock(), b.newOffnum());
         long oldTid = Source.tid(b.oldBlock(), b.oldOffnum());
-        return set(b.op(), s.lsn(), table, rows.values() ? plans.plan(table) : null, oldTid, newTid, b.isSpeculative(),
+        return set(b.op(), s.lsn(), table, rows.values(table) ? plans.plan(table) : null, oldTid, newTid, b.isSpeculative(),
             b.isSuperDelete());
     }
 
@@ -53,7 +53,7 @@ final class SummaryChange extends HeapChange {
      * where the summary was kept with values, but not guessed if it were).
      */
     private Row row(byte[] wholeTuple) {
-        if (!rows.values()) {
+        if (plan() == null) {
             return RowBuilder.NO_VALUES;
         }
         return wholeTuple != null ? rows.wholeRow(plan(), wholeTuple)

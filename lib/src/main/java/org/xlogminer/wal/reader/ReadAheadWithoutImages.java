@@ -22,7 +22,8 @@ import org.xlogminer.wal.WalVersion;
  *
  * <p>A {@link Triage} run on the reading thread may leave records out, or hand over bytes of its
  * own (a summary) in a record's place: then read with {@link #advance()}, {@link #view()} and
- * {@link #summary()}.
+ * {@link #summary()}, or ask for the whole record, images included ({@link #WHOLE}): a few records
+ * whose pages the consumer tracks.
  *
  * <p>The reader and its {@link SegmentSource} belong to the reading thread until {@link #close()},
  * which stops it and waits for it: nothing else may use them meanwhile. One consumer thread.
@@ -37,14 +38,17 @@ public final class ReadAheadWithoutImages implements Closeable {
     /** What the reading thread hands over of each record; it runs there, and may keep state. */
     public interface Triage {
         /**
-         * Null to hand the record over (as an image-less copy), {@link #SKIP} to leave it out, or
-         * bytes to hand over in its place ({@link #summary()}), which the triage gives up.
+         * Null to hand the record over (as an image-less copy), {@link #WHOLE} to hand it over with
+         * its images, {@link #SKIP} to leave it out, or bytes to hand over in its place
+         * ({@link #summary()}), which the triage gives up.
          */
         byte[] summarize(XLogRecordView r);
     }
 
     /** What {@link Triage#summarize} returns for a record left out. */
     public static final byte[] SKIP = new byte[0];
+    /** What {@link Triage#summarize} returns for a record to hand over whole, images included. */
+    public static final byte[] WHOLE = new byte[0];
 
     /** Copied records, back to back, with where each starts and its LSNs. */
     private static final class Batch {
@@ -89,7 +93,10 @@ public final class ReadAheadWithoutImages implements Closeable {
                 skippedBefore = Arrays.copyOf(skippedBefore, n);
                 summary = Arrays.copyOf(summary, n);
             }
-            if (summarized == null) {
+            if (summarized == WHOLE) {
+                r.copyInto(data, used);
+                summarized = null;
+            } else if (summarized == null) {
                 r.copyWithoutImagesInto(data, used);
             }
             offset[count] = used;
@@ -196,7 +203,10 @@ public final class ReadAheadWithoutImages implements Closeable {
         return true;
     }
 
-    /** The current record, an image-less copy; null when a summary stands in its place. */
+    /**
+     * The current record, a copy (image-less unless the triage asked for it {@link #WHOLE}); null
+     * when a summary stands in its place.
+     */
     public XLogRecordView view() {
         int i = index - 1;
         if (current.summary[i] != null) {
@@ -305,7 +315,8 @@ public final class ReadAheadWithoutImages implements Closeable {
                         skipped++;
                         continue;
                     }
-                    int size = summarized == null ? r.sizeWithoutImages() : 0;
+                    int size = summarized == null ? r.sizeWithoutImages()
+                        : summarized == WHOLE ? r.totalLength() : 0;
                     if (!b.fits(size)) {
                         publish(b);
                         b = free.take();

@@ -338,6 +338,14 @@ public final class XLogRecordView {
     }
 
     /**
+     * Writes {@link #copyBytes()}'s copy (the whole record, images included) into {@code out} from
+     * {@code at} on, without allocating; {@link #totalLength()} bytes must fit there.
+     */
+    public void copyInto(byte[] out, int at) {
+        buffer.get(offset, out, at, totalLength);
+    }
+
+    /**
      * Copies the record without its full-page images, for keeping it until its transaction ends:
      * block references lose their image header and {@code BKPBLOCK_HAS_IMAGE}, everything else
      * (block data, relations, origin, top-level xid, main data) is kept, and the total length is
