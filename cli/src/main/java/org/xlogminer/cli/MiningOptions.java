@@ -180,6 +180,9 @@ final class MiningOptions {
         if (memoryMb > 0) {
             b.memoryBudget(memoryMb << 20);
         }
+        if (!values && where == null) {
+            b.rereadSource(WalDirs.open(spec, walDirs, timeline)); // the catalogs' page images, read again
+        }
         Miner miner = b.build();
         window.report(spec.commandLine().getErr(), miner);
         return miner;

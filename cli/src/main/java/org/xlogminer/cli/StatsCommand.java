@@ -145,6 +145,7 @@ final class StatsCommand implements Callable<Integer> {
             org.xlogminer.catalog.TableInfo info = catalog.table(t.schema() + "." + t.name());
             return info == null ? -1 : info.rowEstimate();
         });
+        List<org.xlogminer.event.SchemaChange> schemaChanges = new ArrayList<>();
         IntervalCounts intervals = by == null ? null
             : new IntervalCounts(by == Interval.minute ? java.time.temporal.ChronoUnit.MINUTES : java.time.temporal.ChronoUnit.HOURS);
         try (Miner miner = options.miner(spec, catalog, false); Progress progress = Progress.of(miner, "mining")) {
@@ -176,6 +177,12 @@ final class StatsCommand implements Callable<Integer> {
                         names.add(known.name());
                     }
                     known.counts().add(c, tx);
+                    if (c instanceof RowChange.Truncate tr) { // listed with the schema changes too
+                        for (TableName n : tr.tables()) {
+                            schemaChanges.add(new org.xlogminer.event.SchemaChange(tx.commitLsn(), tx.xid(), n.schema(),
+                                n.name(), org.xlogminer.event.SchemaChange.Kind.TABLE_TRUNCATED, "table truncated"));
+                        }
+                    }
                     txc.add(c, tx);
                     flags.change(tx, c);
                     if (intervals != null) {
@@ -184,8 +191,15 @@ final class StatsCommand implements Callable<Integer> {
                 }
 
                 @Override
+                public void schemaChange(TransactionInfo tx, org.xlogminer.event.SchemaChange c) {
+                    schemaChanges.add(c);
+                }
+
+                @Override
                 public void end(TransactionInfo tx) {
-                    perTx.add(new TxCounts(seq++, tx, txc, names));
+                    if (txc.total() > 0) { // a transaction of schema changes alone is listed with them
+                        perTx.add(new TxCounts(seq++, tx, txc, names));
+                    }
                     flags.end(tx);
                 }
             });
@@ -215,7 +229,7 @@ final class StatsCommand implements Callable<Integer> {
                     tli, t.tx.commitTime(), c.inserts, c.updates, c.deletes, c.truncates, tables,
                     t.tx.incomplete() ? " (incomplete)" : "");
             }
-            schemaChanges(out, start.timeline());
+            schemaChanges(out, schemaChanges);
             StatsReport.accidents(out, flags.flags(), bigTxnRows);
             if (intervals != null) {
                 StatsReport.intervals(out, intervals, by.name());
@@ -226,23 +240,21 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     /**
-     * A line per schema change the walk back of a snapshot taken after the range read (stats does not
-     * move the catalog itself: it decodes no rows), within --from-lsn and --to-lsn.
+     * A line per schema change committed in the range, as the miner followed the catalog (from a
+     * snapshot taken before the range, or from the earliest catalog a walk back of one taken after
+     * it found), as {@code mine} shows them, and a line per table a TRUNCATE emptied (mine shows it
+     * as a change of its own; here it is counted as one too).
      */
-    private void schemaChanges(PrintWriter out, org.xlogminer.catalog.timeline.CatalogTimeline timeline) {
-        if (timeline == null || timeline.events().isEmpty()) {
+    private static void schemaChanges(PrintWriter out, List<org.xlogminer.event.SchemaChange> changes) {
+        if (changes.isEmpty()) {
             return;
         }
-        long from = options.fromLsn == null ? 0 : options.fromLsn.value();
-        long to = options.toLsn == null ? -1L : options.toLsn.value();
         out.println();
         out.println("# schema changes");
         out.printf("%-12s %-12s %-22s %s%n", "xid", "commit_lsn", "kind", "table: detail");
-        for (org.xlogminer.event.SchemaChange e : timeline.events()) {
-            if (Long.compareUnsigned(e.commitLsn(), from) >= 0 && Long.compareUnsigned(e.commitLsn(), to) < 0) {
-                out.printf("%-12d %-12s %-22s %s%n", e.xid(), Lsn.format(e.commitLsn()), e.kind().jsonName(),
-                    e.toString().replace('\n', ' '));
-            }
+        for (org.xlogminer.event.SchemaChange e : changes) {
+            out.printf("%-12d %-12s %-22s %s%n", e.xid(), Lsn.format(e.commitLsn()), e.kind().jsonName(),
+                e.toString().replace('\n', ' '));
         }
     }
 }
