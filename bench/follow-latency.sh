@@ -11,6 +11,8 @@
 #   WARMUP               seconds of pgbench before the measured run, for the JIT (default 10)
 #   RATE                 pgbench -R: transactions per second (default: as fast as it goes)
 #   NO_CHECKPOINT=1      no CHECKPOINT between `pgbench -i` and follow's start (see below)
+#   SHARED_SESSION=1     follow in the script's session, beside pgbench (see below)
+#   PG_EXTRA_CONF        more lines for postgresql.conf (e.g. "autovacuum = off")
 #   PG_BIN               (default /usr/lib/postgresql/15/bin)
 #   XLOGMINER_JAVA_OPTS  JVM options, passed on by the ./xlogminer launcher
 #   OUT                  markdown results (default bench/cache/follow-latency.md)
@@ -41,6 +43,7 @@ unix_socket_directories = '$work'
 max_wal_senders = 4
 wal_level = replica
 fsync = off
+${PG_EXTRA_CONF:-}
 EOF
 pg_start
 pgbench -i -s "$scale" -q >/dev/null 2>&1
@@ -53,8 +56,15 @@ url="jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres"
 
 # follow, its stdout read line by line by a timer that keeps each transaction's first arrival
 "$root/xlogminer" --version >/dev/null
-"$root/xlogminer" follow --jdbc-url "$url" --slot bench --create-slot --format json 2>"$work/follow.err" \
-  | python3 -u -c '
+# follow runs in a session of its own, as a service of its own would (the kernel shares the CPU
+# between sessions first, sched_autogroup, then between their threads): in the script's session
+# its two threads would share that session's part with pgbench's eight (SHARED_SESSION=1 does that).
+# So does the reader of its output, which the delays are measured at: starved, it would hold follow
+# up at a full pipe.
+own_session=(setsid)
+[ "${SHARED_SESSION:-0}" = 1 ] && own_session=()
+"${own_session[@]}" "$root/xlogminer" follow --jdbc-url "$url" --slot bench --create-slot --format json 2>"$work/follow.err" \
+  | "${own_session[@]}" python3 -u -c '
 import sys, time
 seen = set()
 with open(sys.argv[1], "w", buffering=1) as f:
@@ -81,7 +91,15 @@ follow_pid=$(pgrep -f "xlogminer.jar follow --jdbc-url jdbc:postgresql://127.0.0
 [ -n "$follow_pid" ] || die "follow did not start: $(cat "$work/follow.err")"
 say "follow (pid $follow_pid) streaming; warm-up: pgbench -c $clients for ${warmup}s (not measured)"
 pgbench -n -c "$clients" -j "$clients" -T "$warmup" >/dev/null 2>&1
-sleep 3
+# the measured run starts once follow has written every warm-up transaction: on a saturated host the
+# JIT's first seconds leave a backlog that would otherwise fall into the measured run's first seconds
+warm=$(sql "SELECT count(*) FROM pgbench_history")
+for _ in $(seq 1 600); do
+  [ "$(wc -l <"$work/arrivals.txt")" -ge "$warm" ] && break
+  sleep 0.1
+done
+say "follow wrote the $warm warm-up transactions; $(wc -l <"$work/arrivals.txt") so far"
+sleep 1
 measured_from=$(date +%s.%N)
 say "pgbench -c $clients for ${seconds}s"
 
