@@ -280,12 +280,21 @@ public final class StreamedSegments implements SegmentSource {
         return "the replication stream (spooled in " + dir + ")";
     }
 
+    /**
+     * The segment's file, made on its first write; not after {@link #close()}: the receiver may
+     * still be writing out when the miner closes the spool (the deletion would find a new file).
+     */
     private FileChannel channel(long segno) throws IOException {
         FileChannel f = files.get(segno);
         if (f == null) {
-            f = FileChannel.open(dir.resolve(segmentName(segno)), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-            files.put(segno, f);
+            synchronized (files) {
+                if (closed) {
+                    throw new java.nio.channels.ClosedChannelException();
+                }
+                f = FileChannel.open(dir.resolve(segmentName(segno)), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE);
+                files.put(segno, f);
+            }
         }
         return f;
     }
@@ -293,10 +302,12 @@ public final class StreamedSegments implements SegmentSource {
     /** Closes and deletes the spool; again, nothing. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (files) { // no segment file is made once the spool is being deleted
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         wakeUp();
         for (FileChannel f : files.values()) {
             try {

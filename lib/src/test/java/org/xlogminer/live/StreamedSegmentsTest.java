@@ -126,6 +126,35 @@ class StreamedSegmentsTest {
         }
     }
 
+    /**
+     * The miner closes the spool while the receiver may still write out (a session ending): closing
+     * deletes it whole, and a later write fails instead of making a file in it.
+     */
+    @Test
+    void closesWhileTheReceiverWritesOut() throws Exception {
+        byte[] segment = Files.readAllBytes(TestData.accountsUpdateWal().resolve("000000010000000000000006"));
+        for (int round = 0; round < 20; round++) {
+            StreamedSegments s = new StreamedSegments(tmp, 1 << 16, TimelineHistory.single(1), 0, 1 << 12);
+            Thread receiver = new Thread(() -> {
+                try {
+                    for (long at = 0; ; at += 1000) {
+                        s.append(at, ByteBuffer.wrap(segment, (int) (at % 500_000), 1000));
+                    }
+                } catch (IOException e) {
+                    // closed under it
+                }
+            });
+            receiver.start();
+            Thread.sleep(round % 5);
+            s.close();
+            receiver.join(10_000);
+            assertTrue(!receiver.isAlive(), "the receiver's write out failed once the spool was closed");
+        }
+        try (var left = Files.list(tmp)) {
+            assertEquals(0, left.count(), "every spool deleted");
+        }
+    }
+
     @Test
     void readsZerosPastWhatArrivedInWholePagesAndRefusesAGap() throws IOException {
         byte[] segment = Files.readAllBytes(TestData.accountsUpdateWal().resolve("000000010000000000000006"));
