@@ -107,8 +107,11 @@ class FollowerFailoverIT {
             List<Handed> kept = f.handed.stream().filter(h -> !lost.contains(h)).toList();
             // the old primary committed ids after the promotion: the follower had some, the new primary none
             assertTrue(!lost.isEmpty(), "transactions of the old primary's tail were handed over: " + f.notices);
-            String named = lost.size() + " transactions (commit LSNs " + Lsn.format(lost.get(0).commitLsn())
-                + (lost.size() > 20 ? " to " : ", ");
+            // the follower remembers the last FollowPosition.RECENT commits: it names those, "more than" them
+            int remembered = Math.min(lost.size(), FollowPosition.RECENT);
+            String named = (lost.size() >= FollowPosition.RECENT ? "more than " : "") + remembered
+                + " transactions (commit LSNs " + Lsn.format(lost.get(lost.size() - remembered).commitLsn())
+                + (remembered > 20 ? " to " : ", ");
             assertTrue(f.notices.stream().anyMatch(n -> n.startsWith("warning: " + named)
                 && n.contains(Lsn.format(lost.get(lost.size() - 1).commitLsn()) + ") handed over from timeline 1")),
                 "the lost transactions are named: " + lost + " " + f.notices);
