@@ -15,6 +15,19 @@ record CliRun(int exitCode, String stdout, String stderr) {
         return new CliRun(code, out.toString(), err.toString());
     }
 
+    /** {@code xlogminer catalog} of the server's postgres database into the file; must succeed. */
+    static void captureCatalog(org.xlogminer.testkit.PgServer server, java.nio.file.Path catalog) {
+        CliRun cat = of("catalog", "--jdbc-url", server.jdbcUrl(), "--user", "postgres", "-o", catalog.toString());
+        org.junit.jupiter.api.Assertions.assertEquals(0, cat.exitCode(), cat.toString());
+    }
+
+    /** The arguments {@code a} followed by {@code more}. */
+    static String[] concat(String[] a, String... more) {
+        String[] r = Arrays.copyOf(a, a.length + more.length);
+        System.arraycopy(more, 0, r, a.length, more.length);
+        return r;
+    }
+
     List<String> stdoutLines() {
         String s = stdout;
         return s.isEmpty() ? List.of() : Arrays.asList(s.split("\n"));

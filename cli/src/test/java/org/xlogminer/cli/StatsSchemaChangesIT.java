@@ -57,7 +57,7 @@ class StatsSchemaChangesIT {
             s.execute("CHECKPOINT");
             Path catalog = tmp.resolve("catalog.json");
             if (when.equals("before")) {
-                capture(server, catalog);
+                CliRun.captureCatalog(server, catalog);
             }
             long from = server.currentWalInsertLsn();
             for (String t : new String[] {"trunc", "vacfull", "retyped"}) {
@@ -75,15 +75,15 @@ class StatsSchemaChangesIT {
             }
             long to = server.flushWal();
             if (when.equals("after")) {
-                capture(server, catalog);
+                CliRun.captureCatalog(server, catalog);
                 to = server.flushWal();
             }
             String[] range = {"--wal-dir", server.walDir().toString(), "--catalog", catalog.toString(),
                 "--from-lsn", Lsn.format(from), "--to-lsn", Lsn.format(to)};
 
-            CliRun stats = CliRun.of(concat(new String[] {"stats", "--top", "0"}, range));
+            CliRun stats = CliRun.of(CliRun.concat(new String[] {"stats", "--top", "0"}, range));
             assertEquals(0, stats.exitCode(), stats.toString());
-            CliRun json = CliRun.of(concat(range, "--format", "json"));
+            CliRun json = CliRun.of(CliRun.concat(range, "--format", "json"));
             assertEquals(0, json.exitCode(), json.toString());
 
             Map<String, String> expected = new TreeMap<>();
@@ -157,16 +157,5 @@ class StatsSchemaChangesIT {
         Map<String, String> counts = new TreeMap<>();
         n.forEach((t, c) -> counts.put(t, c[0] + " " + c[1] + " " + c[2] + " " + c[3]));
         return counts;
-    }
-
-    private static void capture(PgServer server, Path catalog) {
-        CliRun cat = CliRun.of("catalog", "--jdbc-url", server.jdbcUrl(), "--user", "postgres", "-o", catalog.toString());
-        assertEquals(0, cat.exitCode(), cat.toString());
-    }
-
-    private static String[] concat(String[] a, String... more) {
-        String[] r = java.util.Arrays.copyOf(a, a.length + more.length);
-        System.arraycopy(more, 0, r, a.length, more.length);
-        return r;
     }
 }

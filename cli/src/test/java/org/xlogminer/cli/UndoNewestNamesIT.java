@@ -50,7 +50,7 @@ class UndoNewestNamesIT {
             s.execute("CHECKPOINT");
             Path catalog = tmp.resolve("catalog.json");
             if (when.equals("before")) {
-                capture(server, catalog);
+                CliRun.captureCatalog(server, catalog);
             }
             long from = server.currentWalInsertLsn();
             Map<String, List<String>> before = SqlScripts.contents(c, BEFORE);
@@ -67,12 +67,12 @@ class UndoNewestNamesIT {
             s.execute("DROP TABLE doomed");
             long to = server.flushWal();
             if (when.equals("after")) {
-                capture(server, catalog);
+                CliRun.captureCatalog(server, catalog);
                 to = server.flushWal();
             }
             String[] range = {"--wal-dir", server.walDir().toString(), "--catalog", catalog.toString(),
                 "--from-lsn", Lsn.format(from), "--to-lsn", Lsn.format(to)};
-            CliRun undo = CliRun.of(concat(range, "--undo"));
+            CliRun undo = CliRun.of(CliRun.concat(range, "--undo"));
             assertEquals(0, undo.exitCode(), undo.toString());
             String sql = undo.stdout();
             assertEquals(when.equals("before"), undo.stderr().contains("mining again"), undo.stderr());
@@ -88,11 +88,11 @@ class UndoNewestNamesIT {
             assertTrue(redo.stdout().contains("UPDATE public.a SET") && redo.stdout().contains("UPDATE public.doomed SET")
                 && redo.stdout().contains("x = 'changed'"), "REDO names them as at the change:\n" + redo.stdout());
             if (when.equals("after")) { // the walk back read the schema changes: stats lists them
-                CliRun stats = CliRun.of(concat(new String[] {"stats"}, range));
+                CliRun stats = CliRun.of(CliRun.concat(new String[] {"stats"}, range));
                 assertTrue(stats.stdout().contains("# schema changes") && stats.stdout().contains(
                     "table_renamed          public.a2: table renamed from public.a"), stats.stdout());
             }
-            CliRun json = CliRun.of(concat(range, "--format", "json", "--op", "update"));
+            CliRun json = CliRun.of(CliRun.concat(range, "--format", "json", "--op", "update"));
             assertTrue(json.stdout().contains("\"table\":\"a\"") && json.stdout().contains("\"v\":\"v1!\""), json.stdout());
 
             // the statements of the dropped table and of the dropped column alone fail, as they must
@@ -109,11 +109,6 @@ class UndoNewestNamesIT {
         }
     }
 
-    private static void capture(PgServer server, Path catalog) {
-        CliRun cat = CliRun.of("catalog", "--jdbc-url", server.jdbcUrl(), "--user", "postgres", "-o", catalog.toString());
-        assertEquals(0, cat.exitCode(), cat.toString());
-    }
-
     /** The contents now under the keys of the earlier ones (same order of tables). */
     private static Map<String, List<String>> rename(Map<String, List<String>> now) {
         Map<String, List<String>> out = new java.util.TreeMap<>();
@@ -121,11 +116,5 @@ class UndoNewestNamesIT {
             out.put(BEFORE.get(i), now.get(NOW.get(i)));
         }
         return out;
-    }
-
-    private static String[] concat(String[] a, String... more) {
-        String[] r = java.util.Arrays.copyOf(a, a.length + more.length);
-        System.arraycopy(more, 0, r, a.length, more.length);
-        return r;
     }
 }
