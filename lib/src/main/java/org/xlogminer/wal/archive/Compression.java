@@ -34,9 +34,9 @@ import net.jpountz.lz4.LZ4FrameInputStream;
  * <p>Speed decides the decoders of the two formats an archive is written in for speed: zstd is read
  * with zstd-jni (the reference library, about twice aircompressor's pure-Java speed), and LZ4 frames
  * of independent blocks, as the {@code lz4} tool writes them, with lz4-java (some 20 times
- * commons-compress's); frames of linked blocks, as pgBackRest writes them, which lz4-java does not
- * read, with commons-compress. Where zstd-jni's native library cannot be loaded, aircompressor
- * reads zstd.
+ * commons-compress's): a segment's file whole, block by block ({@link Lz4Frames}), or else as a
+ * stream; frames of linked blocks, as pgBackRest writes them, which lz4-java does not read, with
+ * commons-compress. Where zstd-jni's native library cannot be loaded, aircompressor reads zstd.
  *
  * <p>Brotli has no magic bytes, so a Brotli file cannot be told apart from others by content;
  * none of the archivers above writes it, and it is not read.

@@ -55,7 +55,7 @@ final class SegmentInflater {
      */
     static long inflate(SegmentFile file, ByteBuffer into, Input input) throws IOException {
         MessageDigest sha1 = file.sha1() == null ? null : sha1();
-        long size = file.compression() == Compression.ZSTD ? inflateZstdWhole(file, into, input) : -1;
+        long size = inflateWhole(file, into, input);
         if (size >= 0) {
             if (sha1 != null) {
                 sha1.update(into.slice(0, (int) size));
@@ -116,14 +116,17 @@ final class SegmentInflater {
     }
 
     /**
-     * A zstd file that fits a buffer of a segment's size, decompressed in one call from its whole
-     * compressed contents (the zstd tool writes the content size, so the decoder writes straight
-     * into {@code into}, some 10-20% less work than a stream); -1 when that cannot be done (no native
-     * zstd, a file larger than a segment, more output than {@code into} holds, a damaged file), and
-     * the caller reads it as a stream, which tells why. Holds at most the compressed file.
+     * A zstd or LZ4 file that fits a buffer of a segment's size, decoded in one go from its whole
+     * contents straight into {@code into}: a zstd frame in one call (the zstd tool writes the
+     * content size), LZ4 frames block by block ({@link Lz4Frames}); some 10-20% less work than a
+     * zstd stream, a third of an LZ4 one. -1 when that cannot be done (no native zstd, another
+     * format, a file larger than a segment, more output than {@code into} holds, a damaged file,
+     * LZ4 frames of linked blocks), and the caller reads it as a stream, which tells why. Holds at
+     * most the compressed file.
      */
-    private static long inflateZstdWhole(SegmentFile file, ByteBuffer into, Input input) throws IOException {
-        if (!Compression.nativeZstdLoaded()) {
+    private static long inflateWhole(SegmentFile file, ByteBuffer into, Input input) throws IOException {
+        Compression c = file.compression();
+        if (c != Compression.LZ4 && (c != Compression.ZSTD || !Compression.nativeZstdLoaded())) {
             return -1;
         }
         int capacity = into.capacity();
@@ -140,6 +143,9 @@ final class SegmentInflater {
             }
             if (src.hasRemaining() || ch.read(ByteBuffer.allocate(1)) >= 0) {
                 return -1; // the file changed while it was read: the stream says what it holds now
+            }
+            if (c == Compression.LZ4) {
+                return Lz4Frames.decode(src, n, into);
             }
             try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
                 return into.isDirect()
