@@ -99,7 +99,7 @@ class CheckUndoIT {
             s.execute("UPDATE " + ODD + " SET v = E'lat''er' WHERE " + ODD_KEY + " = E'it''s 2'");
 
             for (String guard : new String[] {"changed", "all"}) {
-                CliRun check = run(concat(args, "--undo-guard", guard, "--format", "json"));
+                CliRun check = run(CliRun.concat(args, "--undo-guard", guard, "--format", "json"));
                 assertEquals(Main.EXIT_CONFLICTS, check.exitCode(), check.toString());
                 Map<String, String> found = new TreeMap<>();
                 for (String line : check.stdoutLines()) {
@@ -129,7 +129,7 @@ class CheckUndoIT {
 
             // the guarded UNDO itself, conflicts skipped, skips exactly those rows (the row whose key
             // changed is skipped under its old key: undoing the key change applies, the UPDATE before it not)
-            Set<String> reported = reported(run(concat(args, "--format", "json")));
+            Set<String> reported = reported(run(CliRun.concat(args, "--format", "json")));
             reported.remove("public.acct id=100000");
             reported.add("public.acct id=120");
             assertEquals(reported, skippedByUndo(server, args, "--xid", Long.toString(xid)));
@@ -170,7 +170,7 @@ class CheckUndoIT {
             assertTrue(check.stdout().contains("    v: then 1, later 2\n"), check.stdout());
             assertTrue(check.stdout().contains("public.g id=4: changed before the change at "), check.stdout());
             assertTrue(check.stdout().contains("(the row was deleted or inserted between)"), check.stdout());
-            Set<String> reported = reported(run(concat(args, "--format", "json")));
+            Set<String> reported = reported(run(CliRun.concat(args, "--format", "json")));
             assertEquals(Set.of("public.g id=1", "public.g id=4"), reported);
             assertEquals(reported, skippedByUndo(server, args, "--xid", Long.toString(p), "--xid", Long.toString(r)));
         }
@@ -294,11 +294,6 @@ class CheckUndoIT {
         return r;
     }
 
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 
     private static long longOf(Statement s, String sql) throws SQLException {
         try (ResultSet rs = s.executeQuery(sql)) {

@@ -62,7 +62,7 @@ class HistoryIT {
             String[] range = {"history", "--wal-dir", server.walDir().toString(), "--catalog", catalog.toString(),
                 "--from-lsn", PgbenchRoundTripIT.lsn(from), "--to-lsn", PgbenchRoundTripIT.lsn(to)};
 
-            CliRun json = CliRun.of(concat(range, "--table", "public.orders", "--key", "id=142", "--format", "json"));
+            CliRun json = CliRun.of(CliRun.concat(range, "--table", "public.orders", "--key", "id=142", "--format", "json"));
             assertEquals(0, json.exitCode(), json.toString());
             List<JsonNode> entries = new ArrayList<>();
             for (String line : json.stdoutLines()) {
@@ -86,7 +86,7 @@ class HistoryIT {
             assertTrue(json.stderr().contains("7 changes of row id=142 of public.orders (its key is now id=4200)"),
                 json.stderr());
 
-            CliRun text = CliRun.of(concat(range, "--table", "public.orders", "--key", "id=142"));
+            CliRun text = CliRun.of(CliRun.concat(range, "--table", "public.orders", "--key", "id=142"));
             assertEquals(0, text.exitCode(), text.toString());
             java.nio.file.Files.createDirectories(Path.of("target", "history"));
             java.nio.file.Files.writeString(Path.of("target", "history", "pg" + major + ".txt"), text.stdout());
@@ -104,25 +104,25 @@ class HistoryIT {
             assertTrue(text.stdout().contains("  * id      142     4200\n"), text.stdout());
             assertTrue(!text.stdout().contains("\u001b["), "no highlighting when not a terminal");
 
-            CliRun colored = CliRun.of(concat(range, "--table", "public.orders", "--key", "id=142", "--color", "always"));
+            CliRun colored = CliRun.of(CliRun.concat(range, "--table", "public.orders", "--key", "id=142", "--color", "always"));
             assertTrue(colored.stdout().contains("\u001b[1m  * status  new     paid\u001b[0m\n"), colored.stdout());
 
             // a key of two columns, given in any order, its text value quoted
-            CliRun pair = CliRun.of(concat(range, "--table", "public.pairs", "--key", "b=x'y", "--key", "A=1",
+            CliRun pair = CliRun.of(CliRun.concat(range, "--table", "public.pairs", "--key", "b=x'y", "--key", "A=1",
                 "--format", "json"));
             assertEquals(0, pair.exitCode(), pair.toString());
             assertEquals(1, pair.stdoutLines().size(), pair.stdout());
             assertEquals(pairXid, JSON.readTree(pair.stdout()).get("xid").asLong());
 
             // wrong keys are usage errors
-            CliRun wrong = CliRun.of(concat(range, "--table", "public.orders", "--key", "status=paid"));
+            CliRun wrong = CliRun.of(CliRun.concat(range, "--table", "public.orders", "--key", "status=paid"));
             assertEquals(Main.EXIT_USAGE, wrong.exitCode(), wrong.toString());
             assertTrue(wrong.stderr().contains("the key of public.orders is (id)"), wrong.stderr());
-            CliRun half = CliRun.of(concat(range, "--table", "public.pairs", "--key", "a=1"));
+            CliRun half = CliRun.of(CliRun.concat(range, "--table", "public.pairs", "--key", "a=1"));
             assertEquals(Main.EXIT_USAGE, half.exitCode(), half.toString());
-            CliRun noTable = CliRun.of(concat(range, "--key", "id=1"));
+            CliRun noTable = CliRun.of(CliRun.concat(range, "--key", "id=1"));
             assertEquals(Main.EXIT_USAGE, noTable.exitCode(), noTable.toString());
-            CliRun unknown = CliRun.of(concat(range, "--table", "public.nosuch", "--key", "id=1"));
+            CliRun unknown = CliRun.of(CliRun.concat(range, "--table", "public.nosuch", "--key", "id=1"));
             assertEquals(Main.EXIT_USAGE, unknown.exitCode(), unknown.toString());
             assertTrue(unknown.stderr().contains("not in the catalog"), unknown.stderr());
         }
@@ -142,11 +142,5 @@ class HistoryIT {
         } finally {
             c.setAutoCommit(true);
         }
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -44,8 +44,7 @@ class PgbenchReplicaRoundTripIT {
         try (PgServer server = PgServer.builder(15).walLevel("replica").walSegSizeMb(16).start()) {
             server.runBinary("pgbench", "-i", "-s", "10", "-q").requireSuccess();
             Path catalog = out.resolve("catalog.json");
-            CliRun cat = CliRun.of("catalog", "--jdbc-url", server.jdbcUrl(), "--user", "postgres", "-o", catalog.toString());
-            assertEquals(0, cat.exitCode(), cat.toString());
+            CliRun.captureCatalog(server, catalog);
             server.checkpoint();
             List<String> before = fingerprint(server);
             long from = server.currentWalInsertLsn();
@@ -59,7 +58,7 @@ class PgbenchReplicaRoundTripIT {
             String[] range = {"--wal-dir", server.walDir().toString(), "--catalog", catalog.toString(),
                 "--from-lsn", Lsn.format(from), "--to-lsn", Lsn.format(to)};
             long m0 = System.nanoTime();
-            CliRun undo = CliRun.of(concat(range, "--undo"));
+            CliRun undo = CliRun.of(CliRun.concat(range, "--undo"));
             double mineSeconds = (System.nanoTime() - m0) / 1e9;
             assertEquals(0, undo.exitCode(), undo.stderr());
             assertTrue(undo.stderr().contains("20000 transactions, 80000 row changes"), undo.stderr());
@@ -82,11 +81,5 @@ class PgbenchReplicaRoundTripIT {
                 "pgbench 20000 tx: %.1f s%nmining UNDO: %.1f s%npsql applying UNDO: %.1f s (%.2f x pgbench)%n",
                 pgbenchSeconds, mineSeconds, undoSeconds, undoSeconds / pgbenchSeconds));
         }
-    }
-
-    private static String[] concat(String[] a, String... more) {
-        String[] r = java.util.Arrays.copyOf(a, a.length + more.length);
-        System.arraycopy(more, 0, r, a.length, more.length);
-        return r;
     }
 }

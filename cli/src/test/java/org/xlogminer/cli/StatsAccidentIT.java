@@ -50,8 +50,7 @@ class StatsAccidentIT {
             s.execute("INSERT INTO orders SELECT g, 'item ' || g FROM generate_series(1, 500) g");
             s.execute("ANALYZE"); // the row estimates the catalog captures
             Path catalog = tmp.resolve("catalog.json");
-            assertEquals(0, CliRun.of("catalog", "--jdbc-url", server.jdbcUrl(), "--user", "postgres", "-o",
-                catalog.toString()).exitCode());
+            CliRun.captureCatalog(server, catalog);
             s.execute("CHECKPOINT");
 
             long from = server.currentWalInsertLsn();
@@ -96,11 +95,11 @@ class StatsAccidentIT {
                 flagged.get(4));
 
             // a lower threshold flags the big load too; a higher one keeps the whole-table findings
-            List<String> low = section(CliRun.of(concat(range, "--big-txn-rows", "4000")), "# possible accidents");
+            List<String> low = section(CliRun.of(CliRun.concat(range, "--big-txn-rows", "4000")), "# possible accidents");
             assertEquals(6, low.size(), String.join("\n", low));
             assertTrue(low.get(2).contains("public.history") && low.get(2).contains("5000 rows inserted in one burst"
                 + " (more than --big-txn-rows 4000)"), low.get(2));
-            List<String> high = section(CliRun.of(concat(range, "--big-txn-rows", "20000")), "# possible accidents");
+            List<String> high = section(CliRun.of(CliRun.concat(range, "--big-txn-rows", "20000")), "# possible accidents");
             assertEquals(5, high.size(), String.join("\n", high));
             assertFalse(high.get(2).contains("--big-txn-rows"), high.get(2));
 
@@ -113,7 +112,7 @@ class StatsAccidentIT {
             assertEquals(Map.of("public.accounts", 300L + ACCOUNTS, "public.branches", 300L, "public.history", 5300L,
                 "public.scratch", 1L, "public.orders", 500L), totals);
             for (String unit : List.of("minute", "hour")) {
-                CliRun by = CliRun.of(concat(range, "--by", unit));
+                CliRun by = CliRun.of(CliRun.concat(range, "--by", unit));
                 assertEquals(0, by.exitCode(), by.toString());
                 Map<String, Long> sums = new HashMap<>();
                 List<String> lines = section(by, "# changes per " + unit + " (commit time, UTC)");
@@ -132,8 +131,7 @@ class StatsAccidentIT {
             // range, keeps the table's row estimate
             s.execute("ALTER TABLE accounts ADD COLUMN note text");
             Path later = tmp.resolve("later.json");
-            assertEquals(0, CliRun.of("catalog", "--jdbc-url", server.jdbcUrl(), "--user", "postgres", "-o",
-                later.toString()).exitCode());
+            CliRun.captureCatalog(server, later);
             String[] laterRange = range.clone();
             laterRange[4] = later.toString();
             CliRun walkedBack = CliRun.of(laterRange);
@@ -165,11 +163,5 @@ class StatsAccidentIT {
             }
         }
         return out;
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        List<String> l = new ArrayList<>(List.of(a));
-        l.addAll(List.of(b));
-        return l.toArray(new String[0]);
     }
 }

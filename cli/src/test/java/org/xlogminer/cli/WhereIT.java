@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -77,8 +76,7 @@ class WhereIT {
             s.execute("CREATE TABLE docs (id int PRIMARY KEY, big text, n int)");
             s.execute("INSERT INTO docs SELECT 1, string_agg(md5(g::text), ''), 0 FROM generate_series(1, 400) g");
             Path catalog = tmp.resolve("catalog.json");
-            CliRun cat = CliRun.of("catalog", "--jdbc-url", server.jdbcUrl(), "--user", "postgres", "-o", catalog.toString());
-            assertEquals(0, cat.exitCode(), cat.toString());
+            CliRun.captureCatalog(server, catalog);
             s.execute("CHECKPOINT");
 
             long from = server.currentWalInsertLsn();
@@ -141,14 +139,14 @@ class WhereIT {
             assertTrue(stats.stdout().matches("(?s).*\npublic\\.w\\s+0\\s+" + n + "\\s+0\\s+0 .*"), stats.stdout());
 
             // a value not in the WAL read: the change is not selected, and counted on stderr
-            String[] docs = concat(base, "--from-lsn", PgbenchRoundTripIT.lsn(accident), "--to-lsn",
+            String[] docs = CliRun.concat(base, "--from-lsn", PgbenchRoundTripIT.lsn(accident), "--to-lsn",
                 PgbenchRoundTripIT.lsn(deletes), "--table", "public.docs");
-            CliRun unknown = CliRun.of(concat(docs, "--where", "new.big LIKE 'c4ca%' AND n = 1"));
+            CliRun unknown = CliRun.of(CliRun.concat(docs, "--where", "new.big LIKE 'c4ca%' AND n = 1"));
             assertEquals(0, unknown.exitCode(), unknown.toString());
             assertTrue(unknown.stdout().isEmpty(), unknown.stdout());
             assertTrue(unknown.stderr().contains("xlogminer: 1 row changes not selected by --where: a value it reads is"
                 + " not in the WAL read (unrecoverable old values)"), unknown.stderr());
-            CliRun known = CliRun.of(concat(docs, "--where", "new.big LIKE 'c4ca%' OR n = 1"));
+            CliRun known = CliRun.of(CliRun.concat(docs, "--where", "new.big LIKE 'c4ca%' OR n = 1"));
             assertEquals(1, known.stdoutLines().size(), known.toString());
             assertFalse(known.stderr().contains("not selected"), known.stderr());
 
@@ -168,13 +166,13 @@ class WhereIT {
             assertUsage(range, "n IN (SELECT 1)", "IN takes a list of values");
             assertUsage(range, "n > 1 AND amount LIKE '1%'", "LIKE compares text, and amount is a number");
             // a column only some tables have: the others' rows are not selected; one no selected table has: an error
-            assertEquals(0, CliRun.of(concat(range, "--where", "note = 'note 3'")).exitCode());
-            assertUsage(concat(range, "--table", "public.w"), "note = 'x'", "no table mined has a column \"note\"");
+            assertEquals(0, CliRun.of(CliRun.concat(range, "--where", "note = 'note 3'")).exitCode());
+            assertUsage(CliRun.concat(range, "--table", "public.w"), "note = 'x'", "no table mined has a column \"note\"");
         }
     }
 
     private static TreeSet<Integer> mined(String[] base, long from, long to, String expr, String op) throws Exception {
-        CliRun run = CliRun.of(concat(base, "--from-lsn", PgbenchRoundTripIT.lsn(from), "--to-lsn",
+        CliRun run = CliRun.of(CliRun.concat(base, "--from-lsn", PgbenchRoundTripIT.lsn(from), "--to-lsn",
             PgbenchRoundTripIT.lsn(to), "--table", "public.w", "--op", op, "--where", expr));
         assertEquals(0, run.exitCode(), "--where " + expr + ": " + run);
         TreeSet<Integer> ids = new TreeSet<>();
@@ -198,15 +196,9 @@ class WhereIT {
     }
 
     private static void assertUsage(String[] range, String expr, String message) {
-        CliRun run = CliRun.of(concat(range, "--where", expr));
+        CliRun run = CliRun.of(CliRun.concat(range, "--where", expr));
         assertEquals(2, run.exitCode(), "--where " + expr + ": " + run);
         assertTrue(run.stderr().contains(message), "--where " + expr + ": expected " + message + " in " + run.stderr());
         assertTrue(run.stdout().isEmpty(), run.stdout());
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        List<String> l = new ArrayList<>(List.of(a));
-        l.addAll(List.of(b));
-        return l.toArray(new String[0]);
     }
 }
