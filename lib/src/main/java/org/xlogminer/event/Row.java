@@ -251,9 +251,13 @@ public final class Row {
         return true;
     }
 
-    /** Appends the SQL literal of column i, a {@link Value.Known}; see {@link Value.Known#sqlLiteral()}. */
+    /**
+     * Appends the SQL literal of column i, a {@link Value.Known}; see {@link Value.Known#sqlLiteral()}.
+     * Once {@link #columns()} are built (JSON lines build them, then render REDO and UNDO), the
+     * literal they hold; else made from the bytes.
+     */
     public void appendSqlLiteral(int i, StringBuilder out) {
-        if (layout == null || kinds[i] != BYTES) {
+        if (layout == null || kinds[i] != BYTES || columns != null) {
             out.append(known(i).sqlLiteral());
             return;
         }
@@ -261,9 +265,9 @@ public final class Row {
         layout.formatters[i].appendSqlLiteral(out, data, spans[2 * i], spans[2 * i + 1]);
     }
 
-    /** Appends the text of column i, a {@link Value.Known}; see {@link Value.Known#text()}. */
+    /** Appends the text of column i, a {@link Value.Known}; see {@link Value.Known#text()}. Built columns' when there are. */
     public void appendText(int i, StringBuilder out) {
-        if (layout == null || kinds[i] != BYTES) {
+        if (layout == null || kinds[i] != BYTES || columns != null) {
             out.append(known(i).text());
             return;
         }
