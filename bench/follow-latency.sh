@@ -12,10 +12,14 @@
 #   RATE                 pgbench -R: transactions per second (default: as fast as it goes)
 #   NO_CHECKPOINT=1      no CHECKPOINT between `pgbench -i` and follow's start (see below)
 #   SHARED_SESSION=1     follow in the script's session, beside pgbench (see below)
+#   SERVICE_CGROUPS=1    the server, follow (with the reader) and pgbench each in a cpu cgroup of its
+#                        own (cgroup v1, as root), as services would be (see below)
 #   PG_EXTRA_CONF        more lines for postgresql.conf (e.g. "autovacuum = off")
 #   PG_BIN               (default /usr/lib/postgresql/15/bin)
 #   XLOGMINER_JAVA_OPTS  JVM options, passed on by the ./xlogminer launcher
-#   OUT                  markdown results (default bench/cache/follow-latency.md)
+#   OUT                  markdown results (default bench/cache/follow-latency.md); the per-second
+#                        delays (commit second, transactions, median, max ms) go to
+#                        bench/cache/follow-latency-seconds.txt, the server log beside them
 # Needs: postgresql-15, python3, cli/target/xlogminer.jar (the ./xlogminer launcher builds it).
 set -euo pipefail
 
@@ -45,7 +49,30 @@ wal_level = replica
 fsync = off
 ${PG_EXTRA_CONF:-}
 EOF
+# Each PostgreSQL backend makes itself a session of its own (setsid), so under the kernel's
+# autogroups (sched_autogroup_enabled, no cgroups) every busy backend weighs as much as follow's
+# whole session: at pgbench's full rate follow gets one share in ten or so. On a host where the
+# server and follow are services (systemd: a cpu cgroup each) the server's backends share one.
+# SERVICE_CGROUPS=1 does that here: a cpu cgroup for the server, one for follow and its reader,
+# one for this script and pgbench, of equal weight.
+cg=""
+if [ "${SERVICE_CGROUPS:-0}" = 1 ]; then
+  cg=/sys/fs/cgroup/cpu/xlogminer-$tool.$$
+  mkdir "$cg-server" "$cg-follow" "$cg-client" || die "SERVICE_CGROUPS=1: cannot make cpu cgroups under /sys/fs/cgroup/cpu"
+  # after the server has stopped (pg-work.sh's cleanup): the script back to the root, the groups gone
+  after_stop() {
+    echo $$ >/sys/fs/cgroup/cpu/cgroup.procs 2>/dev/null || true
+    rmdir "$cg-server" "$cg-follow" "$cg-client" 2>/dev/null || true
+  }
+fi
+in_cgroup() { [ -z "$cg" ] || echo "$BASHPID" >"$cg-$1/cgroup.procs"; }
 pg_start
+if [ -n "$cg" ]; then
+  postmaster=$(head -1 "$data/postmaster.pid")
+  for p in "$postmaster" $(pgrep -P "$postmaster"); do
+    echo "$p" >"$cg-server/cgroup.procs"   # backends forked from now on start in it
+  done
+fi
 pgbench -i -s "$scale" -q >/dev/null 2>&1
 # A server in service has checkpoints every few minutes; right after `pgbench -i` the WAL since the
 # last one holds the whole load of pgbench_accounts, and follow (which reads from the checkpoint
@@ -63,8 +90,8 @@ url="jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres"
 # up at a full pipe.
 own_session=(setsid)
 [ "${SHARED_SESSION:-0}" = 1 ] && own_session=()
-"${own_session[@]}" "$root/xlogminer" follow --jdbc-url "$url" --slot bench --create-slot --format json 2>"$work/follow.err" \
-  | "${own_session[@]}" python3 -u -c '
+(in_cgroup follow; exec "${own_session[@]}" "$root/xlogminer" follow --jdbc-url "$url" --slot bench --create-slot --format json 2>"$work/follow.err") \
+  | (in_cgroup follow; exec "${own_session[@]}" python3 -u -c '
 import sys, time
 seen = set()
 with open(sys.argv[1], "w", buffering=1) as f:
@@ -80,8 +107,9 @@ with open(sys.argv[1], "w", buffering=1) as f:
             seen.add(c)
             i = line.index("\"commit_time\":\"") + 15
             f.write("%s %.6f\n" % (line[i:line.index("\"", i)], now))
-' "$work/arrivals.txt" &
+' "$work/arrivals.txt") &
 pipeline=$!
+in_cgroup client   # this script, and so pgbench and psql
 for _ in $(seq 1 100); do
   [ "$(sql "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" = 1 ] && break
   sleep 0.2
@@ -120,22 +148,34 @@ kill "$sampler" 2>/dev/null || true
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$follow_pid/status")
 # follow's CPU (user + system, all its threads) from its start, warm-up included
 cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{print $14 / hz "," $15 / hz}' "/proc/$follow_pid/stat")
+reader_pid=$(pgrep -f "arrivals.txt" | head -1 || true)
+reader_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$reader_pid/stat" 2>/dev/null || echo "?")
+say "reader (pid $reader_pid) CPU: $reader_cpu s"
 kill -TERM "$follow_pid"
 wait "$pipeline" || true
 cp "$work/arrivals.txt" "$work/lag.txt" "$here/cache/" 2>/dev/null || true
+cp "$work/server.log" "$here/cache/follow-latency-server.log" 2>/dev/null || true
 sql "SELECT pg_drop_replication_slot('bench')" >/dev/null
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-python3 - "$work/arrivals.txt" "$work/lag.txt" "$seconds" "$clients" "$scale" "${tps:-?}" "$rss_kb" "$out" "$measured_from" "$load" "$cpu_s" "$committed" <<'EOF'
+python3 - "$work/arrivals.txt" "$work/lag.txt" "$seconds" "$clients" "$scale" "${tps:-?}" "$rss_kb" "$out" "$measured_from" "$load" "$cpu_s" "$committed" "$here/cache/follow-latency-seconds.txt" <<'EOF'
 import sys, datetime
-arrivals, lagfile, seconds, clients, scale, tps, rss_kb, out, measured_from, load, cpu_s, committed = sys.argv[1:]
+arrivals, lagfile, seconds, clients, scale, tps, rss_kb, out, measured_from, load, cpu_s, committed, per_second = sys.argv[1:]
 delays = []
+seconds_seen = {}   # commit second (UTC) -> the delays of the transactions committed in it
 for line in open(arrivals):
     t, now = line.split()
     commit = datetime.datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp()
     if commit >= float(measured_from):
         delays.append((float(now) - commit) * 1000)
+        seconds_seen.setdefault(int(commit), []).append(delays[-1])
 delays.sort()
+# per commit second: transactions, median and maximum delay (to set beside the server log's times)
+with open(per_second, "w") as f:
+    for s in sorted(seconds_seen):
+        d = sorted(seconds_seen[s])
+        f.write("%s %5d %8.1f %8.1f\n" % (datetime.datetime.utcfromtimestamp(s).strftime("%H:%M:%S"),
+                                          len(d), d[len(d) // 2], d[-1]))
 def pct(p):
     return delays[min(len(delays) - 1, int(p / 100 * len(delays)))]
 lags = [l.split("|") for l in open(lagfile) if l.strip() and l.split("|")[0].strip()]

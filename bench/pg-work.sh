@@ -20,6 +20,9 @@ cleanup() {
   if [ "$started" = 1 ]; then
     as_pg "$PG_BIN/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
+  if declare -F after_stop >/dev/null; then   # a script's own clean-up, once the server is down
+    after_stop
+  fi
   if [ "$rc" != 0 ] && [ -f "$work/server.log" ]; then
     echo "$tool: failed (exit $rc); last lines of the server log:" >&2
     tail -n 20 "$work/server.log" >&2 || true
