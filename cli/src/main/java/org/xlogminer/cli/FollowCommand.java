@@ -183,6 +183,9 @@ final class FollowCommand implements Callable<Integer> {
         } finally {
             undoSignals.run();
             out.flush();
+            if (state != null) {
+                state.close();
+            }
         }
         err.println("xlogminer: stopped after " + written[0] + " transactions; position "
             + Lsn.format(follower.position()));
