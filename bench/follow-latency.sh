@@ -14,6 +14,8 @@
 #   SHARED_SESSION=1     follow in the script's session, beside pgbench (see below)
 #   SERVICE_CGROUPS=1    the server, follow (with the reader) and pgbench each in a cpu cgroup of its
 #                        own (cgroup v1, as root), as services would be (see below)
+#   STATE_FILE=1         follow with --state-file (its position saved after every transaction), as
+#                        a service that resumes would run it
 #   PG_EXTRA_CONF        more lines for postgresql.conf (e.g. "autovacuum = off")
 #   PG_BIN               (default /usr/lib/postgresql/15/bin)
 #   XLOGMINER_JAVA_OPTS  JVM options, passed on by the ./xlogminer launcher
@@ -90,7 +92,9 @@ url="jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres"
 # up at a full pipe.
 own_session=(setsid)
 [ "${SHARED_SESSION:-0}" = 1 ] && own_session=()
-(in_cgroup follow; exec "${own_session[@]}" "$root/xlogminer" follow --jdbc-url "$url" --slot bench --create-slot --format json 2>"$work/follow.err") \
+state_args=()
+[ "${STATE_FILE:-0}" = 1 ] && state_args=(--state-file "$work/follow.state")
+(in_cgroup follow; exec "${own_session[@]}" "$root/xlogminer" follow --jdbc-url "$url" --slot bench --create-slot --format json "${state_args[@]}" 2>"$work/follow.err") \
   | (in_cgroup follow; exec "${own_session[@]}" python3 -u -c '
 import sys, time
 seen = set()
