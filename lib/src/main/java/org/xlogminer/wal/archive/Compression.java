@@ -63,9 +63,8 @@ public enum Compression {
 
     /** Buffer of the gzip inflater: large, so that zlib is called for much at a time. */
     private static final int GZIP_BUFFER = 64 * 1024;
-    /** LZ4 frame descriptor: the FLG byte after the magic, and its block-independence bit. */
+    /** LZ4 frame descriptor: the FLG byte after the magic (its bits: {@link Lz4Frames}). */
     private static final int LZ4_FLG = 4;
-    private static final int LZ4_BLOCK_INDEPENDENCE = 0x20;
     /** Whether zstd-jni's native library loads on this platform. */
     private static final boolean NATIVE_ZSTD = nativeZstd();
 
@@ -140,7 +139,7 @@ public enum Compression {
         in.mark(LZ4_FLG + 1);
         byte[] head = in.readNBytes(LZ4_FLG + 1);
         in.reset();
-        boolean independent = head.length > LZ4_FLG && (head[LZ4_FLG] & LZ4_BLOCK_INDEPENDENCE) != 0;
+        boolean independent = head.length > LZ4_FLG && (head[LZ4_FLG] & Lz4Frames.FLG_INDEPENDENT) != 0;
         return independent ? new LZ4FrameInputStream(in) : new FramedLZ4CompressorInputStream(in, true);
     }
 

@@ -44,7 +44,8 @@ final class Lz4Frames {
     private static final int SKIPPABLE_MAGIC = 0x184D2A50;
     private static final int SKIPPABLE_MASK = 0xFFFFFFF0;
     private static final int FLG_VERSION_SHIFT = 6;
-    private static final int FLG_INDEPENDENT = 0x20;
+    /** Blocks independent of one another: the frames lz4-java's decoders read. */
+    static final int FLG_INDEPENDENT = 0x20;
     private static final int FLG_BLOCK_CHECKSUM = 0x10;
     private static final int FLG_CONTENT_SIZE = 0x08;
     private static final int FLG_CONTENT_CHECKSUM = 0x04;
