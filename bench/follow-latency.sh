@@ -133,6 +133,9 @@ done
 say "follow wrote the $warm warm-up transactions; $(wc -l <"$work/arrivals.txt") so far"
 sleep 1
 measured_from=$(date +%s.%N)
+# follow's CPU and the transactions committed so far: the measured run's CPU per transaction, without the JIT's warm-up
+cpu_from=$(awk -v hz="$(getconf CLK_TCK)" '{print $14 / hz "," $15 / hz}' "/proc/$follow_pid/stat")
+committed_from=$(sql "SELECT count(*) FROM pgbench_history")
 say "pgbench -c $clients for ${seconds}s"
 
 : >"$work/lag.txt"
@@ -162,9 +165,9 @@ cp "$work/server.log" "$here/cache/follow-latency-server.log" 2>/dev/null || tru
 sql "SELECT pg_drop_replication_slot('bench')" >/dev/null
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-python3 - "$work/arrivals.txt" "$work/lag.txt" "$seconds" "$clients" "$scale" "${tps:-?}" "$rss_kb" "$out" "$measured_from" "$load" "$cpu_s" "$committed" "$here/cache/follow-latency-seconds.txt" <<'EOF'
+python3 - "$work/arrivals.txt" "$work/lag.txt" "$seconds" "$clients" "$scale" "${tps:-?}" "$rss_kb" "$out" "$measured_from" "$load" "$cpu_s" "$committed" "$here/cache/follow-latency-seconds.txt" "$cpu_from" "$committed_from" <<'EOF'
 import sys, datetime
-arrivals, lagfile, seconds, clients, scale, tps, rss_kb, out, measured_from, load, cpu_s, committed, per_second = sys.argv[1:]
+arrivals, lagfile, seconds, clients, scale, tps, rss_kb, out, measured_from, load, cpu_s, committed, per_second, cpu_from, committed_from = sys.argv[1:]
 delays = []
 seconds_seen = {}   # commit second (UTC) -> the delays of the transactions committed in it
 for line in open(arrivals):
@@ -198,6 +201,9 @@ rows = [
     ("follow CPU per transaction, warm-up included: user + system", "%.1f + %.1f us (%s + %s s for %s)" % (
         float(cpu_s.split(",")[0]) * 1e6 / int(committed), float(cpu_s.split(",")[1]) * 1e6 / int(committed),
         cpu_s.split(",")[0], cpu_s.split(",")[1], committed)),
+    ("follow CPU per transaction of the measured run: user + system", "%.1f + %.1f us" % (
+        (float(cpu_s.split(",")[0]) - float(cpu_from.split(",")[0])) * 1e6 / (int(committed) - int(committed_from)),
+        (float(cpu_s.split(",")[1]) - float(cpu_from.split(",")[1])) * 1e6 / (int(committed) - int(committed_from)))),
     ("host load average (1, 5, 15 min) at the end", load),
 ]
 with open(out, "w") as f:
