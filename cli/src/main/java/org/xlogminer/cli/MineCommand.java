@@ -12,7 +12,6 @@ import org.xlogminer.event.SchemaChange;
 import org.xlogminer.mine.CatalogPrePass;
 import org.xlogminer.mine.Miner;
 import org.xlogminer.render.ChangeFilter;
-import org.xlogminer.render.JsonLinesWriter;
 import org.xlogminer.render.ScriptOutput;
 import org.xlogminer.render.SqlRenderer;
 import org.xlogminer.render.SqlScriptWriter;
@@ -73,7 +72,7 @@ final class MineCommand implements Callable<Integer> {
             try (Miner miner = options.miner(spec, catalog); Progress progress = Progress.of(miner, "mining")) {
                 // mining on this thread, rendering and writing on another: two cores
                 if (format == Format.json) {
-                    MiningOptions.streamBeside(miner, filter.filtering(new JsonLinesWriter(out, renderer)));
+                    MiningOptions.streamBeside(miner, filter.filtering(output.jsonLines(renderer)));
                     out.flush();
                 } else {
                     ScriptOutput script = new ScriptOutput(out, output.bytes(), output.channel());

@@ -1,14 +1,21 @@
 package org.xlogminer.render;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 
 import org.xlogminer.event.ChangeHandler;
 import org.xlogminer.event.Column;
@@ -36,7 +43,29 @@ import org.xlogminer.wal.Lsn;
  */
 public final class JsonLinesWriter implements ChangeHandler {
 
+    // The field names, quoted and escaped once: escaping each name of each line again was a tenth of
+    // a follower's mining thread under pgbench (some twenty names a line)
+    private static final SerializableString OP = new SerializedString("op");
+    private static final SerializableString SCHEMA = new SerializedString("schema");
+    private static final SerializableString TABLE = new SerializedString("table");
+    private static final SerializableString PARTITION_ROOT = new SerializedString("partition_root");
+    private static final SerializableString XID = new SerializedString("xid");
+    private static final SerializableString LSN = new SerializedString("lsn");
+    private static final SerializableString COMMIT_LSN = new SerializedString("commit_lsn");
+    private static final SerializableString COMMIT_TIME = new SerializedString("commit_time");
+    private static final SerializableString COMMITTED = new SerializedString("committed");
+    private static final SerializableString INCOMPLETE = new SerializedString("incomplete");
+    private static final SerializableString BEFORE = new SerializedString("before");
+    private static final SerializableString AFTER = new SerializedString("after");
+    private static final SerializableString REDO = new SerializedString("redo");
+    private static final SerializableString UNDO = new SerializedString("undo");
+    private static final SerializableString UNRECOVERABLE = new SerializedString("unrecoverable");
+    /** Column names kept quoted at most, beyond which the cache starts again (a catalog's worth). */
+    private static final int NAMES_KEPT = 4096;
+
+    /** Where the lines go: one of the two, the other null. */
     private final Writer out;
+    private final OutputStream bytes;
     private final SqlRenderer renderer;
     /**
      * One generator for all lines, its buffer handed to the writer at the end of each line (so the
@@ -50,6 +79,9 @@ public final class JsonLinesWriter implements ChangeHandler {
         .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
         .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
         .rootValueSeparator((String) null)
+        // a character beyond the BMP as its four UTF-8 bytes, as the writer's encoder writes it, not
+        // as two escaped surrogates (Jackson's default for bytes)
+        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
         .build();
     /** The generator of the lines; null before the first and after a line failed half-way. */
     private JsonGenerator generator;
@@ -62,8 +94,22 @@ public final class JsonLinesWriter implements ChangeHandler {
     private String commitLsnText;
     private String commitTimeText;
 
+    /** The columns' names, quoted and escaped, by name. */
+    private final Map<String, SerializableString> columnNames = new HashMap<>();
+
     public JsonLinesWriter(Writer out, SqlRenderer renderer) {
         this.out = out;
+        this.bytes = null;
+        this.renderer = renderer;
+    }
+
+    /**
+     * Lines written as UTF-8 straight to a byte stream: one pass of escaping and encoding per
+     * string, where a {@link Writer} has the characters encoded again beneath.
+     */
+    public JsonLinesWriter(OutputStream bytes, SqlRenderer renderer) {
+        this.out = null;
+        this.bytes = bytes;
         this.renderer = renderer;
     }
 
@@ -87,14 +133,20 @@ public final class JsonLinesWriter implements ChangeHandler {
         try {
             JsonGenerator g = startLine();
             g.writeStartObject();
-            g.writeStringField("op", c.op());
-            g.writeStringField("schema", c.source().schema());
-            g.writeStringField("table", c.source().table());
+            g.writeFieldName(OP);
+            g.writeString(c.op());
+            g.writeFieldName(SCHEMA);
+            g.writeString(c.source().schema());
+            g.writeFieldName(TABLE);
+            g.writeString(c.source().table());
             TableName root = c.source().partitionRoot();
             if (root != null) {
-                g.writeObjectFieldStart("partition_root");
-                g.writeStringField("schema", root.schema());
-                g.writeStringField("table", root.name());
+                g.writeFieldName(PARTITION_ROOT);
+                g.writeStartObject();
+                g.writeFieldName(SCHEMA);
+                g.writeString(root.schema());
+                g.writeFieldName(TABLE);
+                g.writeString(root.name());
                 g.writeEndObject();
             }
             if (c instanceof RowChange.Truncate t) {
@@ -104,20 +156,28 @@ public final class JsonLinesWriter implements ChangeHandler {
                 }
                 g.writeEndArray();
             }
-            g.writeNumberField("xid", tx.xid());
-            g.writeStringField("lsn", Lsn.format(c.source().lsn()));
-            g.writeStringField("commit_lsn", commitLsnText(tx));
-            g.writeStringField("commit_time", commitTimeText(tx));
-            g.writeBooleanField("committed", tx.committed());
-            g.writeBooleanField("incomplete", tx.incomplete());
+            g.writeFieldName(XID);
+            g.writeNumber(tx.xid());
+            g.writeFieldName(LSN);
+            g.writeString(Lsn.format(c.source().lsn()));
+            g.writeFieldName(COMMIT_LSN);
+            g.writeString(commitLsnText(tx));
+            g.writeFieldName(COMMIT_TIME);
+            g.writeString(commitTimeText(tx));
+            g.writeFieldName(COMMITTED);
+            g.writeBoolean(tx.committed());
+            g.writeFieldName(INCOMPLETE);
+            g.writeBoolean(tx.incomplete());
             String unknown = renderer.unknownHistory(c);
             if (unknown != null) {
                 g.writeStringField("history_unknown", unknown); // decoded under a catalog that may not be its own
             }
-            row(g, "before", c instanceof RowChange.Update u ? u.before() : c instanceof RowChange.Delete d ? d.before() : null);
-            row(g, "after", c instanceof RowChange.Update u ? u.after() : c instanceof RowChange.Insert i ? i.after() : null);
-            g.writeStringField("redo", renderer.redo(c));
-            g.writeStringField("undo", renderer.undo(c));
+            row(g, BEFORE, c instanceof RowChange.Update u ? u.before() : c instanceof RowChange.Delete d ? d.before() : null);
+            row(g, AFTER, c instanceof RowChange.Update u ? u.after() : c instanceof RowChange.Insert i ? i.after() : null);
+            g.writeFieldName(REDO);
+            g.writeString(renderer.redo(c));
+            g.writeFieldName(UNDO);
+            g.writeString(renderer.undo(c));
             g.writeEndObject();
             endLine(g);
         } catch (IOException e) {
@@ -154,7 +214,7 @@ public final class JsonLinesWriter implements ChangeHandler {
     private JsonGenerator startLine() throws IOException {
         JsonGenerator g = generator;
         if (g == null) {
-            g = factory.createGenerator(out);
+            g = out != null ? factory.createGenerator(out) : factory.createGenerator(bytes, JsonEncoding.UTF8);
             generator = g;
         }
         return g;
@@ -184,24 +244,39 @@ public final class JsonLinesWriter implements ChangeHandler {
         }
     }
 
-    private static void row(JsonGenerator g, String name, Row row) throws IOException {
+    private void row(JsonGenerator g, SerializableString name, Row row) throws IOException {
+        g.writeFieldName(name);
         if (row == null) {
-            g.writeNullField(name);
+            g.writeNull();
             return;
         }
-        g.writeObjectFieldStart(name);
+        g.writeStartObject();
         for (Column col : row.columns()) {
+            g.writeFieldName(columnName(col.name()));
             Value v = col.value();
             if (v instanceof Value.Known k) {
-                g.writeStringField(col.name(), k.text());
+                g.writeString(k.text());
             } else if (v instanceof Value.Unknown u) {
-                g.writeObjectFieldStart(col.name());
-                g.writeStringField("unrecoverable", u.reason());
+                g.writeStartObject();
+                g.writeFieldName(UNRECOVERABLE);
+                g.writeString(u.reason());
                 g.writeEndObject();
             } else {
-                g.writeNullField(col.name());
+                g.writeNull();
             }
         }
         g.writeEndObject();
+    }
+
+    private SerializableString columnName(String name) {
+        SerializableString s = columnNames.get(name);
+        if (s == null) {
+            if (columnNames.size() >= NAMES_KEPT) {
+                columnNames.clear();
+            }
+            s = new SerializedString(name);
+            columnNames.put(name, s);
+        }
+        return s;
     }
 }
