@@ -51,7 +51,7 @@ public final class Main implements Callable<Integer> {
         // the writer, the buffer beneath it for bytes they have already encoded (REDO, the UNDO
         // script's reversal), and its channel for the UNDO read-back (a copy in the kernel)
         java.io.FileOutputStream fd1 = new java.io.FileOutputStream(java.io.FileDescriptor.out);
-        java.io.OutputStream stdout = new java.io.BufferedOutputStream(fd1, 1 << 16);
+        java.io.OutputStream stdout = new StdoutBuffer(fd1, 1 << 16);
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), false);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
         int code = run(args, new CommandOutput(out, stdout, fd1.getChannel()), err);

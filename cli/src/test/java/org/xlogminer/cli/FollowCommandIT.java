@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,15 +75,69 @@ class FollowCommandIT {
             String out1 = Files.readString(tmp.resolve("first.out"));
             String out2 = Files.readString(tmp.resolve("second.out"));
             assertTrue(!out1.isEmpty() && !out2.isEmpty(), "each run wrote some: " + out1.length() + ", " + out2.length());
-            // at least once: killed between writing a transaction and saving the state file, the first
-            // run's last transaction is written again by the second, as docs/api.md says; known by its
-            // commit LSN, it is the only one that may come twice
+            // at least once: killed between writing a group of transactions out and saving the state
+            // file, the first run's last group is written again by the second, as docs/api.md says;
+            // known by their commit LSNs, they are the only ones that may come twice
             String again = repeated(out1, out2);
             assertEquals(mine.stdout(), out1 + out2.substring(again.length()),
-                "the two runs' output is the offline output, nothing missing, nothing twice but the transaction killed");
+                "the two runs' output is the offline output, nothing missing, nothing twice but the group killed");
             String slotRestart = server.queryString("SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = 'audit'");
             assertTrue(Lsn.parse(slotRestart).value() <= Lsn.parse(last).value(), slotRestart);
         }
+    }
+
+    /**
+     * JSON lines written by the process (UTF-8 straight to stdout's bytes) are those written through
+     * a writer, for text that needs escaping and characters of one to four bytes: {@code mine} run as
+     * a process and in this JVM, and {@code follow} over the same range.
+     */
+    @Test
+    void jsonLinesOfTheProcessAreThoseOfAWriter() throws Exception {
+        try (PgServer server = PgServer.builder(15).start()) {
+            server.execute("CREATE TABLE notes (id int PRIMARY KEY, body text, \"Ünïcode \"\"name\"\"\" text)");
+            Path catalog = tmp.resolve("catalog.json");
+            CliRun cat = CliRun.of("catalog", "--jdbc-url", server.jdbcUrl(), "-o", catalog.toString());
+            assertEquals(0, cat.exitCode(), cat.toString());
+            long from = server.currentWalInsertLsn();
+            server.execute("INSERT INTO notes SELECT i, 'quote \" back\\ tab' || chr(9) || ' nl' || chr(10) || ' bell'"
+                + " || chr(7) || ' é ß € 𝄞 😀 ' || i, 'ünï ' || i FROM generate_series(1, 300) i");
+            server.execute("UPDATE notes SET body = body || ' ✓' WHERE id % 3 = 0");
+            server.execute("DELETE FROM notes WHERE id % 5 = 0");
+            long end = server.flushWal();
+            List<String> range = List.of("--wal-dir", server.walDir().toString(), "--catalog", catalog.toString(),
+                "--from-lsn", Lsn.format(from), "--to-lsn", Lsn.format(end), "--format", "json");
+            List<String> mineArgs = new ArrayList<>(List.of("mine"));
+            mineArgs.addAll(range);
+            CliRun inJvm = CliRun.of(mineArgs.toArray(String[]::new));
+            assertEquals(0, inJvm.exitCode(), inJvm.toString());
+            assertTrue(inJvm.stdout().contains("😀") && inJvm.stdout().contains("\\u0007"), inJvm.stdout());
+
+            Process mine = start(mineArgs, "mine");
+            assertTrue(mine.waitFor(2, TimeUnit.MINUTES));
+            assertEquals(0, mine.exitValue(), Files.readString(tmp.resolve("mine.err")));
+            assertEquals(inJvm.stdout(), Files.readString(tmp.resolve("mine.out"), StandardCharsets.UTF_8),
+                "mine's process writes the bytes its writer does");
+
+            Process follow = start(List.of("follow", "--jdbc-url", server.jdbcUrl(), "--from-lsn", Lsn.format(from),
+                "--format", "json"), "json");
+            Path out = tmp.resolve("json.out");
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (lines(out) < lines(inJvm.stdout()) && follow.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            follow.destroy();
+            assertTrue(follow.waitFor(30, TimeUnit.SECONDS), "SIGTERM ends follow");
+            assertEquals(inJvm.stdout(), Files.readString(tmp.resolve("json.out"), StandardCharsets.UTF_8),
+                "follow's process writes what mine writes");
+        }
+    }
+
+    private static long lines(Path p) throws IOException {
+        return Files.exists(p) ? lines(Files.readString(p, StandardCharsets.UTF_8)) : 0;
+    }
+
+    private static long lines(String s) {
+        return s.chars().filter(c -> c == '\n').count();
     }
 
     @Test
@@ -130,20 +185,30 @@ class FollowCommandIT {
     }
 
     /**
-     * The block at the start of {@code second} that repeats the last block of {@code first} (same
-     * commit LSN, same text), or "" when it does not start with one.
+     * The blocks at the start of {@code second} that repeat the last blocks of {@code first} (same
+     * commit LSNs, same text), or "" when it does not start with one: a group of transactions
+     * written out by the first run whose position it had not stored when it was killed.
      */
     private static String repeated(String first, String second) {
         List<String> done = commits(first);
         List<String> next = commits(second);
-        if (done.isEmpty() || next.isEmpty() || !next.get(0).equals(done.get(done.size() - 1))) {
+        int k = next.isEmpty() ? -1 : done.indexOf(next.get(0));
+        if (k < 0) {
             return "";
         }
+        int n = done.size() - k;
+        assertEquals(done.subList(k, done.size()), next.subList(0, Math.min(n, next.size())),
+            "what comes again is the first run's last transactions, in order");
         Matcher m = HEADER.matcher(second);
-        int end = m.find() && m.find() ? m.start() : second.length();
-        String block = second.substring(0, end);
-        assertTrue(first.endsWith(block), "the transaction written again is the same: " + block);
-        return block;
+        int end = second.length();
+        for (int i = 0; i <= n && m.find(); i++) {
+            if (i == n) {
+                end = m.start();
+            }
+        }
+        String blocks = second.substring(0, end);
+        assertTrue(first.endsWith(blocks), "the transactions written again are the same: " + blocks);
+        return blocks;
     }
 
     private static List<String> commits(String sql) {

@@ -103,7 +103,7 @@ final class FollowSessions {
                 WalReceiver receiver = new WalReceiver(streams.first(streamStart), streams, seg, () -> {
                     Miner m = current;
                     return m == null ? Math.max(from, seg.receivedEnd() - b.maxAhead) : m.position();
-                }, b.maxAhead);
+                }, b.maxAhead, b.gatherNanos);
                 Thread t = new Thread(receiver, "xlogminer-wal-receiver");
                 t.setDaemon(true);
                 segments = seg;
@@ -153,13 +153,14 @@ final class FollowSessions {
                 if (stop) {
                     throw new Stopped();
                 }
-            });
+            }, b.groupMax, b.groupNanos);
             while (!stop) {
                 try {
                     miner.stream(ack);
                 } catch (Stopped s) {
                     return false;
                 }
+                ack.endGroup(); // all that arrived is handled: what waits is written out before waiting
                 caughtUp(miner, receiver, seg);
                 quiet(miner, receiver, seg, from, committed);
                 long position = at.position();

@@ -97,6 +97,16 @@ public final class StreamedSegments implements SegmentSource {
      * receiving thread only.
      */
     public void append(long lsn, ByteBuffer data) throws IOException {
+        append(lsn, data, true);
+    }
+
+    /**
+     * As {@link #append(long, ByteBuffer)}, but a reader waiting in {@link #awaitBeyond} is woken
+     * only when {@code wake}: a receiver that takes several messages off the socket in a row wakes
+     * the reader once after the last ({@link #wakeUp()}), not once per message (a wake-up of the
+     * mining thread costs more than the mining of a small message).
+     */
+    public void append(long lsn, ByteBuffer data, boolean wake) throws IOException {
         if (lsn != received) {
             throw new WalFormatException("the stream sent WAL at " + Lsn.format(lsn) + " after WAL up to "
                 + Lsn.format(received) + ": not contiguous", segmentName(received / segmentSize), lsn);
@@ -110,9 +120,13 @@ public final class StreamedSegments implements SegmentSource {
             }
             recent.put(at, data, n);
             at += n;
-            synchronized (arrival) {
-                received = at;
-                arrival.notifyAll();
+            if (wake) {
+                synchronized (arrival) {
+                    received = at;
+                    arrival.notifyAll();
+                }
+            } else {
+                received = at; // seen by a reader that looks; one that waits is woken by wakeUp()
             }
         }
         if (at - written >= chunk) {
@@ -141,7 +155,7 @@ public final class StreamedSegments implements SegmentSource {
         }
     }
 
-    /** Wakes a waiting {@link #awaitBeyond} (to stop). */
+    /** Wakes a waiting {@link #awaitBeyond}: bytes appended without waking it, or to stop. */
     public void wakeUp() {
         synchronized (arrival) {
             arrival.notifyAll();

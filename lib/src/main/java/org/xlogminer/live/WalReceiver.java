@@ -38,13 +38,15 @@ final class WalReceiver implements Runnable {
 
     /** Status updates at most this often, besides those pgjdbc sends by itself. */
     private static final long STATUS_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Between looks at a socket that had nothing, at least. */
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /**
      * A read that took longer than this waited for its message on the socket (pgjdbc polls it for
      * up to a millisecond): under a busy server, messages of a few hundred bytes then came one
      * wake-up each (some 3,500 a second, a quarter of follow's CPU, in the kernel mostly, taken from
-     * the share the mining thread needs). After such a read the receiver waits {@link #IDLE_NANOS}
-     * and then reads what gathered meanwhile with one read(2): at most a millisecond more delay.
+     * the share the mining thread needs). After such a read the receiver waits {@code gatherNanos}
+     * and then reads what gathered meanwhile with one read(2), and the mining thread is woken once
+     * for all of it.
      */
     private static final long WAITED_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
@@ -54,6 +56,7 @@ final class WalReceiver implements Runnable {
     private final StreamedSegments segments;
     private final LongSupplier readPosition;
     private final long maxAhead;
+    private final long gatherNanos;
     private volatile long flushTo;
     private volatile long applyTo;
     private volatile boolean stop;
@@ -66,14 +69,18 @@ final class WalReceiver implements Runnable {
      * @param legs         opens the next timeline's stream where {@code first} ends
      * @param readPosition where the miner reads (safe to ask from this thread)
      * @param maxAhead     bytes received beyond it before reading stops
+     * @param gatherNanos  how long messages gather after one that was waited for, and between looks
+     *                     at an idle socket
      */
-    WalReceiver(Leg first, Legs legs, StreamedSegments segments, LongSupplier readPosition, long maxAhead) {
+    WalReceiver(Leg first, Legs legs, StreamedSegments segments, LongSupplier readPosition, long maxAhead,
+                long gatherNanos) {
         this.stream = first.stream();
         this.until = first.until();
         this.legs = legs;
         this.segments = segments;
         this.readPosition = readPosition;
         this.maxAhead = maxAhead;
+        this.gatherNanos = gatherNanos;
     }
 
     /**
@@ -91,9 +98,12 @@ final class WalReceiver implements Runnable {
 
     @Override
     public void run() {
+        boolean unannounced = false; // bytes appended since the miner was last woken
         try {
             while (!stop) {
                 if (until != TimelineHistory.NO_END && Long.compareUnsigned(segments.receivedEnd(), until) >= 0) {
+                    segments.wakeUp(); // all of it announced before the next stream is opened
+                    unannounced = false;
                     report(true, true); // the older timeline's stream ends here: the next one's from it
                     Leg next = legs.open(until);
                     stream = next.stream();
@@ -108,13 +118,22 @@ final class WalReceiver implements Runnable {
                 ByteBuffer data = ahead > maxAhead ? null : stream.readPending();
                 if (data != null) {
                     long end = stream.getLastReceiveLSN().asLong();
-                    segments.append(end - data.remaining(), data);
+                    segments.append(end - data.remaining(), data, false);
+                    unannounced = true;
                     if (System.nanoTime() - asked > WAITED_NANOS) {
                         // it had to wait for this message: let the next ones gather before looking again
-                        LockSupport.parkNanos(IDLE_NANOS);
+                        segments.wakeUp();
+                        unannounced = false;
+                        if (gatherNanos > 0) {
+                            LockSupport.parkNanos(gatherNanos);
+                        }
                     }
                 } else {
-                    LockSupport.parkNanos(IDLE_NANOS);
+                    if (unannounced) { // what was taken in a row, announced once
+                        segments.wakeUp();
+                        unannounced = false;
+                    }
+                    LockSupport.parkNanos(Math.max(gatherNanos, IDLE_NANOS)); // nothing to read now
                 }
                 report(data == null, false);
             }
