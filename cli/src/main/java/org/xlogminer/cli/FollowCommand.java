@@ -179,7 +179,7 @@ final class FollowCommand implements Callable<Integer> {
                 public boolean groupFull() {
                     // written out before committed() stores the position, the group would come again
                     // after a crash: end it while the stdout buffer still has room for a transaction
-                    return output.bytes() instanceof StdoutBuffer b && b.buffered() >= b.capacity() / 2;
+                    return output.bytes() instanceof StdoutBuffer buffer && buffer.buffered() >= buffer.capacity() / 2;
                 }
 
                 @Override
