@@ -22,6 +22,7 @@ class SegmentNameTest {
     void formatIsTheInverse() {
         assertEquals("00000001000000010000000A", SegmentName.format(1, 266, 16 * MB));
         assertEquals("000000030000000100000FFF", SegmentName.format(3, 4096 + 4095, MB));
+        assertEquals("FFFFFFFEABCDEF01000000FF", SegmentName.format(0xFFFFFFFE, 0xABCDEF01L * 256 + 255, 16 * MB));
     }
 
     @Test
