@@ -8,7 +8,7 @@
 #
 # usage: bench/follow-latency.sh [SECONDS [CLIENTS [SCALE]]]     (default 30 8 10)
 # Environment:
-#   WARMUP               seconds of pgbench before the measured run, for the JIT (default 10)
+#   WARMUP               seconds of pgbench before the measured run, for the JIT (default 30; see below)
 #   RATE                 pgbench -R: transactions per second (default: as fast as it goes)
 #   NO_CHECKPOINT=1      no CHECKPOINT between `pgbench -i` and follow's start (see below)
 #   SHARED_SESSION=1     follow in the script's session, beside pgbench (see below)
@@ -16,6 +16,7 @@
 #                        own (cgroup v1, as root), as services would be (see below)
 #   STATE_FILE=1         follow with --state-file (its position saved after every transaction), as
 #                        a service that resumes would run it
+#   FOLLOW_ARGS          more options for follow (e.g. "--gather-ms 10")
 #   PG_EXTRA_CONF        more lines for postgresql.conf (e.g. "autovacuum = off")
 #   PG_BIN               (default /usr/lib/postgresql/15/bin)
 #   XLOGMINER_JAVA_OPTS  JVM options, passed on by the ./xlogminer launcher
@@ -29,7 +30,13 @@ tool=follow-latency
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 seconds=${1:-30}
-warmup=${WARMUP:-10}
+# Under pgbench's full rate a JVM that starts with it falls behind at first: its compiler threads
+# take most of the CPU follow gets (C2 ran ~8 s in follow's first 13 s here), and follow was up to
+# 12 s behind at the end of a 10 s warm-up and had only just caught up when the measured run began.
+# The compilations of the receiver's pgjdbc code, whose calls became hot last, then fell into the
+# measured run's first seconds (500-800 ms delays in each run). A service follows for hours: the
+# measured run is its steady state, after 30 s (docs/performance.md has both).
+warmup=${WARMUP:-30}
 clients=${2:-8}
 scale=${3:-10}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -94,7 +101,7 @@ own_session=(setsid)
 [ "${SHARED_SESSION:-0}" = 1 ] && own_session=()
 state_args=()
 [ "${STATE_FILE:-0}" = 1 ] && state_args=(--state-file "$work/follow.state")
-(in_cgroup follow; exec "${own_session[@]}" "$root/xlogminer" follow --jdbc-url "$url" --slot bench --create-slot --format json "${state_args[@]}" 2>"$work/follow.err") \
+(in_cgroup follow; exec "${own_session[@]}" "$root/xlogminer" follow --jdbc-url "$url" --slot bench --create-slot --format json "${state_args[@]}" ${FOLLOW_ARGS:-} 2>"$work/follow.err") \
   | (in_cgroup follow; exec "${own_session[@]}" python3 -u -c '
 import sys, time
 seen = set()
