@@ -53,8 +53,13 @@ public record Lsn(long value) implements Comparable<Lsn> {
             }
         }
         sb.append('/');
+        appendHex8(sb, lo);
+    }
+
+    /** Appends {@code value} as eight upper-case hexadecimal digits ({@code %08X}, unsigned). */
+    public static void appendHex8(StringBuilder sb, int value) {
         for (int shift = 28; shift >= 0; shift -= 4) {
-            sb.append(HEX[(lo >>> shift) & 0xF]);
+            sb.append(HEX[(value >>> shift) & 0xF]);
         }
     }
 

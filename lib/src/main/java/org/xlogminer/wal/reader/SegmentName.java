@@ -1,5 +1,7 @@
 package org.xlogminer.wal.reader;
 
+import org.xlogminer.wal.Lsn;
+
 /**
  * WAL segment file names, {@code XLogFileName()} in {@code src/include/access/xlog_internal.h}:
  * 24 upper-case hexadecimal digits, {@code %08X%08X%08X} = timeline, {@code segno / segmentsPerXLogId},
@@ -43,18 +45,11 @@ public final class SegmentName {
      */
     public static String format(int timeline, long segno, int segmentSize) {
         long per = segmentsPerXLogId(segmentSize);
-        char[] c = new char[24];
-        hex8(c, 0, timeline);
-        hex8(c, 8, (int) (segno / per));
-        hex8(c, 16, (int) (segno % per));
-        return new String(c);
-    }
-
-    private static void hex8(char[] c, int at, int value) {
-        for (int i = 7; i >= 0; i--) {
-            c[at + i] = Character.toUpperCase(Character.forDigit(value & 0xF, 16));
-            value >>>= 4;
-        }
+        StringBuilder sb = new StringBuilder(24);
+        Lsn.appendHex8(sb, timeline);
+        Lsn.appendHex8(sb, (int) (segno / per));
+        Lsn.appendHex8(sb, (int) (segno % per));
+        return sb.toString();
     }
 
     public static long segmentsPerXLogId(int segmentSize) {
