@@ -66,6 +66,10 @@ public final class StreamedSegments implements SegmentSource {
     private volatile long written;
     private volatile Throwable failure;
     private volatile boolean closed;
+    /** Messages appended (receiving thread only). */
+    private long appends;
+    /** Times a waiting reader was woken for bytes ({@link #append} with {@code wake}, {@link #wakeUp}). */
+    private long wakeUps;
 
     /**
      * @param spillParent where the spool directory is made
@@ -111,6 +115,7 @@ public final class StreamedSegments implements SegmentSource {
             throw new WalFormatException("the stream sent WAL at " + Lsn.format(lsn) + " after WAL up to "
                 + Lsn.format(received) + ": not contiguous", segmentName(received / segmentSize), lsn);
         }
+        appends++;
         long at = lsn;
         int chunk = Math.min(WRITE_BATCH, recent.capacity() / 2);
         while (data.hasRemaining()) {
@@ -123,6 +128,7 @@ public final class StreamedSegments implements SegmentSource {
             if (wake) {
                 synchronized (arrival) {
                     received = at;
+                    wakeUps++;
                     arrival.notifyAll();
                 }
             } else {
@@ -158,7 +164,18 @@ public final class StreamedSegments implements SegmentSource {
     /** Wakes a waiting {@link #awaitBeyond}: bytes appended without waking it, or to stop. */
     public void wakeUp() {
         synchronized (arrival) {
+            wakeUps++;
             arrival.notifyAll();
+        }
+    }
+
+    /**
+     * Messages appended and reader wake-ups so far: how well arrivals were gathered. Read after the
+     * receiving thread has ended (or from it).
+     */
+    long[] appendsAndWakeUps() {
+        synchronized (arrival) {
+            return new long[] {appends, wakeUps};
         }
     }
 

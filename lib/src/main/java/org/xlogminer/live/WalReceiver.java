@@ -99,6 +99,8 @@ final class WalReceiver implements Runnable {
     @Override
     public void run() {
         boolean unannounced = false; // bytes appended since the miner was last woken
+        boolean gathered = false; // parked to gather since a read last found its message there
+        long wokenAt = 0; // when the miner was last woken
         try {
             while (!stop) {
                 if (until != TimelineHistory.NO_END && Long.compareUnsigned(segments.receivedEnd(), until) >= 0) {
@@ -120,18 +122,33 @@ final class WalReceiver implements Runnable {
                     long end = stream.getLastReceiveLSN().asLong();
                     segments.append(end - data.remaining(), data, false);
                     unannounced = true;
-                    if (System.nanoTime() - asked > WAITED_NANOS) {
+                    long now = System.nanoTime();
+                    if (now - asked <= WAITED_NANOS) {
+                        gathered = false; // it was there: taking in what gathered
+                    } else if (!gathered) {
                         // it had to wait for this message: let the next ones gather before looking again
                         segments.wakeUp();
                         unannounced = false;
+                        wokenAt = now;
                         if (gatherNanos > 0) {
                             LockSupport.parkNanos(gatherNanos);
                         }
+                        gathered = true;
+                    } else if (now - wokenAt >= gatherNanos) {
+                        // Slow since the last park, every read: a read is also slow when pgjdbc's code
+                        // is not compiled yet or the thread was preempted. Parking after each such
+                        // message held a backlog of small ones to one message per park; taking them in
+                        // and waking the miner once per gathering time does not.
+                        segments.wakeUp();
+                        unannounced = false;
+                        wokenAt = now;
                     }
                 } else {
+                    gathered = false;
                     if (unannounced) { // what was taken in a row, announced once
                         segments.wakeUp();
                         unannounced = false;
+                        wokenAt = System.nanoTime();
                     }
                     LockSupport.parkNanos(Math.max(gatherNanos, IDLE_NANOS)); // nothing to read now
                 }
