@@ -63,6 +63,10 @@ final class WalReceiver implements Runnable {
     private long sentFlush;
     private long sentApply;
     private long lastStatus;
+    /** Bytes appended since the miner was last woken (this and the next: receiving thread only). */
+    private boolean unannounced;
+    /** When the miner was last woken. */
+    private long wokenAt;
 
     /**
      * @param first        the stream the session started
@@ -98,14 +102,11 @@ final class WalReceiver implements Runnable {
 
     @Override
     public void run() {
-        boolean unannounced = false; // bytes appended since the miner was last woken
         boolean gathered = false; // parked to gather since a read last found its message there
-        long wokenAt = 0; // when the miner was last woken
         try {
             while (!stop) {
                 if (until != TimelineHistory.NO_END && Long.compareUnsigned(segments.receivedEnd(), until) >= 0) {
-                    segments.wakeUp(); // all of it announced before the next stream is opened
-                    unannounced = false;
+                    announce(System.nanoTime()); // all of it announced before the next stream is opened
                     report(true, true); // the older timeline's stream ends here: the next one's from it
                     Leg next = legs.open(until);
                     stream = next.stream();
@@ -127,9 +128,7 @@ final class WalReceiver implements Runnable {
                         gathered = false; // it was there: taking in what gathered
                     } else if (!gathered) {
                         // it had to wait for this message: let the next ones gather before looking again
-                        segments.wakeUp();
-                        unannounced = false;
-                        wokenAt = now;
+                        announce(now);
                         if (gatherNanos > 0) {
                             LockSupport.parkNanos(gatherNanos);
                         }
@@ -139,16 +138,12 @@ final class WalReceiver implements Runnable {
                         // is not compiled yet or the thread was preempted. Parking after each such
                         // message held a backlog of small ones to one message per park; taking them in
                         // and waking the miner once per gathering time does not.
-                        segments.wakeUp();
-                        unannounced = false;
-                        wokenAt = now;
+                        announce(now);
                     }
                 } else {
                     gathered = false;
                     if (unannounced) { // what was taken in a row, announced once
-                        segments.wakeUp();
-                        unannounced = false;
-                        wokenAt = System.nanoTime();
+                        announce(System.nanoTime());
                     }
                     LockSupport.parkNanos(Math.max(gatherNanos, IDLE_NANOS)); // nothing to read now
                 }
@@ -160,6 +155,13 @@ final class WalReceiver implements Runnable {
                 segments.fail(t);
             }
         }
+    }
+
+    /** Wakes the miner for what was appended since it was last woken ({@code now}: the time). */
+    private void announce(long now) {
+        segments.wakeUp();
+        unannounced = false;
+        wokenAt = now;
     }
 
     /** Sends a status update when an acknowledged position moved (or on pgjdbc's interval, when idle). */
