@@ -43,7 +43,9 @@ final class SegmentInflater {
      *                            inflates to gigabytes costs no more than a segment)
      */
     static long inflate(SegmentFile file, byte[] into) throws IOException {
-        return inflate(file, ByteBuffer.wrap(into), new Input());
+        try (Input input = new Input()) {
+            return inflate(file, ByteBuffer.wrap(into), input);
+        }
     }
 
     /**
@@ -147,11 +149,13 @@ final class SegmentInflater {
             if (c == Compression.LZ4) {
                 return Lz4Frames.decode(src, n, into);
             }
-            try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
+            try {
+                ZstdDecompressCtx ctx = input.zstd();
                 return into.isDirect()
                     ? ctx.decompressDirectByteBuffer(into, 0, capacity, src, 0, n)
                     : ctx.decompressByteArray(into.array(), 0, capacity, src.array(), 0, n);
             } catch (RuntimeException e) {
+                input.dropZstd(); // its state after a failure is not to be trusted
                 return -1; // ZstdException and the like: the stream says what is wrong
             }
         }
@@ -159,14 +163,38 @@ final class SegmentInflater {
 
     /**
      * Buffers kept from one file to the next: an array (a compressed file read whole for a heap
-     * buffer, else the scratch of a stream read into a direct one) and a direct buffer (a
-     * compressed file read whole for a direct one; a dropped one is freed when collected). Not
-     * thread-safe.
+     * buffer, else the scratch of a stream read into a direct one), a direct buffer (a
+     * compressed file read whole for a direct one; a dropped one is freed when collected) and a
+     * zstd context (freed by {@link #close()}). Not thread-safe.
      */
-    static final class Input {
+    static final class Input implements AutoCloseable {
 
         private byte[] bytes = new byte[0];
         private ByteBuffer direct = ByteBuffer.allocateDirect(0);
+        /** Kept from one zstd file to the next: made and freed per file, it cost a few faults each. */
+        private ZstdDecompressCtx zstd;
+
+        /** The zstd context, made on first use. */
+        ZstdDecompressCtx zstd() {
+            if (zstd == null) {
+                zstd = new ZstdDecompressCtx();
+            }
+            return zstd;
+        }
+
+        /** Frees the zstd context (a new one is made when needed). */
+        void dropZstd() {
+            if (zstd != null) {
+                zstd.close();
+                zstd = null;
+            }
+        }
+
+        /** Frees the zstd context. */
+        @Override
+        public void close() {
+            dropZstd();
+        }
 
         /** The direct buffer, grown first to at least n bytes. */
         ByteBuffer directAtLeast(int n) {
