@@ -80,6 +80,11 @@ final class KeptOpenSource implements SegmentSource {
     }
 
     @Override
+    public void keep(long fromLsn, long toLsn) {
+        source.keep(fromLsn, toLsn);
+    }
+
+    @Override
     public int readHead(long segno, byte[] dst, int length) throws IOException {
         return source.readHead(segno, dst, length);
     }

@@ -52,6 +52,8 @@ final class ImageTuples {
     private TrackedPage memoPage;
     private int memoOffnum;
     private byte[] memoTuple;
+    /** The last record whose bytes the source was told to keep whole. */
+    private long keptLsn = -1;
     /** Bytes of kept line-pointer arrays, and the most they may take (then images are read for them). */
     private long linePointerBytes;
     private final long linePointerBudget;
@@ -94,6 +96,33 @@ final class ImageTuples {
             keepRecent(p, r, i);
             keepLinePointers(p, r, i);
         }
+        keepReadable(p, r, i);
+    }
+
+    /**
+     * Tells the source which bytes of the WAL the page's image may be read from again: of an
+     * uncompressed image its tuples (from where the hole ends, or from pd_upper), and its line
+     * pointers unless kept here; of a compressed one, which is read whole, its record (once).
+     */
+    private void keepReadable(TrackedPage p, XLogRecordView r, int i) {
+        if (fetcher == null) {
+            return;
+        }
+        if (p.imageAt < 0) {
+            if (keptLsn != r.lsn()) {
+                source.keep(r.lsn(), r.endLsn());
+                keptLsn = r.lsn();
+            }
+            return;
+        }
+        int from = PD_LOWER;
+        if (p.linePointers != null) {
+            int holeLen = r.holeLength(i);
+            from = holeLen > 0 ? r.holeOffset(i)
+                : Math.min(Math.max(PageLayout.pdUpper(r.buffer(), r.imageOffset(i)), PD_LOWER), r.imageLength(i));
+        }
+        source.keep(fetcher.position(r.lsn(), p.imageAt + from),
+            fetcher.position(r.lsn(), p.imageAt + r.imageLength(i) - 1) + 1);
     }
 
     /** The page starts empty (the record initialises it): it has no image. */

@@ -47,6 +47,11 @@ public final class PageLayout {
         return b.getShort(page + PD_LOWER) & 0xFFFF;
     }
 
+    /** {@code pd_upper} of the page at {@code b[page..]}: where its tuples start. */
+    public static int pdUpper(ByteBuffer b, int page) {
+        return b.getShort(page + PD_UPPER) & 0xFFFF;
+    }
+
     /** Where the line pointer of offnum starts in the page ({@code PageGetItemId}); offnum from 1. */
     public static int itemIdOffset(int offnum) {
         return SIZE_OF_PAGE_HEADER_DATA + ItemId.SIZE * (offnum - 1);

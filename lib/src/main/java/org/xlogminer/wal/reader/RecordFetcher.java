@@ -81,22 +81,33 @@ public final class RecordFetcher {
     }
 
     /**
-     * Copies {@code n} bytes of record data starting at byte {@code at} of the record that starts
-     * at {@code lsn}, skipping page headers.
+     * The LSN of byte {@code at} of the record that starts at {@code lsn}: past the page headers
+     * in between (byte 0 is the record's first, at lsn).
      */
-    private void gather(long lsn, int at, byte[] dst, int off, int n) {
+    public long position(long lsn, int at) {
         long pos = lsn;
         long skip = at;
-        while (skip > 0) {
+        while (true) {
             long inPage = pos % XLOG_BLCKSZ;
             if (inPage == 0) {
                 pos += pos % segmentSize == 0 ? LONG_SIZE : SHORT_SIZE;
                 inPage = pos % XLOG_BLCKSZ;
             }
+            if (skip == 0) {
+                return pos;
+            }
             long step = Math.min(skip, XLOG_BLCKSZ - inPage);
             pos += step;
             skip -= step;
         }
+    }
+
+    /**
+     * Copies {@code n} bytes of record data starting at byte {@code at} of the record that starts
+     * at {@code lsn}, skipping page headers.
+     */
+    private void gather(long lsn, int at, byte[] dst, int off, int n) {
+        long pos = position(lsn, at);
         try {
             while (n > 0) {
                 long inPage = pos % XLOG_BLCKSZ;

@@ -81,6 +81,17 @@ public interface SegmentSource extends Closeable {
         return read(segno, 0, dst, 0, length);
     }
 
+    /**
+     * Says that the WAL in [fromLsn, toLsn) may be read again later: a record holding a full-page
+     * image whose tuples the miner may need ({@link RecordFetcher}). A source that keeps earlier
+     * segments readable at a cost (a compressed archive's, which keeps chunks of decompressed
+     * segments packed in memory) keeps these bytes cheaply readable, and may keep nothing else.
+     * Called by the reading thread, in the order of the records. By default nothing: every byte
+     * stays readable as it is.
+     */
+    default void keep(long fromLsn, long toLsn) {
+    }
+
     /** The file read for segment {@code segno}, or null when it is not a file (for an index's checks). */
     default java.nio.file.Path file(long segno) {
         return null;
