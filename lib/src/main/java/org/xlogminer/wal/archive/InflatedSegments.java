@@ -3,77 +3,142 @@ package org.xlogminer.wal.archive;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.xlogminer.wal.archive.SegmentBuffers.Slot;
+
 /**
- * Decompressed segments held in a few reusable buffers of a segment's size, filled by
- * {@link SegmentInflater}: the one being read, the next one (decompressed ahead on a thread of its
- * own while the reader works through the current one), and the most recently used earlier one.
- * The reader's segment and the one ahead are kept before any earlier one when a buffer is needed.
- * Once an earlier segment has been read again, the segments held then and each one decompressed
- * after are also kept packed ({@link PackedSegments}), for the reader's {@code RecordFetcher},
- * which reads tuples of full-page images again from anywhere in the WAL read so far (a reader that
- * only goes forward, as {@code records} and {@code stats} do, spends nothing on packing); the
- * packing runs after the buffer is readable, so the reader does not wait for it. A segment held
- * neither way is decompressed again, on the caller's thread. Memory is bounded: the buffers take
- * at most {@link #MAX_BUFFER_BYTES} (at least two buffers), the packed segments their budget.
+ * Decompressed segments held in a few reusable buffers of a segment's size
+ * ({@link SegmentBuffers}), filled by {@link SegmentInflater}: the one being read, the next
+ * {@value #AHEAD} (decompressed ahead on a thread of its own while the reader works through the
+ * current one), and the most recently used earlier ones. The reader's segment and those ahead are
+ * kept before any earlier one when a buffer is needed.
  *
- * <p>Thread-safe: one reading thread at a time plus the read-ahead thread. The buffers' state is
- * guarded by one lock, released while a buffer is filled or packed (a buffer being filled or
- * packed is marked so and not refilled); a buffer is copied out under the lock, so it is never
- * refilled while it is read.
+ * <p>The byte ranges the reader marks with {@link #keep} (tuples of full-page images that the
+ * miner may read again, from anywhere in the WAL read so far) are also kept packed
+ * ({@link PackedSegments}) once the reader is past them ({@link SegmentMarks}): the marks of a
+ * segment are complete when the reader marks a record that starts in a later one
+ * ({@link #passed}), or reads two segments further on. The read-ahead thread packs them, from the
+ * buffer still holding the segment, which is not reused meanwhile. A reader that only goes
+ * forward, as {@code records} and {@code stats} do, marks and packs nothing. A segment held
+ * neither way is decompressed again, on the caller's thread, and its marks not yet packed (a
+ * segment whose buffer was reused first) are packed then. Memory is bounded: the buffers take at
+ * most {@link #MAX_BUFFER_BYTES} (at least two buffers), the packed segments their budget.
+ *
+ * <p>Thread-safe: one reading thread at a time plus the read-ahead thread. The buffers' state and
+ * the hand-over of marks are guarded by one lock, released while a buffer is filled or packed (a
+ * buffer being filled or waiting to be packed is marked so and not refilled); a buffer is copied
+ * out under the lock, so it is never refilled while it is read.
  * {@link #close()} stops the read-ahead thread and frees the packed segments.
  */
 final class InflatedSegments implements Closeable {
 
-    static final long MAX_BUFFER_BYTES = 48L << 20;
+    private static final int LOADING = SegmentBuffers.LOADING;
+    private static final int READY = SegmentBuffers.READY;
+    private static final int EMPTY = SegmentBuffers.EMPTY;
 
-    private static final int EMPTY = 0;
-    private static final int LOADING = 1;
-    private static final int READY = 2;
+    /**
+     * Five segments of the default size: the one being packed (the reader's previous), the
+     * reader's, the {@value #AHEAD} ahead, and one that can be reused meanwhile.
+     */
+    static final long MAX_BUFFER_BYTES = 80L << 20;
+    /**
+     * Segments decompressed ahead of the reader: with one, the reader waited for it or decompressed
+     * it itself about one segment in four (the read-ahead thread shares two cores with the reader,
+     * the handler, the compilers and the collector, and packs too).
+     */
+    static final int AHEAD = 2;
 
-    /** One buffer and the segment it holds. */
-    private static final class Slot {
-        /** Off the heap, as the packed chunks are: the collector would copy it when promoting it. */
-        final ByteBuffer data;
-        long segno = -1;
-        int state = EMPTY;
-        long size;
-        RuntimeException failure;
-        long lastUsed;
-        /** Being packed: readable, but not to be refilled. */
-        boolean pinned;
-        /** For the compressed file, read whole when its format allows (used only while LOADING). */
-        final SegmentInflater.Input input = new SegmentInflater.Input();
+    /** A segment to decompress ahead of the reader. */
+    record Ahead(long segno, SegmentFile file) {
+    }
 
-        Slot(int segmentSize) {
-            data = ByteBuffer.allocateDirect(segmentSize);
-        }
+    /** The ranges of a segment to pack, handed from the reader to the read-ahead thread. */
+    private record Pack(Slot slot, SegmentMarks.Ranges ranges) {
     }
 
     private final int segmentSize;
-    private final Slot[] slots;
+    private final SegmentBuffers buffers;
     private final PackedSegments packed;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long tick;
-    /** The highest segment read; a read below it means segments are read again, so worth packing. */
+    /** The highest segment read. */
     private long highest = -1;
-    private boolean rereading;
 
-    /** The segment the read-ahead thread is to decompress next, or null. */
-    private SegmentFile pendingFile;
-    private long pendingSegno = -1;
+    /** What the reader marked to be packed, until handed over. */
+    private final SegmentMarks marks = new SegmentMarks();
+    /** Packs for the read-ahead thread, each pinning its slot. */
+    private final ArrayDeque<Pack> packs = new ArrayDeque<>();
+
+    /** The segments the read-ahead thread is to decompress next, in order. */
+    private final ArrayDeque<Ahead> pending = new ArrayDeque<>();
     private Thread ahead;
     private boolean closed;
 
+    /** Reads served from packed chunks, and segments decompressed (guarded by the lock). */
+    private long packedReads;
+    private long fills;
+
     /** @param packBudget the most bytes segments kept packed may take (0: none kept) */
     InflatedSegments(int segmentSize, long packBudget) {
+        this(segmentSize, packBudget, (int) Math.max(2, MAX_BUFFER_BYTES / segmentSize));
+    }
+
+    /** With {@code buffers} (at least 2) buffers of a segment's size. */
+    InflatedSegments(int segmentSize, long packBudget, int buffers) {
         this.segmentSize = segmentSize;
         this.packed = new PackedSegments(packBudget);
-        this.slots = new Slot[(int) Math.max(2, MAX_BUFFER_BYTES / segmentSize)];
+        this.buffers = new SegmentBuffers(segmentSize, buffers);
+    }
+
+    /**
+     * Marks bytes [from, to) of the segment as worth keeping for reading again: they are packed
+     * once the reader is past the segment. On the reading thread.
+     */
+    void keep(long segno, long from, long to) {
+        marks.mark(segno, (int) from, (int) to);
+    }
+
+    /**
+     * Says that the marks of every segment before this one are complete (the reader marks a
+     * record that starts in it): those held are handed over for packing. On the reading thread.
+     */
+    void passed(long segno) {
+        if (segno <= marks.completeBelow()) {
+            return;
+        }
+        lock.lock();
+        try {
+            handOver(segno);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hands over the marks of the segments newly complete below {@code below}; under the lock. */
+    private void handOver(long below) {
+        for (long segno : marks.complete(below)) {
+            Slot s = find(segno);
+            if (s != null && s.state == READY && s.failure == null) {
+                handOver(s);
+            }
+        }
+    }
+
+    /** Queues the marks of the slot's segment for the read-ahead thread, pinning the slot; under the lock. */
+    private void handOver(Slot s) {
+        SegmentMarks.Ranges r = marks.take(s.segno);
+        if (r == null) {
+            return;
+        }
+        s.pins++;
+        packs.add(new Pack(s, r));
+        startAhead();
+        changed.signalAll();
     }
 
     /** Copies bytes of the segment (decompressing it first if need be); see SegmentSource.read. */
@@ -82,13 +147,12 @@ final class InflatedSegments implements Closeable {
         try {
             if (segno > highest) {
                 highest = segno;
-            } else if (segno < highest && !rereading) {
-                rereading = true;
-                packHeld();
+                handOver(segno - 1); // a record that started two segments back has been read
             }
             if (find(segno) == null) {
                 int n = packed.read(segno, offset, dst, dstOffset, length);
                 if (n >= 0) {
+                    packedReads++;
                     return n;
                 }
             }
@@ -116,28 +180,70 @@ final class InflatedSegments implements Closeable {
         }
     }
 
-    /** Whether the segment is kept packed. */
+    /** How many reads were served from packed chunks, and how many segments were decompressed. */
+    long[] packedReadsAndFills() {
+        lock.lock();
+        try {
+            return new long[] {packedReads, fills};
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until everything handed over for packing is packed (for tests). */
+    void awaitPacked() {
+        lock.lock();
+        try {
+            while (!packs.isEmpty() || buffers.anyPinned()) {
+                waitHere();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The packed ranges (for tests). */
+    PackedSegments packed() {
+        return packed;
+    }
+
+    /** Whether chunks of the segment are kept packed. */
     boolean packs(long segno) {
         return packed.holds(segno);
     }
 
-    /** Has the read-ahead thread decompress this segment, unless it is held already. */
-    void prefetch(long segno, SegmentFile file) {
+    /**
+     * Has the read-ahead thread decompress these segments, in order, those not held already (in
+     * place of any asked for before).
+     */
+    void prefetch(List<Ahead> segments) {
         lock.lock();
         try {
-            if (closed || find(segno) != null) {
+            pending.clear();
+            if (closed) {
                 return;
             }
-            pendingSegno = segno;
-            pendingFile = file;
-            if (ahead == null) {
-                ahead = new Thread(this::readAhead, "xlogminer-wal-inflate");
-                ahead.setDaemon(true);
-                ahead.start();
+            for (Ahead a : segments) {
+                if (find(a.segno()) == null) {
+                    pending.add(a);
+                }
             }
+            if (pending.isEmpty()) {
+                return;
+            }
+            startAhead();
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Starts the read-ahead thread unless it runs; under the lock. */
+    private void startAhead() {
+        if (ahead == null) {
+            ahead = new Thread(this::readAhead, "xlogminer-wal-inflate");
+            ahead.setDaemon(true);
+            ahead.start();
         }
     }
 
@@ -164,13 +270,15 @@ final class InflatedSegments implements Closeable {
     }
 
     /**
-     * Decompresses into the slot with the lock released meanwhile (the slot is marked LOADING),
-     * then, if segments are read again (by then: reading again may begin meanwhile), packs it.
+     * Decompresses into the slot with the lock released meanwhile (the slot is marked LOADING);
+     * then the marks of a segment read before (complete, but not handed over: its buffer had been
+     * reused) are handed over.
      */
     private void fill(Slot s, long segno, SegmentFile file) {
         s.segno = segno;
         s.state = LOADING;
         s.failure = null;
+        fills++;
         long size = 0;
         RuntimeException failure = null;
         lock.unlock();
@@ -188,95 +296,72 @@ final class InflatedSegments implements Closeable {
             s.lastUsed = ++tick;
             changed.signalAll();
         }
-        if (rereading && failure == null) {
-            pack(s);
+        if (failure == null && segno < marks.completeBelow()) {
+            handOver(s);
         }
     }
 
     /**
-     * Packs the segments held but not packed when reading again begins: they were decompressed
-     * before (the first few of a range), and the first read of each would decompress it again.
+     * Packs the marked chunks of the slot's segment with the lock released meanwhile: the slot is
+     * READY, so the reader reads it meanwhile, but it is pinned against being refilled.
      */
-    private void packHeld() {
-        for (Slot s : slots) {
-            if (s != null && s.state == READY && s.failure == null && !s.pinned && !packed.holds(s.segno)) {
-                pack(s);
-            }
-        }
-    }
-
-    /**
-     * Packs the slot's segment with the lock released meanwhile: the slot is READY, so the reader
-     * reads it meanwhile, but it is pinned against being refilled.
-     */
-    private void pack(Slot s) {
-        long segno = s.segno;
-        long size = s.size;
-        s.pinned = true;
+    private void pack(Pack p) {
+        Slot s = p.slot();
         lock.unlock();
         try {
-            packed.pack(segno, s.data, (int) Math.min(size, segmentSize), size);
+            packed.pack(p.ranges().segno, s.data, (int) Math.min(s.size, segmentSize), s.size, p.ranges().ranges,
+                p.ranges().count);
         } finally {
             lock.lock();
-            s.pinned = false;
+            s.pins--;
             changed.signalAll();
         }
     }
 
     private Slot find(long segno) {
-        for (Slot s : slots) {
-            if (s != null && s.segno == segno && s.state != EMPTY) {
-                return s;
-            }
+        return buffers.find(segno);
+    }
+
+    /** A buffer to fill ({@link SegmentBuffers#victim}); waits for one when every buffer is busy. */
+    private Slot victim() {
+        Slot s = buffers.victim(highest, marks::pending, false);
+        while (s == null) {
+            waitHere();
+            s = buffers.victim(highest, marks::pending, false);
         }
-        return null;
+        return s;
     }
 
     /**
-     * An unused buffer, or else the least recently used one of those that hold a segment before
-     * the furthest read (the reader's current segment and the one decompressed ahead of it are
-     * kept while others can go: small reads of earlier segments would otherwise make the current
-     * one look old), or else the least recently used one; never one being filled or packed.
+     * Decompresses the segments asked for ahead and packs what was handed over: the segment right
+     * after the reader's first (the reader will wait for it), then packs (a buffer waiting to be
+     * packed cannot take the next segment), then the segments further ahead.
      */
-    private Slot victim() {
-        Slot best = null;
-        boolean bestBehind = false;
-        for (int i = 0; i < slots.length; i++) {
-            if (slots[i] == null) {
-                slots[i] = new Slot(segmentSize);
-                return slots[i];
-            }
-            Slot s = slots[i];
-            if (s.state == LOADING || s.pinned) {
-                continue;
-            }
-            boolean behind = s.state == EMPTY || s.segno < highest;
-            if (best == null || behind && !bestBehind || behind == bestBehind && s.lastUsed < best.lastUsed) {
-                best = s;
-                bestBehind = behind;
-            }
-        }
-        while (best == null) { // every buffer is being filled or packed (only with two): wait for one
-            waitHere();
-            best = victim();
-        }
-        return best;
-    }
-
     private void readAhead() {
         lock.lock();
         try {
             while (!closed) {
-                if (pendingFile == null) {
-                    changed.awaitUninterruptibly();
+                while (!pending.isEmpty() && find(pending.peek().segno()) != null) {
+                    pending.poll();
+                }
+                Ahead next = pending.peek();
+                Pack p = next == null || next.segno() > highest + 1 ? packs.poll() : null;
+                if (p != null) {
+                    pack(p);
                     continue;
                 }
-                long segno = pendingSegno;
-                SegmentFile file = pendingFile;
-                pendingFile = null;
-                if (find(segno) == null) {
-                    fill(victim(), segno, file);
+                Slot s = next == null ? null : buffers.victim(highest, marks::pending, true);
+                if (s == null) {
+                    p = packs.poll();
+                    if (p != null) {
+                        pack(p);
+                    } else { // nothing asked for, or every buffer is busy or awaits its marks
+                        changed.awaitUninterruptibly();
+                    }
+                    continue;
                 }
+                pending.poll();
+                fill(s, next.segno(), next.file());
             }
         } finally {
             lock.unlock();
@@ -299,6 +384,12 @@ final class InflatedSegments implements Closeable {
         try {
             closed = true;
             t = ahead;
+            pending.clear();
+            for (Pack p : packs) {
+                p.slot().pins--;
+            }
+            packs.clear();
+            marks.close();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -311,5 +402,8 @@ final class InflatedSegments implements Closeable {
             }
         }
         packed.close();
+        if (t == null || !t.isAlive()) { // no thread fills the buffers any more
+            buffers.close();
+        }
     }
 }

@@ -2,7 +2,9 @@ package org.xlogminer.wal.archive;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.TreeMap;
 
 import org.xlogminer.wal.reader.DirectorySegmentSource;
@@ -15,7 +17,7 @@ import org.xlogminer.wal.reader.TimelineHistory;
  * {@link SegmentChoice} chose for it: a plain file through a {@link DirectorySegmentSource} (which
  * maps the reader's windows), any other (compressed, or with a pgBackRest checksum) through
  * {@link InflatedSegments}, which decompresses the segment after the one being read ahead of the
- * reader. Before a segment with other copies is first read, the copies are compared
+ * reader, and keeps what the miner {@linkplain #keep marks} for reading again packed. Before a segment with other copies is first read, the copies are compared
  * ({@link SegmentCopies}). The timeline of each segment follows the history of the timeline read
  * ({@link SegmentChoice}).
  *
@@ -25,12 +27,11 @@ import org.xlogminer.wal.reader.TimelineHistory;
 public final class MergedSegmentSource implements SegmentSource {
 
     /**
-     * The most memory for compressed segments kept packed for reading again: three quarters of the
-     * heap's maximum, off the heap ({@link PackedSegments}; the JVM's default limit of direct memory
-     * is the heap's maximum). 1.2 GB of pgbench WAL packs into 298.5 MB, just more than half the
-     * heap's maximum (298.3 MB under the launcher's -Xmx640m), the budget when the chunks were on
-     * the heap; with
-     * the heap itself about as full as when mining plain segments, three quarters keep a run's peak
+     * The most memory for the ranges of compressed segments kept packed for reading again: three
+     * quarters of the heap's maximum, off the heap ({@link PackedSegments}; the JVM's default limit
+     * of direct memory is the heap's maximum). The tuples of full-page images in 1.2 GB of pgbench
+     * WAL (0.9 GB) pack into 88 MB; when whole segments were packed they took 298 MB, and this
+     * budget, with the heap itself about as full as when mining plain segments, kept a run's peak
      * RSS under 1 GB.
      */
     static final long PACK_BUDGET = Runtime.getRuntime().maxMemory() / 4 * 3;
@@ -51,6 +52,11 @@ public final class MergedSegmentSource implements SegmentSource {
     private int lastIndex = -1;
 
     MergedSegmentSource(String description, int segmentSize, SegmentChoice choice) {
+        this(description, segmentSize, choice, (int) Math.max(2, InflatedSegments.MAX_BUFFER_BYTES / segmentSize));
+    }
+
+    /** With {@code buffers} buffers of decompressed segments ({@link InflatedSegments}). */
+    MergedSegmentSource(String description, int segmentSize, SegmentChoice choice, int buffers) {
         this.description = description;
         this.segmentSize = segmentSize;
         this.choice = choice;
@@ -69,7 +75,7 @@ public final class MergedSegmentSource implements SegmentSource {
         }
         this.plain = plainFiles.isEmpty() ? null
             : DirectorySegmentSource.ofFiles(description, segmentSize, choice.timeline(), plainFiles);
-        this.inflated = other ? new InflatedSegments(segmentSize, PACK_BUDGET) : null;
+        this.inflated = other ? new InflatedSegments(segmentSize, PACK_BUDGET, buffers) : null;
     }
 
     @Override
@@ -157,6 +163,27 @@ public final class MergedSegmentSource implements SegmentSource {
         return got;
     }
 
+    /**
+     * Marks the bytes in a compressed segment's buffer to be kept packed ({@link InflatedSegments});
+     * a record starting in a segment also says that the marks of the segments before are complete.
+     * Plain files need nothing: they are read again from the file.
+     */
+    @Override
+    public void keep(long fromLsn, long toLsn) {
+        if (inflated == null || Long.compareUnsigned(toLsn, fromLsn) <= 0) {
+            return;
+        }
+        long first = Long.divideUnsigned(fromLsn, segmentSize);
+        inflated.passed(first);
+        for (long segno = first, last = Long.divideUnsigned(toLsn - 1, segmentSize); segno <= last; segno++) {
+            int i = Arrays.binarySearch(choice.segnos(), segno);
+            if (i >= 0 && !choice.chosen()[i].plain()) {
+                long base = segno * segmentSize;
+                inflated.keep(segno, Math.max(fromLsn, base) - base, Math.min(toLsn - base, segmentSize));
+            }
+        }
+    }
+
     @Override
     public Path file(long segno) {
         int i = Arrays.binarySearch(choice.segnos(), segno);
@@ -170,11 +197,18 @@ public final class MergedSegmentSource implements SegmentSource {
         return f.plain() ? plain.fileSize(segno) : inflated.size(segno, f);
     }
 
-    /** Starts decompressing segment i ahead of the reader, if it follows on and is compressed. */
+    /**
+     * Starts decompressing segment i and the next ones ahead of the reader, as long as they follow
+     * on and are compressed.
+     */
     private void readAhead(int i) {
-        if (i < checked.length && !choice.chosen()[i].plain() && choice.segnos()[i] == choice.segnos()[i - 1] + 1
-            && checked[i]) {
-            inflated.prefetch(choice.segnos()[i], choice.chosen()[i]);
+        List<InflatedSegments.Ahead> ahead = new ArrayList<>(InflatedSegments.AHEAD);
+        for (int j = i; j < i + InflatedSegments.AHEAD && j < checked.length && !choice.chosen()[j].plain()
+            && choice.segnos()[j] == choice.segnos()[j - 1] + 1 && checked[j]; j++) {
+            ahead.add(new InflatedSegments.Ahead(choice.segnos()[j], choice.chosen()[j]));
+        }
+        if (!ahead.isEmpty()) {
+            inflated.prefetch(ahead);
         }
     }
 
@@ -194,6 +228,11 @@ public final class MergedSegmentSource implements SegmentSource {
         lastSegno = segno;
         lastIndex = i;
         return i;
+    }
+
+    /** The decompressed segments, or null when every chosen file is plain (for tests). */
+    InflatedSegments inflated() {
+        return inflated;
     }
 
     @Override

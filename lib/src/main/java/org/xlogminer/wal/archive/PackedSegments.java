@@ -2,6 +2,7 @@ package org.xlogminer.wal.archive;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -12,43 +13,40 @@ import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
- * Segments already decompressed once, kept packed for reading again at any position: each in
- * {@link #CHUNK}-byte chunks compressed as LZ4 blocks, so that a read decompresses one or two
- * chunks, not the whole archived file. This is what makes a compressed archive minable at about
- * the speed of plain segments: at wal_level=replica the miner reads tuples of full-page images
- * again from all over the WAL read so far (some 160,000 small reads of about 100 bytes, spread
- * evenly over the whole range back, in 1.2 GB of pgbench WAL), and a compressed stream can only be
- * decoded from its start.
+ * Byte ranges of segments already decompressed once, kept packed for reading again at any
+ * position: the ranges the miner said it may read again ({@code SegmentSource.keep}: the tuples of
+ * full-page images of tracked pages), cut into blocks of at most {@link #BLOCK} bytes, each
+ * compressed as an LZ4 block, so that a read decompresses one or two blocks, not the whole
+ * archived file. This is what makes a compressed archive minable at about the speed of plain
+ * segments: at wal_level=replica the miner reads tuples of full-page images again from all over
+ * the WAL read so far (some 150,000 small reads of about 100 bytes, spread evenly over the whole
+ * range back, in 1.2 GB of pgbench WAL), and a compressed stream can only be decoded from its
+ * start. Only what is marked is packed, to the byte: in that WAL, 0.86 GB of tuples (a grid of
+ * 4 kB chunks over the records holding them took 1.13 GB).
  *
- * <p>Chunks are small because every such read decodes a whole chunk and almost none finds the
- * chunk of the read before (the reads go all over the range): 4 kB decodes a quarter of what
- * 16 kB did for a pack some 8% larger (1.2 GB of pgbench WAL: about 295 MB at LZ4's default
- * acceleration, 338 MB at {@link #ACCELERATION}). LZ4 is lz4-java's,
- * native where it loads (about twice aircompressor's pure-Java speed at packing, three times at
- * these reads), its pure-Java code elsewhere.
+ * <p>Blocks are small because every such read decodes a whole block and almost none finds the
+ * block of the read before (the reads go all over the range); below 4 kB, a block compresses about
+ * as well (1.2 GB of pgbench WAL: 3.39 times in 4 kB pieces, 3.18 in 2 kB ones) and LZ4 does not
+ * clear its table before each one. LZ4 is lz4-java's, native where it loads (about twice
+ * aircompressor's pure-Java speed at packing, three times at these reads), its pure-Java code
+ * elsewhere.
  *
- * <p>The chunks are kept off the heap, in direct buffers: on the heap, the few hundred MB that a
+ * <p>The blocks are kept off the heap, in direct buffers: on the heap, the few hundred MB that a
  * long range packs into were copied by the collector (promoted, then compacted again by every full
  * collection as the old generation grew) on the very cores the miner runs on; off it, the
  * collector sees only a small object per piece. LZ4 reads them back from there directly.
  *
- * <p>Memory is bounded by a budget; past it the oldest segments but the one just packed are dropped (their buffers freed
- * at once where the JDK can, else when collected), and a read of one of them decompresses its
- * archived file again ({@link InflatedSegments}), which is slow but right. Packing allocates only
- * what it keeps. {@link #close()} frees all.
+ * <p>A segment's ranges may be packed in several goes (a record read after the others); a read of
+ * bytes not packed finds nothing, and the caller decompresses the archived file again
+ * ({@link InflatedSegments}), which is slow but right. Memory is bounded by a budget; past it the
+ * oldest segments but the one just packed are dropped (their buffers freed at once where the JDK
+ * can, else when collected). Packing allocates only what it keeps. {@link #close()} frees all.
  *
- * <p>Thread-safe: packing runs on the thread that decompressed the segment, reads on the reader's;
- * the map and the one-chunk cache are guarded by this object's monitor.
+ * <p>Thread-safe for one packing thread (the read-ahead thread) and one reading thread: the map,
+ * the blocks' places and the one-block cache are guarded by this object's monitor, and blocks are
+ * compressed outside it.
  */
 final class PackedSegments {
-
-    /** Bytes per chunk: small enough that a read is quick, large enough to compress well. */
-    static final int CHUNK = 4 * 1024;
-    /**
-     * Packed chunks are gathered in pieces of about this size (a piece ends when the next might not
-     * fit), compressed into a scratch array, then copied to a direct buffer of their exact size.
-     */
-    private static final int PIECE = 256 * 1024;
 
     private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
     /**
@@ -59,36 +57,15 @@ final class PackedSegments {
      */
     static final int ACCELERATION = 8;
 
-    /**
-     * One segment: its chunks packed into pieces; chunk i is {@code length[i]} bytes at
-     * {@code start[i]} of {@code pieces[piece[i]]}.
-     */
-    private record Packed(int length, long size, ByteBuffer[] pieces, short[] piece, int[] start, short[] packedLength) {
-
-        long bytes() {
-            long b = 8L * start.length;
-            for (ByteBuffer p : pieces) {
-                b += p.capacity();
-            }
-            return b;
-        }
-
-        void free() {
-            for (ByteBuffer p : pieces) {
-                DirectBuffers.free(p);
-            }
-        }
-    }
-
     private final long budget;
-    private final TreeMap<Long, Packed> segments = new TreeMap<>();
+    private final TreeMap<Long, PackedBlocks> segments = new TreeMap<>();
     private long bytes;
     private final LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
-    /** The last chunk decompressed: reads of one record often come in a few pieces. */
-    private final byte[] chunk = new byte[CHUNK];
-    private final ByteBuffer chunkBuffer = ByteBuffer.wrap(chunk);
-    private long chunkSegno = -1;
-    private int chunkIndex = -1;
+    /** The last block decompressed: reads of one tuple may come in a few pieces. */
+    private final byte[] block = new byte[PackedBlocks.BLOCK];
+    private final ByteBuffer blockBuffer = ByteBuffer.wrap(block);
+    private PackedBlocks blockOf;
+    private int blockIndex = -1;
     private boolean closed;
 
     PackedSegments(long budgetBytes) {
@@ -96,24 +73,36 @@ final class PackedSegments {
     }
 
     /**
-     * Packs the first {@code length} bytes of the segment, unless they are held already.
+     * Packs all of the first {@code length} bytes of the segment (what is held already stays).
      *
      * @param size the decompressed size of the whole file (more than length for one too large)
      */
     void pack(long segno, byte[] data, int length, long size) {
-        pack(segno, ByteBuffer.wrap(data), length, size);
+        pack(segno, ByteBuffer.wrap(data), length, size, new long[] {(long) length}, 1);
     }
 
-    /** {@link #pack(long, byte[], int, long)} from a heap or direct buffer (from index 0). */
-    void pack(long segno, ByteBuffer data, int length, long size) {
+    /**
+     * Packs byte ranges of the segment's first {@code length} bytes (from index 0 of a heap or
+     * direct buffer), but what is held already: range i runs from {@code (int) (ranges[i] >>> 32)}
+     * to {@code (int) ranges[i]} (exclusive), clipped to length; the ranges need not be sorted.
+     *
+     * @param size the decompressed size of the whole file (more than length for one too large)
+     */
+    void pack(long segno, ByteBuffer data, int length, long size, long[] ranges, int count) {
+        long[] wanted;
         synchronized (this) {
-            if (closed || segments.containsKey(segno) || budget <= 0) {
+            if (closed || budget <= 0) {
                 return;
             }
+            wanted = PackedBlocks.wanted(segments.get(segno), ranges, count, length);
         }
+        if (wanted.length == 0) {
+            return;
+        }
+        List<PackedBlocks.Piece> packed;
         LZ4Compressor compressor = compressor();
         try {
-            pack(segno, data, length, size, compressor);
+            packed = PackedBlocks.compress(data, wanted, compressor);
         } finally {
             if (compressor instanceof AutoCloseable c) {
                 try {
@@ -123,10 +112,11 @@ final class PackedSegments {
                 }
             }
         }
+        place(segno, length, size, packed);
     }
 
     /**
-     * LZ4 at {@link #ACCELERATION}, with its state kept from chunk to chunk (native; freed by
+     * LZ4 at {@link #ACCELERATION}, with its state kept from block to block (native; freed by
      * closing it), or lz4-java's plain fast compressor where the native one is missing.
      */
     private static LZ4Compressor compressor() {
@@ -137,69 +127,58 @@ final class PackedSegments {
         }
     }
 
-    private void pack(long segno, ByteBuffer data, int length, long size, LZ4Compressor compressor) {
-        int chunks = (length + CHUNK - 1) / CHUNK;
-        short[] piece = new short[chunks];
-        int[] start = new int[chunks];
-        short[] packedLength = new short[chunks];
-        List<ByteBuffer> pieces = new ArrayList<>();
-        int maxChunk = compressor.maxCompressedLength(CHUNK);
-        byte[] scratch = new byte[PIECE + maxChunk];
-        ByteBuffer into = ByteBuffer.wrap(scratch);
-        int at = 0;
-        for (int i = 0; i < chunks; i++) {
-            if (scratch.length - at < maxChunk) {
-                pieces.add(offHeap(scratch, at));
-                at = 0;
-            }
-            int off = i * CHUNK;
-            int n = compressor.compress(data, off, Math.min(CHUNK, length - off), into, at, scratch.length - at);
-            piece[i] = (short) pieces.size();
-            start[i] = at;
-            packedLength[i] = (short) n;
-            at += n;
+    /**
+     * Places the compressed blocks among the segment's (nothing once closed; they do not overlap
+     * the segment's, as one thread packs), then drops the oldest other segments while the pack is
+     * over its budget.
+     */
+    private synchronized void place(long segno, int length, long size, List<PackedBlocks.Piece> packed) {
+        if (closed) {
+            packed.forEach(b -> DirectBuffers.free(b.piece));
+            return;
         }
-        pieces.add(offHeap(scratch, at));
-        Packed p = new Packed(length, size, pieces.toArray(new ByteBuffer[0]), piece, start, packedLength);
-        synchronized (this) {
-            if (closed || segments.putIfAbsent(segno, p) != null) {
-                p.free();
-                return;
-            }
-            bytes += p.bytes();
-            // the oldest others: a segment read again (a full-page image fetched back) is packed
-            // again because it is wanted; dropping it at once made every later read of it inflate
-            // its whole file again
-            while (bytes > budget && segments.size() > 1) {
-                long victim = segments.firstKey() != segno ? segments.firstKey() : segments.higherKey(segno);
-                Packed dropped = segments.remove(victim);
-                bytes -= dropped.bytes();
-                dropped.free();
-            }
+        PackedBlocks p = segments.get(segno);
+        if (p == null) {
+            p = new PackedBlocks(length, size);
+            segments.put(segno, p);
+        }
+        long before = p.bytes;
+        int firstPiece = p.pieces.size();
+        for (PackedBlocks.Piece b : packed) {
+            p.pieces.add(b.piece);
+            p.bytes += b.piece.capacity();
+        }
+        p.add(packed, firstPiece);
+        bytes += p.bytes - before;
+        blockOf = null; // the arrays were replaced
+        // the oldest others: a segment read again (a full-page image fetched back) is packed
+        // again because it is wanted; dropping it at once made every later read of it inflate
+        // its whole file again
+        while (bytes > budget && segments.size() > 1) {
+            long victim = segments.firstKey() != segno ? segments.firstKey() : segments.higherKey(segno);
+            PackedBlocks dropped = segments.remove(victim);
+            bytes -= dropped.bytes;
+            dropped.free();
         }
     }
 
-    /** A direct buffer holding the first n bytes of the array. */
-    private static ByteBuffer offHeap(byte[] bytes, int n) {
-        return ByteBuffer.allocateDirect(n).put(0, bytes, 0, n);
-    }
-
-    /** Whether the segment is held. */
+    /** Whether bytes of the segment are held. */
     synchronized boolean holds(long segno) {
         return segments.containsKey(segno);
     }
 
     /** The segment file's decompressed size, or -1 when it is not held. */
     synchronized long size(long segno) {
-        Packed p = segments.get(segno);
+        PackedBlocks p = segments.get(segno);
         return p == null ? -1 : p.size;
     }
 
     /**
-     * Copies bytes of the segment as SegmentSource.read does; -1 when the segment is not held.
+     * Copies bytes of the segment as SegmentSource.read does; -1 when the segment, or any of the
+     * bytes asked for, is not held.
      */
     synchronized int read(long segno, long offset, byte[] dst, int dstOffset, int length) {
-        Packed p = segments.get(segno);
+        PackedBlocks p = segments.get(segno);
         if (p == null) {
             return -1;
         }
@@ -207,19 +186,28 @@ final class PackedSegments {
             return 0;
         }
         int n = (int) Math.min(length, p.length - offset);
-        int done = 0;
-        while (done < n) {
-            long pos = offset + done;
-            int c = (int) (pos / CHUNK);
-            if (c != chunkIndex || segno != chunkSegno) {
-                int size = Math.min(CHUNK, p.length - c * CHUNK);
-                decompressor.decompress(p.pieces[p.piece[c]], p.start[c], p.packedLength[c], chunkBuffer, 0, size);
-                chunkSegno = segno;
-                chunkIndex = c;
+        int first = p.blockAt(offset);
+        if (first < 0) {
+            return -1;
+        }
+        int last = first;
+        while (p.start[last] + p.blockLength[last] < offset + n) {
+            if (last + 1 >= p.count || p.start[last + 1] != p.start[last] + p.blockLength[last]) {
+                return -1; // a gap: not all held
             }
-            int in = (int) (pos - (long) c * CHUNK);
-            int k = Math.min(n - done, CHUNK - in);
-            System.arraycopy(chunk, in, dst, dstOffset + done, k);
+            last++;
+        }
+        int done = 0;
+        for (int b = first; b <= last; b++) {
+            if (blockOf != p || blockIndex != b) {
+                decompressor.decompress(p.pieces.get(p.piece[b]), p.at[b], p.packedLength[b], blockBuffer, 0, p.blockLength[b]);
+                blockOf = p;
+                blockIndex = b;
+            }
+            long pos = offset + done;
+            int in = (int) (pos - p.start[b]);
+            int k = Math.min(n - done, p.blockLength[b] - in);
+            System.arraycopy(block, in, dst, dstOffset + done, k);
             done += k;
         }
         return n;
@@ -228,11 +216,11 @@ final class PackedSegments {
     /** Frees every packed segment; later packs keep nothing and later reads find nothing. */
     synchronized void close() {
         closed = true;
-        for (Packed p : segments.values()) {
+        for (PackedBlocks p : segments.values()) {
             p.free();
         }
         segments.clear();
         bytes = 0;
-        chunkSegno = -1;
+        blockOf = null;
     }
 }

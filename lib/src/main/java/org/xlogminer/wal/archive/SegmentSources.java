@@ -35,6 +35,14 @@ public final class SegmentSources {
      *                            segment is not WAL
      */
     public static SegmentSource open(List<Path> directories, int timeline) throws IOException {
+        return open(directories, timeline, 0);
+    }
+
+    /**
+     * {@link #open(List, int)} with {@code buffers} buffers of decompressed segments, when a
+     * {@link MergedSegmentSource} (0: as many as {@link InflatedSegments} takes by default).
+     */
+    static SegmentSource open(List<Path> directories, int timeline, int buffers) throws IOException {
         List<SegmentFile> files = new ArrayList<>();
         List<HistoryFile> histories = new ArrayList<>();
         for (Path d : directories) {
@@ -71,7 +79,8 @@ public final class SegmentSources {
             where += " (timeline " + Integer.toUnsignedString(tli) + " without its history file " + HistoryFile.nameOf(tli)
                 + ": only its own segments are read)";
         }
-        return new MergedSegmentSource(where, segmentSize, choice);
+        return buffers > 0 ? new MergedSegmentSource(where, segmentSize, choice, buffers)
+            : new MergedSegmentSource(where, segmentSize, choice);
     }
 
     /** The segment size the file's long page header declares (decompressing only its start). */

@@ -10,42 +10,96 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real segment of testdata/pg15-accounts-update as two zstd files of consecutive segments: read
- * forward, nothing is packed; once the reader goes back, the segments held then are packed too
- * (else the first read of each, once its buffer is reused, would decompress it again), and reads
- * give the segment's bytes.
+ * The real segment of testdata/pg15-accounts-update as three zstd files of consecutive segments,
+ * read through two buffers: read forward, nothing is packed; the ranges the reader marks in a
+ * segment are packed once it is past them, and only those; an earlier segment whose buffer was
+ * reused is then read from them, not decompressed again; marks made after its buffer was reused
+ * are packed when a read decompresses it again.
  */
 class InflatedSegmentsTest {
 
     @TempDir
     Path tmp;
 
-    @Test
-    void segmentsHeldWhenReadingAgainBeginsArePacked() throws IOException {
-        byte[] seg = SegmentSourcesTest.segment();
+    private byte[] seg;
+    private SegmentFile[] files;
+
+    @BeforeEach
+    void write() throws IOException {
+        seg = SegmentSourcesTest.segment();
         byte[] zst = SegmentSourcesTest.compress(Compression.ZSTD, seg);
-        SegmentFile six = write("000000010000000000000006.zst", zst);
-        SegmentFile seven = write("000000010000000000000007.zst", zst);
-        byte[] got = new byte[100];
-        try (InflatedSegments segments = new InflatedSegments(seg.length, 64L << 20)) {
-            assertEquals(got.length, segments.read(6, six, 0, got, 0, got.length));
-            assertEquals(got.length, segments.read(7, seven, 4096, got, 0, got.length));
-            assertFalse(segments.packs(6), "read forward only: nothing packed");
-            assertFalse(segments.packs(7));
-            assertEquals(got.length, segments.read(6, six, 8192, got, 0, got.length));
-            assertTrue(segments.packs(6), "held when the reader went back");
-            assertTrue(segments.packs(7), "held when the reader went back");
-            assertArrayEquals(Arrays.copyOfRange(seg, 8192, 8192 + got.length), got);
+        files = new SegmentFile[9];
+        for (int s = 6; s <= 8; s++) {
+            Path p = tmp.resolve("00000001000000000000000" + s + ".zst");
+            Files.write(p, zst);
+            files[s] = SegmentFile.parse(p, Compression.ZSTD);
         }
     }
 
-    private SegmentFile write(String name, byte[] bytes) throws IOException {
-        Path p = tmp.resolve(name);
-        Files.write(p, bytes);
-        return SegmentFile.parse(p, Compression.ZSTD);
+    private byte[] read(InflatedSegments segments, long segno, int offset, int length) {
+        byte[] got = new byte[length];
+        assertEquals(length, segments.read(segno, files[(int) segno], offset, got, 0, length));
+        return got;
+    }
+
+    @Test
+    void readForwardNothingIsPacked() {
+        try (InflatedSegments segments = new InflatedSegments(seg.length, 64L << 20, 2)) {
+            for (int s = 6; s <= 8; s++) {
+                read(segments, s, 4096, 100);
+            }
+            segments.awaitPacked();
+            for (int s = 6; s <= 8; s++) {
+                assertFalse(segments.packs(s), "nothing marked, nothing packed: " + s);
+            }
+        }
+    }
+
+    @Test
+    void markedRangesArePackedOnceTheReaderIsPastThemAndEarlierSegmentsReadFromThem() {
+        try (InflatedSegments segments = new InflatedSegments(seg.length, 64L << 20, 2)) {
+            read(segments, 6, 0, 100);
+            segments.keep(6, 8192, 8400);
+            segments.keep(6, 20_000, 20_100);
+            read(segments, 7, 0, 100);
+            segments.awaitPacked();
+            assertFalse(segments.packs(6), "a record that began in 6 may still be marked");
+            segments.passed(7); // the reader marks a record that starts in 7
+            segments.awaitPacked();
+            assertTrue(segments.packs(6));
+            byte[] got = new byte[208];
+            assertEquals(208, segments.packed().read(6, 8192, got, 0, 208));
+            assertArrayEquals(Arrays.copyOfRange(seg, 8192, 8400), got);
+            assertEquals(-1, segments.packed().read(6, 0, got, 0, 100), "unmarked bytes are not packed");
+            assertEquals(-1, segments.packed().read(6, 8300, got, 0, 208), "nor those past a range");
+
+            read(segments, 8, 0, 100); // its buffer takes 6's
+            assertArrayEquals(Arrays.copyOfRange(seg, 20_000, 20_100), read(segments, 6, 20_000, 100));
+            assertArrayEquals(Arrays.copyOfRange(seg, 8200, 8300), read(segments, 6, 8200, 100));
+            assertEquals(3, segments.packedReadsAndFills()[1], "6 was not decompressed again");
+            assertEquals(2, segments.packedReadsAndFills()[0]);
+        }
+    }
+
+    @Test
+    void marksMadeAfterABufferWasReusedArePackedWhenTheSegmentIsDecompressedAgain() {
+        try (InflatedSegments segments = new InflatedSegments(seg.length, 64L << 20, 2)) {
+            read(segments, 6, 0, 100);
+            read(segments, 7, 0, 100);
+            read(segments, 8, 0, 100); // 6's buffer is reused
+            segments.keep(6, 8192, 8400);
+            assertArrayEquals(Arrays.copyOfRange(seg, 8192, 8400), read(segments, 6, 8192, 208));
+            assertEquals(4, segments.packedReadsAndFills()[1], "6 decompressed again");
+            segments.awaitPacked();
+            assertTrue(segments.packs(6), "its marks packed then");
+            read(segments, 7, 0, 100); // 7 takes 6's buffer again
+            assertArrayEquals(Arrays.copyOfRange(seg, 8192, 8400), read(segments, 6, 8192, 208));
+            assertEquals(5, segments.packedReadsAndFills()[1], "6 read from what was packed");
+        }
     }
 }

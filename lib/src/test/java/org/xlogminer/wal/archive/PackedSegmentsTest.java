@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -20,7 +21,7 @@ class PackedSegmentsTest {
         packed.pack(6, seg, seg.length, seg.length);
         assertEquals(seg.length, packed.size(6));
         Random random = new Random(18);
-        byte[] got = new byte[3 * PackedSegments.CHUNK];
+        byte[] got = new byte[3 * PackedBlocks.BLOCK];
         for (int i = 0; i < 2000; i++) {
             int len = 1 + random.nextInt(got.length);
             int at = random.nextInt(seg.length);
@@ -30,6 +31,33 @@ class PackedSegmentsTest {
         }
         assertEquals(0, packed.read(6, seg.length, got, 0, 10));
         assertEquals(-1, packed.read(7, 0, got, 0, 10));
+    }
+
+    /**
+     * Ranges asked for are held and nothing else; ranges packed later (out of order, adjoining)
+     * join them, and a read across the blocks of three goes gives the segment's bytes.
+     */
+    @Test
+    void onlyTheRangesAskedForAreHeldAndLaterOnesJoinThem() throws Exception {
+        byte[] seg = SegmentSourcesTest.segment();
+        ByteBuffer data = ByteBuffer.wrap(seg);
+        PackedSegments packed = new PackedSegments(64L << 20);
+        packed.pack(6, data, seg.length, seg.length, new long[] {range(10_000, 30_000)}, 1);
+        byte[] got = new byte[40_000];
+        assertEquals(20_000, packed.read(6, 10_000, got, 0, 20_000));
+        assertArrayEquals(Arrays.copyOfRange(seg, 10_000, 30_000), Arrays.copyOf(got, 20_000));
+        assertEquals(-1, packed.read(6, 9_999, got, 0, 2), "a byte before the range is not held");
+        assertEquals(-1, packed.read(6, 29_999, got, 0, 2), "nor one after it");
+        assertEquals(-1, packed.read(6, 0, got, 0, 10));
+
+        packed.pack(6, data, seg.length, seg.length, new long[] {range(30_000, 40_000), range(5_000, 10_000), range(20_000, 35_000)}, 3);
+        assertEquals(35_000, packed.read(6, 5_000, got, 0, 35_000));
+        assertArrayEquals(Arrays.copyOfRange(seg, 5_000, 40_000), Arrays.copyOf(got, 35_000));
+        assertEquals(-1, packed.read(6, 39_000, got, 0, 2_000), "the end is where the ranges end");
+    }
+
+    private static long range(int from, int to) {
+        return (long) from << 32 | to;
     }
 
     @Test
