@@ -9,6 +9,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.xlogminer.wal.archive.SegmentBuffers.Slot;
+import org.xlogminer.wal.reader.SegmentSource;
 
 /**
  * Decompressed segments held in a few reusable buffers of a segment's size
@@ -66,11 +67,19 @@ final class InflatedSegments implements Closeable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long tick;
-    /** The highest segment read. */
-    private long highest = -1;
+    /**
+     * The segment of the reader's last window ({@link SegmentSource#WINDOW_READ}): where it is on
+     * its way forward (lower than before when it reads the WAL through once more).
+     */
+    private long current = -1;
 
     /** What the reader marked to be packed, until handed over. */
     private final SegmentMarks marks = new SegmentMarks();
+    /**
+     * The segment the reader's last marked record starts in (-1: none yet): the marks of those
+     * before it are complete. Lower than before when the WAL is read through once more.
+     */
+    private volatile long marking = -1;
     /** Packs for the read-ahead thread, each pinning its slot. */
     private final ArrayDeque<Pack> packs = new ArrayDeque<>();
 
@@ -79,7 +88,7 @@ final class InflatedSegments implements Closeable {
     private Thread ahead;
     private boolean closed;
 
-    /** Reads served from packed chunks, and segments decompressed (guarded by the lock). */
+    /** Reads served from packed ranges, and segments decompressed (guarded by the lock). */
     private long packedReads;
     private long fills;
 
@@ -104,26 +113,29 @@ final class InflatedSegments implements Closeable {
     }
 
     /**
-     * Says that the marks of every segment before this one are complete (the reader marks a
-     * record that starts in it): those held are handed over for packing. On the reading thread.
+     * Says that the reader marks a record that starts in this segment: the marks of the segments
+     * before it are complete, and those held are handed over for packing. On the reading thread.
      */
     void passed(long segno) {
-        if (segno <= marks.completeBelow()) {
+        if (segno == marking) {
             return;
         }
+        marking = segno;
         lock.lock();
         try {
-            handOver(segno);
+            handOverHeld(segno);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Hands over the marks of the segments newly complete below {@code below}; under the lock. */
-    private void handOver(long below) {
-        for (long segno : marks.complete(below)) {
-            Slot s = find(segno);
-            if (s != null && s.state == READY && s.failure == null) {
+    /**
+     * Hands over the marks of the segments held below {@code below} (whose marks are complete);
+     * under the lock. Those not held are handed over when a read decompresses them again.
+     */
+    private void handOverHeld(long below) {
+        for (Slot s : buffers.all()) {
+            if (s != null && s.state == READY && s.failure == null && s.segno < below) {
                 handOver(s);
             }
         }
@@ -145,9 +157,9 @@ final class InflatedSegments implements Closeable {
     int read(long segno, SegmentFile file, long offset, byte[] dst, int dstOffset, int length) {
         lock.lock();
         try {
-            if (segno > highest) {
-                highest = segno;
-                handOver(segno - 1); // a record that started two segments back has been read
+            if (length >= SegmentSource.WINDOW_READ && segno != current) {
+                current = segno;
+                handOverHeld(segno - 1); // a record that started two segments back has been read
             }
             if (find(segno) == null) {
                 int n = packed.read(segno, offset, dst, dstOffset, length);
@@ -180,7 +192,7 @@ final class InflatedSegments implements Closeable {
         }
     }
 
-    /** How many reads were served from packed chunks, and how many segments were decompressed. */
+    /** How many reads were served from packed ranges, and how many segments were decompressed. */
     long[] packedReadsAndFills() {
         lock.lock();
         try {
@@ -207,7 +219,7 @@ final class InflatedSegments implements Closeable {
         return packed;
     }
 
-    /** Whether chunks of the segment are kept packed. */
+    /** Whether ranges of the segment are kept packed. */
     boolean packs(long segno) {
         return packed.holds(segno);
     }
@@ -249,14 +261,20 @@ final class InflatedSegments implements Closeable {
 
     /** The slot holding the segment, ready: waits for the read-ahead thread or decompresses here. */
     private Slot held(long segno, SegmentFile file) {
-        Slot s = find(segno);
-        while (s != null && s.state == LOADING) {
-            waitHere();
+        Slot s;
+        while (true) { // after each wait, look again: the read-ahead thread may have begun the segment
             s = find(segno);
-        }
-        if (s == null) {
-            s = victim();
-            fill(s, segno, file);
+            if (s != null && s.state != LOADING) {
+                break;
+            }
+            if (s == null) {
+                s = buffers.victim(current, marks::pending, false);
+                if (s != null) {
+                    fill(s, segno, file);
+                    break;
+                }
+            }
+            waitHere(); // for the segment, or for a buffer (all busy, or one to keep while one is pinned)
         }
         if (s.failure != null) {
             RuntimeException f = s.failure;
@@ -296,13 +314,13 @@ final class InflatedSegments implements Closeable {
             s.lastUsed = ++tick;
             changed.signalAll();
         }
-        if (failure == null && segno < marks.completeBelow()) {
+        if (failure == null && (segno < marking || segno < current - 1)) { // read again: its marks are complete
             handOver(s);
         }
     }
 
     /**
-     * Packs the marked chunks of the slot's segment with the lock released meanwhile: the slot is
+     * Packs the marked ranges of the slot's segment with the lock released meanwhile: the slot is
      * READY, so the reader reads it meanwhile, but it is pinned against being refilled.
      */
     private void pack(Pack p) {
@@ -322,16 +340,6 @@ final class InflatedSegments implements Closeable {
         return buffers.find(segno);
     }
 
-    /** A buffer to fill ({@link SegmentBuffers#victim}); waits for one when every buffer is busy. */
-    private Slot victim() {
-        Slot s = buffers.victim(highest, marks::pending, false);
-        while (s == null) {
-            waitHere();
-            s = buffers.victim(highest, marks::pending, false);
-        }
-        return s;
-    }
-
     /**
      * Decompresses the segments asked for ahead and packs what was handed over: the segment right
      * after the reader's first (the reader will wait for it), then packs (a buffer waiting to be
@@ -345,12 +353,12 @@ final class InflatedSegments implements Closeable {
                     pending.poll();
                 }
                 Ahead next = pending.peek();
-                Pack p = next == null || next.segno() > highest + 1 ? packs.poll() : null;
+                Pack p = next == null || next.segno() > current + 1 ? packs.poll() : null;
                 if (p != null) {
                     pack(p);
                     continue;
                 }
-                Slot s = next == null ? null : buffers.victim(highest, marks::pending, true);
+                Slot s = next == null ? null : buffers.victim(current, marks::pending, true);
                 if (s == null) {
                     p = packs.poll();
                     if (p != null) {

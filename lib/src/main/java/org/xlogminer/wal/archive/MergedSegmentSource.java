@@ -46,8 +46,11 @@ public final class MergedSegmentSource implements SegmentSource {
     private final SegmentCopies copies;
     /** Whether the copies of segment i were compared (or it has none). */
     private final boolean[] checked;
-    /** The highest segment number read so far: reading past it starts the next one's read-ahead. */
-    private long furthest = -1;
+    /**
+     * The segment of the reader's last window ({@link SegmentSource#WINDOW_READ}): reading another
+     * starts the read-ahead of those after it.
+     */
+    private long windowSegno = -1;
     private long lastSegno = -1;
     private int lastIndex = -1;
 
@@ -126,8 +129,8 @@ public final class MergedSegmentSource implements SegmentSource {
     public int read(long segno, long offset, byte[] dst, int dstOffset, int length) throws IOException {
         int i = index(segno);
         SegmentFile f = choice.chosen()[i];
-        if (segno > furthest) {
-            furthest = segno;
+        if (length >= WINDOW_READ && segno != windowSegno) {
+            windowSegno = segno;
             readAhead(i + 1);
         }
         return f.plain() ? plain.read(segno, offset, dst, dstOffset, length)

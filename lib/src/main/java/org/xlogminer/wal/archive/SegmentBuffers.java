@@ -53,6 +53,11 @@ final class SegmentBuffers {
         return null;
     }
 
+    /** The buffers, null where not made yet (not to be changed). */
+    Slot[] all() {
+        return slots;
+    }
+
     /** Whether a buffer is pinned for packing. */
     boolean anyPinned() {
         for (Slot s : slots) {
@@ -65,29 +70,33 @@ final class SegmentBuffers {
 
     /**
      * A buffer to fill: an unused one, or else the least recently used one of those that hold a
-     * segment before {@code highest}, the reader's furthest (the reader's current segment and the
+     * segment before {@code current}, the reader's (the reader's current segment and the
      * ones decompressed ahead of it are kept while others can go: small reads of earlier segments
      * would otherwise make the current one look old), those with marks not handed over for packing
      * ({@code unpacked}) last, or else the least recently used one; never one being filled or
-     * pinned for packing. Null when every buffer is. For the read-ahead thread ({@code ahead}) only
-     * a buffer behind the reader with nothing to pack: it does not take the reader's segment, nor
-     * one whose marks the reader will hand over soon (the reader takes either if it needs a buffer
-     * first).
+     * pinned for packing. Null when every buffer is, and also when the best is one to keep (the
+     * reader's segment, one ahead, or one whose marks are not handed over) while another is pinned,
+     * which its packing frees soon. For the read-ahead thread ({@code ahead}) only a buffer behind
+     * the reader with nothing to pack: it does not take the reader's segment, nor one whose marks
+     * the reader will hand over soon (the reader takes either if it needs a buffer and none is
+     * pinned).
      */
-    Slot victim(long highest, LongPredicate unpacked, boolean ahead) {
+    Slot victim(long current, LongPredicate unpacked, boolean ahead) {
         Slot best = null;
         int bestRank = 0;
+        boolean pinned = false;
         for (int i = 0; i < slots.length; i++) {
             if (slots[i] == null) {
                 slots[i] = new Slot(segmentSize);
                 return slots[i];
             }
             Slot s = slots[i];
+            pinned |= s.pins > 0;
             if (s.state == LOADING || s.pins > 0) {
                 continue;
             }
             // 3: empty; 2: behind the reader, nothing to pack; 1: behind, marks not handed over; 0: ahead
-            int rank = s.state == EMPTY ? 3 : s.segno >= highest ? 0 : unpacked.test(s.segno) ? 1 : 2;
+            int rank = s.state == EMPTY ? 3 : s.segno >= current ? 0 : unpacked.test(s.segno) ? 1 : 2;
             if (ahead && rank < 2) {
                 continue;
             }
@@ -96,7 +105,7 @@ final class SegmentBuffers {
                 bestRank = rank;
             }
         }
-        return best;
+        return bestRank < 2 && pinned ? null : best;
     }
 
     /** Frees the buffers' zstd contexts; only once no thread fills them any more. */

@@ -1,17 +1,16 @@
 package org.xlogminer.wal.archive;
 
 import java.util.Arrays;
-import java.util.TreeMap;
+import java.util.HashMap;
 
 /**
  * The byte ranges a reader marks in segments as worth keeping for reading again (through
  * {@code SegmentSource.keep}: the tuples of full-page images the miner may read again), by segment,
- * until they are taken to be packed ({@link InflatedSegments}); and which segments' marks are
- * complete (the reader is past them).
+ * until they are taken to be packed ({@link InflatedSegments}, once the reader is past them).
  *
  * <p>Thread-safe: the reading thread marks (the ranges of a segment are its own until taken); the
- * map and the complete segments are guarded by this object's monitor, the last segment marked is
- * one volatile reference, so that a mark costs no lock unless it starts a segment.
+ * map is guarded by this object's monitor, the last segment marked is one volatile reference, so
+ * that a mark costs no lock unless it starts a segment.
  */
 final class SegmentMarks {
 
@@ -48,9 +47,7 @@ final class SegmentMarks {
         }
     }
 
-    private final TreeMap<Long, Ranges> bySegment = new TreeMap<>();
-    /** Segments below this one have all their marks. */
-    private volatile long completeBelow;
+    private final HashMap<Long, Ranges> bySegment = new HashMap<>();
     /** The reading thread's last marked segment, spared a look-up per mark. */
     private volatile Ranges last;
     private boolean closed;
@@ -78,24 +75,6 @@ final class SegmentMarks {
         Ranges r = bySegment.computeIfAbsent(segno, Ranges::new);
         last = r;
         return r;
-    }
-
-    /** Segments below this one have all their marks. */
-    long completeBelow() {
-        return completeBelow;
-    }
-
-    /**
-     * Says that the segments below {@code below} have all their marks; returns those newly
-     * complete that have marks, in order.
-     */
-    synchronized long[] complete(long below) {
-        long from = completeBelow;
-        if (below <= from) {
-            return new long[0];
-        }
-        completeBelow = below;
-        return bySegment.subMap(from, below).keySet().stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Whether the segment has marks not taken yet. */

@@ -15,6 +15,13 @@ import java.io.IOException;
  */
 public interface SegmentSource extends Closeable {
 
+    /**
+     * Reads at least this long are a {@link WalReader}'s windows, its way forward through the WAL
+     * (of up to 2 MB); shorter ones are records read again ({@link RecordFetcher}) and page
+     * headers. For a source that reads ahead of the reader.
+     */
+    int WINDOW_READ = 64 * 1024;
+
     /** Size of every segment, as the first segment's long page header declares it. */
     int segmentSize();
 
