@@ -336,6 +336,18 @@ final class InflatedSegments implements Closeable {
         }
     }
 
+    /**
+     * {@link #pack}, or nothing when packing fails (no direct memory left, say): the thread goes on,
+     * the buffer is unpinned, and a read of those ranges decompresses the segment again.
+     */
+    private void packOrDrop(Pack p) {
+        try {
+            pack(p);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // the ranges are not kept: slower, not wrong
+        }
+    }
+
     private Slot find(long segno) {
         return buffers.find(segno);
     }
@@ -355,14 +367,14 @@ final class InflatedSegments implements Closeable {
                 Ahead next = pending.peek();
                 Pack p = next == null || next.segno() > current + 1 ? packs.poll() : null;
                 if (p != null) {
-                    pack(p);
+                    packOrDrop(p);
                     continue;
                 }
                 Slot s = next == null ? null : buffers.victim(current, marks::pending, true);
                 if (s == null) {
                     p = packs.poll();
                     if (p != null) {
-                        pack(p);
+                        packOrDrop(p);
                     } else { // nothing asked for, or every buffer is busy or awaits its marks
                         changed.awaitUninterruptibly();
                     }
