@@ -16,9 +16,9 @@ import org.xlogminer.wal.reader.TimelineHistory;
  * The segments of one or more {@code --wal-dir}s as one source, each segment read from the file
  * {@link SegmentChoice} chose for it: a plain file through a {@link DirectorySegmentSource} (which
  * maps the reader's windows), any other (compressed, or with a pgBackRest checksum) through
- * {@link InflatedSegments}, which decompresses the segment after the one being read ahead of the
- * reader, and keeps what the miner {@linkplain #keep marks} for reading again packed. Before a segment with other copies is first read, the copies are compared
- * ({@link SegmentCopies}). The timeline of each segment follows the history of the timeline read
+ * {@link InflatedSegments}, which decompresses the two segments after the one being read ahead
+ * of the reader, and keeps packed what the miner {@linkplain #keep marks} for reading again.
+ * Before a segment with other copies is first read, the copies are compared ({@link SegmentCopies}). The timeline of each segment follows the history of the timeline read
  * ({@link SegmentChoice}).
  *
  * <p>Not thread-safe, like the sources it composes: one reader (with its RecordFetcher) at a

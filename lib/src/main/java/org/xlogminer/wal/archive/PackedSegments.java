@@ -21,7 +21,7 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * segments: at wal_level=replica the miner reads tuples of full-page images again from all over
  * the WAL read so far (some 150,000 small reads of about 100 bytes, spread evenly over the whole
  * range back, in 1.2 GB of pgbench WAL), and a compressed stream can only be decoded from its
- * start. Only what is marked is packed, to the byte: in that WAL, 0.86 GB of tuples (a grid of
+ * start. Only what is marked is packed, to the byte: in that WAL, 0.90 GB of tuples (a grid of
  * 4 kB chunks over the records holding them took 1.13 GB).
  *
  * <p>Blocks are small because every such read decodes a whole block and almost none finds the

@@ -89,12 +89,12 @@ public interface SegmentSource extends Closeable {
     }
 
     /**
-     * Says that the WAL in [fromLsn, toLsn) may be read again later: a record holding a full-page
-     * image whose tuples the miner may need ({@link RecordFetcher}). A source that keeps earlier
-     * segments readable at a cost (a compressed archive's, which keeps chunks of decompressed
-     * segments packed in memory) keeps these bytes cheaply readable, and may keep nothing else.
-     * Called by the reading thread, in the order of the records. By default nothing: every byte
-     * stays readable as it is.
+     * Says that the WAL in [fromLsn, toLsn) may be read again later: the tuples of a full-page
+     * image that the miner may need ({@link RecordFetcher}), or the record holding a compressed one.
+     * A source that keeps earlier segments readable at a cost (a compressed archive's, which keeps
+     * ranges of decompressed segments packed in memory) keeps these bytes cheaply readable, and
+     * may keep nothing else. Called by the reading thread in WAL order (no range starts before the
+     * one before it). By default nothing: every byte stays readable as it is.
      */
     default void keep(long fromLsn, long toLsn) {
     }
