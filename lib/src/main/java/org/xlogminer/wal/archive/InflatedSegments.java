@@ -92,16 +92,16 @@ final class InflatedSegments implements Closeable {
     private long packedReads;
     private long fills;
 
-    /** @param packBudget the most bytes segments kept packed may take (0: none kept) */
-    InflatedSegments(int segmentSize, long packBudget) {
-        this(segmentSize, packBudget, (int) Math.max(2, MAX_BUFFER_BYTES / segmentSize));
-    }
-
-    /** With {@code buffers} (at least 2) buffers of a segment's size. */
+    /**
+     * @param packBudget the most bytes segments kept packed may take (0: none kept)
+     * @param buffers    buffers of a segment's size (at least 2; 0: as many as
+     *                   {@link #MAX_BUFFER_BYTES} holds)
+     */
     InflatedSegments(int segmentSize, long packBudget, int buffers) {
         this.segmentSize = segmentSize;
         this.packed = new PackedSegments(packBudget);
-        this.buffers = new SegmentBuffers(segmentSize, buffers);
+        this.buffers = new SegmentBuffers(segmentSize,
+            buffers > 0 ? buffers : (int) Math.min(Integer.MAX_VALUE, MAX_BUFFER_BYTES / segmentSize));
     }
 
     /**

@@ -18,7 +18,8 @@ import org.xlogminer.wal.reader.TimelineHistory;
  * maps the reader's windows), any other (compressed, or with a pgBackRest checksum) through
  * {@link InflatedSegments}, which decompresses the two segments after the one being read ahead
  * of the reader, and keeps packed what the miner {@linkplain #keep marks} for reading again.
- * Before a segment with other copies is first read, the copies are compared ({@link SegmentCopies}). The timeline of each segment follows the history of the timeline read
+ * Before a segment with other copies is first read, the copies are compared
+ * ({@link SegmentCopies}). The timeline of each segment follows the history of the timeline read
  * ({@link SegmentChoice}).
  *
  * <p>Not thread-safe, like the sources it composes: one reader (with its RecordFetcher) at a
@@ -54,11 +55,7 @@ public final class MergedSegmentSource implements SegmentSource {
     private long lastSegno = -1;
     private int lastIndex = -1;
 
-    MergedSegmentSource(String description, int segmentSize, SegmentChoice choice) {
-        this(description, segmentSize, choice, (int) Math.max(2, InflatedSegments.MAX_BUFFER_BYTES / segmentSize));
-    }
-
-    /** With {@code buffers} buffers of decompressed segments ({@link InflatedSegments}). */
+    /** With {@code buffers} buffers of decompressed segments (0: the default of {@link InflatedSegments}). */
     MergedSegmentSource(String description, int segmentSize, SegmentChoice choice, int buffers) {
         this.description = description;
         this.segmentSize = segmentSize;
@@ -168,7 +165,8 @@ public final class MergedSegmentSource implements SegmentSource {
 
     /**
      * Marks the bytes in a compressed segment's buffer to be kept packed ({@link InflatedSegments});
-     * a record starting in a segment also says that the marks of the segments before are complete.
+     * a range starting in a segment also says that the marks of the segments before are complete
+     * (ranges come in WAL order).
      * Plain files need nothing: they are read again from the file.
      */
     @Override

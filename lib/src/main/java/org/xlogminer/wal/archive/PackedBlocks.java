@@ -52,21 +52,18 @@ final class PackedBlocks {
 
     /** The block holding byte {@code pos}, or -1. */
     int blockAt(long pos) {
-        int lo = 0;
-        int hi = count - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (start[mid] <= pos) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return hi >= 0 && pos < start[hi] + blockLength[hi] ? hi : -1;
+        int b = startingBefore(pos + 1) - 1;
+        return b >= 0 && pos < start[b] + blockLength[b] ? b : -1;
     }
 
     /** The first block that starts at or after {@code pos}, or -1. */
     int firstFrom(long pos) {
+        int b = startingBefore(pos);
+        return b < count ? b : -1;
+    }
+
+    /** How many blocks start before {@code pos} (they are sorted by where they start). */
+    private int startingBefore(long pos) {
         int lo = 0;
         int hi = count;
         while (lo < hi) {
@@ -77,7 +74,7 @@ final class PackedBlocks {
                 hi = mid;
             }
         }
-        return lo < count ? lo : -1;
+        return lo;
     }
 
     /**
@@ -90,27 +87,6 @@ final class PackedBlocks {
             added += b.count;
         }
         int n = count + added;
-        if (count == 0) { // the usual first go: the lists one after the other
-            start = new int[n];
-            blockLength = new short[n];
-            piece = new int[n];
-            at = new int[n];
-            packedLength = new short[n];
-            int k = 0;
-            for (int li = 0; li < list.size(); li++) {
-                Piece b = list.get(li);
-                System.arraycopy(b.start, 0, start, k, b.count);
-                System.arraycopy(b.at, 0, at, k, b.count);
-                Arrays.fill(piece, k, k + b.count, firstPiece + li);
-                for (int j = 0; j < b.count; j++, k++) {
-                    blockLength[k] = (short) b.length[j];
-                    packedLength[k] = (short) b.packedLength[j];
-                }
-            }
-            count = n;
-            bytes += 14L * n;
-            return;
-        }
         int[] s = new int[n];
         short[] l = new short[n];
         int[] p = new int[n];
@@ -183,12 +159,7 @@ final class PackedBlocks {
      */
     static long[] wanted(PackedBlocks p, long[] ranges, int count, int length) {
         long[] sorted = Arrays.copyOf(ranges, count);
-        for (int i = 1; i < count; i++) {
-            if (sorted[i] < sorted[i - 1]) {
-                Arrays.sort(sorted); // by start: the start is in the high half
-                break;
-            }
-        }
+        Arrays.sort(sorted); // by start: the start is in the high half
         long[] out = new long[count + (p == null ? 0 : p.count) + 1];
         int n = 0;
         int i = 0;
@@ -257,5 +228,4 @@ final class PackedBlocks {
     private static ByteBuffer offHeap(byte[] bytes, int n) {
         return ByteBuffer.allocateDirect(n).put(0, bytes, 0, n);
     }
-
 }

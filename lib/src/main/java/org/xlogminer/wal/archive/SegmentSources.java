@@ -79,8 +79,7 @@ public final class SegmentSources {
             where += " (timeline " + Integer.toUnsignedString(tli) + " without its history file " + HistoryFile.nameOf(tli)
                 + ": only its own segments are read)";
         }
-        return buffers > 0 ? new MergedSegmentSource(where, segmentSize, choice, buffers)
-            : new MergedSegmentSource(where, segmentSize, choice);
+        return new MergedSegmentSource(where, segmentSize, choice, buffers);
     }
 
     /** The segment size the file's long page header declares (decompressing only its start). */
