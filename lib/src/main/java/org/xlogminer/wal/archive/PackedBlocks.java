@@ -159,7 +159,9 @@ final class PackedBlocks {
      */
     static long[] wanted(PackedBlocks p, long[] ranges, int count, int length) {
         long[] sorted = Arrays.copyOf(ranges, count);
-        Arrays.sort(sorted); // by start: the start is in the high half
+        if (!sortedByStart(sorted)) { // the reader marks in order: sorting is rare (and not compiled)
+            Arrays.sort(sorted); // by start: the start is in the high half
+        }
         long[] out = new long[count + (p == null ? 0 : p.count) + 1];
         int n = 0;
         int i = 0;
@@ -187,45 +189,63 @@ final class PackedBlocks {
         return Arrays.copyOf(out, n);
     }
 
-    /** Compresses the ranges, cut into blocks, into pieces off the heap. */
+    /** Whether the ranges are in order of where they start. */
+    private static boolean sortedByStart(long[] ranges) {
+        for (int i = 1; i < ranges.length; i++) {
+            if (ranges[i] < ranges[i - 1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Compresses the ranges, cut into blocks, into pieces off the heap: straight into a direct
+     * buffer of about {@link #PIECE} bytes, kept as it is once full (less than a block's room
+     * left unused), but the last, copied into one of its exact size.
+     */
     static List<Piece> compress(ByteBuffer data, long[] wanted, LZ4Compressor compressor) {
         long total = 0;
         for (long r : wanted) {
             total += (int) r - (int) (r >>> 32);
         }
         int maxBlock = compressor.maxCompressedLength(BLOCK);
-        byte[] scratch = new byte[(int) Math.min(PIECE, total + wanted.length * 64L) + maxBlock];
-        ByteBuffer into = ByteBuffer.wrap(scratch);
+        int pieceSize = (int) Math.min(PIECE, total + wanted.length * 64L) + maxBlock;
         List<Piece> out = new ArrayList<>();
         Piece current = new Piece();
+        ByteBuffer into = ByteBuffer.allocateDirect(pieceSize);
         int used = 0;
-        for (long r : wanted) {
-            for (int from = (int) (r >>> 32), to = (int) r; from < to; from += BLOCK) {
-                if (scratch.length - used < maxBlock) {
-                    current.piece = offHeap(scratch, used);
-                    out.add(current);
-                    current = new Piece();
-                    used = 0;
+        try {
+            for (long r : wanted) {
+                for (int from = (int) (r >>> 32), to = (int) r; from < to; from += BLOCK) {
+                    if (into.capacity() - used < maxBlock) {
+                        current.piece = into;
+                        out.add(current);
+                        current = new Piece();
+                        into = null; // not freed below if the next cannot be made: it is out's now
+                        into = ByteBuffer.allocateDirect(pieceSize);
+                        used = 0;
+                    }
+                    int n = Math.min(BLOCK, to - from);
+                    current.grow();
+                    int c = current.count++;
+                    current.start[c] = from;
+                    current.length[c] = n;
+                    current.at[c] = used;
+                    current.packedLength[c] = compressor.compress(data, from, n, into, used, into.capacity() - used);
+                    used += current.packedLength[c];
                 }
-                int n = Math.min(BLOCK, to - from);
-                current.grow();
-                int c = current.count++;
-                current.start[c] = from;
-                current.length[c] = n;
-                current.at[c] = used;
-                current.packedLength[c] = compressor.compress(data, from, n, into, used, scratch.length - used);
-                used += current.packedLength[c];
             }
-        }
-        if (current.count > 0) {
-            current.piece = offHeap(scratch, used);
-            out.add(current);
+            if (current.count > 0) {
+                current.piece = ByteBuffer.allocateDirect(used).put(0, into, 0, used);
+                out.add(current);
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            out.forEach(p -> DirectBuffers.free(p.piece));
+            throw e;
+        } finally {
+            DirectBuffers.free(into);
         }
         return out;
-    }
-
-    /** A direct buffer holding the first n bytes of the array. */
-    private static ByteBuffer offHeap(byte[] bytes, int n) {
-        return ByteBuffer.allocateDirect(n).put(0, bytes, 0, n);
     }
 }

@@ -61,9 +61,11 @@ final class PackedSegments {
     private final TreeMap<Long, PackedBlocks> segments = new TreeMap<>();
     private long bytes;
     private final LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
-    /** The last block decompressed: reads of one tuple may come in a few pieces. */
-    private final byte[] block = new byte[PackedBlocks.BLOCK];
-    private final ByteBuffer blockBuffer = ByteBuffer.wrap(block);
+    /**
+     * The last block decompressed: reads of one tuple may come in a few pieces. Off the heap, as
+     * the blocks are: LZ4 then reads and writes both by address, without pinning an array.
+     */
+    private final ByteBuffer block = ByteBuffer.allocateDirect(PackedBlocks.BLOCK);
     private PackedBlocks blockOf;
     private int blockIndex = -1;
     private boolean closed;
@@ -200,14 +202,14 @@ final class PackedSegments {
         int done = 0;
         for (int b = first; b <= last; b++) {
             if (blockOf != p || blockIndex != b) {
-                decompressor.decompress(p.pieces.get(p.piece[b]), p.at[b], p.packedLength[b], blockBuffer, 0, p.blockLength[b]);
+                decompressor.decompress(p.pieces.get(p.piece[b]), p.at[b], p.packedLength[b], block, 0, p.blockLength[b]);
                 blockOf = p;
                 blockIndex = b;
             }
             long pos = offset + done;
             int in = (int) (pos - p.start[b]);
             int k = Math.min(n - done, p.blockLength[b] - in);
-            System.arraycopy(block, in, dst, dstOffset + done, k);
+            block.get(in, dst, dstOffset + done, k);
             done += k;
         }
         return n;
@@ -222,5 +224,6 @@ final class PackedSegments {
         segments.clear();
         bytes = 0;
         blockOf = null;
+        DirectBuffers.free(block);
     }
 }
