@@ -8,6 +8,7 @@ import org.xlogminer.decode.HeapRecordDecoder;
 import org.xlogminer.decode.TupleRef;
 import org.xlogminer.event.Row;
 import org.xlogminer.event.Value;
+import org.xlogminer.page.ImageTupleAt;
 import org.xlogminer.page.PageTracker;
 import org.xlogminer.tuple.DatumDecompressor;
 import org.xlogminer.tuple.DeformedTuple;
@@ -90,7 +91,7 @@ final class ToastResolver {
         long toastRelid = d.externalToastRelid(i);
         long valueId = d.externalValueId(i);
         byte[] stored = store.assemble(toastRelid, valueId, d.externalExtSize(i));
-        if (stored == null && chunksFromPages(toastRelid, valueId)) {
+        if (stored == null && chunksFromPages(toastRelid, valueId, d.externalExtSize(i))) {
             stored = store.assemble(toastRelid, valueId, d.externalExtSize(i));
         }
         if (stored == null) {
@@ -117,27 +118,57 @@ final class ToastResolver {
      * Looks for a value's chunks on the tracked pages of its TOAST table: an old row's value, whose
      * chunks were written before the WAL read, is still there when the row's deletion (or the update
      * that replaced the value) deleted its chunks after it, with full-page images, in the same
-     * transaction. Returns whether any chunk was found.
+     * transaction. Looks them up in the table's {@link ToastChunkIndex}; only when that cannot tell
+     * (it was emptied, or the store forgot chunks put on the pages since their images) at every
+     * tracked page of the table, as the index would otherwise spare. Returns whether any chunk was
+     * found.
      */
-    private boolean chunksFromPages(long toastRelid, long valueId) {
+    private boolean chunksFromPages(long toastRelid, long valueId, int extSize) {
         TableInfo tt = catalog.tableByOid(toastRelid);
         if (tt == null || pages == null) {
             return false;
         }
         TablePlan plan = plans.plan(tt);
-        boolean[] found = {false};
-        pages.forEachTuple(tt.tablespace(), catalog.databaseOid(), tt.relfilenode(), tuple -> {
-            ByteBuffer b = ByteBuffer.wrap(tuple).order(ByteOrder.LITTLE_ENDIAN);
-            DeformedTuple d = plan.deformer.deform(b, HeapTupleHeaderLayout.SIZE, tuple.length - HeapTupleHeaderLayout.SIZE,
-                b.getShort(HeapTupleHeaderLayout.T_INFOMASK2) & 0xFFFF, b.getShort(HeapTupleHeaderLayout.T_INFOMASK) & 0xFFFF,
-                tuple[HeapTupleHeaderLayout.T_HOFF] & 0xFF);
-            if (isChunk(d) && Integer.toUnsignedLong(b.getInt(d.payloadOffset(0))) == valueId) {
-                byte[] data = new byte[d.payloadLength(2)];
-                b.get(d.payloadOffset(2), data);
-                store.addChunk(toastRelid, valueId, b.getInt(d.payloadOffset(1)), data);
-                found[0] = true;
-            }
+        ToastChunkIndex index = store.pageIndex(toastRelid);
+        if (index == null || index.relNumber != tt.relfilenode()) {
+            index = new ToastChunkIndex(pages, tt.tablespace(), catalog.databaseOid(), tt.relfilenode(),
+                ToastChunkIndex.MAX_PLACES);
+            store.pageIndex(toastRelid, index);
+        }
+        index.update(pages, tuple -> {
+            DeformedTuple d = deform(plan, tuple);
+            return isChunk(d) ? Integer.toUnsignedLong(d.buffer().getInt(d.payloadOffset(0))) : -1;
         });
-        return found[0];
+        boolean found = false;
+        for (ImageTupleAt at : index.places(valueId)) {
+            byte[] tuple = pages.imageTuple(at);
+            found |= tuple != null && keepChunk(toastRelid, valueId, deform(plan, tuple));
+        }
+        if ((!index.complete() || store.forgot()) && store.assemble(toastRelid, valueId, extSize) == null) {
+            boolean[] any = {false};
+            pages.forEachTuple(tt.tablespace(), catalog.databaseOid(), tt.relfilenode(),
+                tuple -> any[0] |= keepChunk(toastRelid, valueId, deform(plan, tuple)));
+            found |= any[0];
+        }
+        return found;
+    }
+
+    private static DeformedTuple deform(TablePlan plan, byte[] tuple) {
+        ByteBuffer b = ByteBuffer.wrap(tuple).order(ByteOrder.LITTLE_ENDIAN);
+        return plan.deformer.deform(b, HeapTupleHeaderLayout.SIZE, tuple.length - HeapTupleHeaderLayout.SIZE,
+            b.getShort(HeapTupleHeaderLayout.T_INFOMASK2) & 0xFFFF, b.getShort(HeapTupleHeaderLayout.T_INFOMASK) & 0xFFFF,
+            tuple[HeapTupleHeaderLayout.T_HOFF] & 0xFF);
+    }
+
+    /** Keeps the chunk in the store if the tuple is one of the value's; whether it was. */
+    private boolean keepChunk(long toastRelid, long valueId, DeformedTuple d) {
+        ByteBuffer b = d.buffer();
+        if (!isChunk(d) || Integer.toUnsignedLong(b.getInt(d.payloadOffset(0))) != valueId) {
+            return false;
+        }
+        byte[] data = new byte[d.payloadLength(2)];
+        b.get(d.payloadOffset(2), data);
+        store.addChunk(toastRelid, valueId, b.getInt(d.payloadOffset(1)), data);
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 package org.xlogminer.mine;
 
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,12 @@ final class ToastStore {
     private final long budget;
     private final LinkedHashMap<Key, TreeMap<Integer, byte[]>> values = new LinkedHashMap<>();
     private long bytes;
+    private boolean forgot;
+    /**
+     * By TOAST table: where its values' chunks are on its tracked pages' images (kept here, with the
+     * miner's state, as the decoders that use it are made anew when the catalog's types change).
+     */
+    private final Map<Long, ToastChunkIndex> pageIndexes = new HashMap<>();
 
     ToastStore(long budgetBytes) {
         this.budget = budgetBytes;
@@ -32,6 +39,7 @@ final class ToastStore {
         bytes += data.length + 64;
         if (bytes > budget) {
             Iterator<Map.Entry<Key, TreeMap<Integer, byte[]>>> it = values.entrySet().iterator();
+            forgot = true;
             while (bytes > budget / 2 && it.hasNext()) {
                 for (byte[] b : it.next().getValue().values()) {
                     bytes -= b.length + 64;
@@ -39,6 +47,20 @@ final class ToastStore {
                 it.remove();
             }
         }
+    }
+
+    /** The TOAST table's index of chunks on its pages, or null. */
+    ToastChunkIndex pageIndex(long toastRelid) {
+        return pageIndexes.get(toastRelid);
+    }
+
+    void pageIndex(long toastRelid, ToastChunkIndex index) {
+        pageIndexes.put(toastRelid, index);
+    }
+
+    /** Whether chunks were ever forgotten (past the budget). */
+    boolean forgot() {
+        return forgot;
     }
 
     /**

@@ -6,7 +6,7 @@ import static org.xlogminer.page.PageLayout.SIZE_OF_PAGE_HEADER_DATA;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 
 import org.xlogminer.tuple.HeapTupleHeaderLayout;
 import org.xlogminer.wal.WalFormatException;
@@ -171,9 +171,10 @@ final class ImageTuples {
 
     /**
      * Hands the consumer every tuple of the page's image whose offset number the overlay has no
-     * entry for (restoring the image from the WAL); nothing when the image cannot be read again.
+     * entry for, with that offset number (restoring the image from the WAL); nothing when the image
+     * cannot be read again.
      */
-    void forEachNotIn(TrackedPage p, Overlay o, Consumer<byte[]> consumer) {
+    void forEachNotIn(TrackedPage p, Overlay o, ObjIntConsumer<byte[]> consumer) {
         if (p.imageLsn == 0 || fetcher == null) {
             return;
         }
@@ -183,7 +184,7 @@ final class ImageTuples {
             if (o == null || o.get(off) == null) {
                 byte[] t = restored(off);
                 if (t != null) {
-                    consumer.accept(t);
+                    consumer.accept(t, off);
                 }
             }
         }

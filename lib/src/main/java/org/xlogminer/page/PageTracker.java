@@ -2,6 +2,10 @@ package org.xlogminer.page;
 
 import java.io.Closeable;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.xlogminer.decode.HeapLayout;
@@ -52,6 +56,8 @@ public final class PageTracker implements Closeable {
     private final PageMap pages = new PageMap();
     private final ImageTuples images;
     private final OverlayBudget overlays;
+    /** Relations whose new images are queued for {@link #drainNewImages} (few: TOAST tables looked up). */
+    private final List<RelationImages> watches = new ArrayList<>();
     private long patches;
     /** The last relation asked about, and whether it is tracked: consecutive records mostly share one. */
     private int lastSpc;
@@ -87,7 +93,13 @@ public final class PageTracker implements Closeable {
         images.start(r);
         for (int i = 0; i < r.blockCount(); i++) {
             if (r.forkNumber(i) == 0 && r.hasImage(i) && r.applyImage(i) && isTracked(r, i)) {
-                images.imageOf(reset(r, i), r, i);
+                TrackedPage p = reset(r, i);
+                images.imageOf(p, r, i);
+                for (int w = 0; w < watches.size(); w++) {
+                    if (watches.get(w).of(p)) {
+                        watches.get(w).queue(p);
+                    }
+                }
             }
         }
         if (heapWrapped) {
@@ -125,7 +137,7 @@ public final class PageTracker implements Closeable {
                 continue;
             }
             Overlay o = overlays.overlay(p);
-            images.forEachNotIn(p, o, consumer);
+            images.forEachNotIn(p, o, (t, off) -> consumer.accept(t));
             for (int s = 0, slots = o == null ? 0 : o.slots(); s < slots; s++) {
                 byte[] w = o.tupleInSlot(s) == null ? null : whole(null, p, o.tupleInSlot(s));
                 if (w != null) {
@@ -133,6 +145,57 @@ public final class PageTracker implements Closeable {
                 }
             }
         }
+    }
+
+    /**
+     * Watches the images of a relation's pages for {@link #drainNewImages}: those of the pages
+     * tracked now (oldest first), then each image that comes. One watch per relation is enough.
+     */
+    public RelationImages watch(long tablespace, long database, long relNumber) {
+        RelationImages w = new RelationImages((int) tablespace, (int) database, (int) relNumber);
+        List<TrackedPage> now = new ArrayList<>();
+        for (TrackedPage p : pages.entries()) {
+            if (w.of(p) && p.imageLsn != 0) {
+                now.add(p);
+            }
+        }
+        now.sort(Comparator.comparingLong(p -> p.imageLsn)); // the WAL is read again in order
+        now.forEach(w::queue);
+        watches.add(w);
+        return w;
+    }
+
+    /**
+     * Hands each tuple of the watched relation's images that came since the last call (an image
+     * replaced meanwhile by a later one is skipped: the later one is queued), with where it is, but
+     * those at offset numbers where a tuple was put since the image; the tuples put since are not
+     * handed out (a TOAST table's are inserts, which carry them).
+     */
+    public void drainNewImages(RelationImages w, BiConsumer<ImageTupleAt, byte[]> consumer) {
+        while (!w.pages.isEmpty()) {
+            TrackedPage p = w.pages.poll();
+            long imageLsn = w.imageLsns.poll();
+            if (p.imageLsn != imageLsn || pages.get(p.tablespace, p.database, p.relNumber, p.block) != p) {
+                continue; // imaged again since (queued again), or no longer tracked
+            }
+            images.forEachNotIn(p, overlays.overlay(p), (t, off) -> consumer.accept(new ImageTupleAt(p, off, imageLsn), t));
+        }
+    }
+
+    /**
+     * The tuple handed out at that place by {@link #drainNewImages}, read again, or null when the
+     * page no longer has that image, or a tuple was put at that offset number since.
+     */
+    public byte[] imageTuple(ImageTupleAt at) {
+        TrackedPage p = at.page;
+        if (p.imageLsn != at.imageLsn || pages.get(p.tablespace, p.database, p.relNumber, p.block) != p) {
+            return null;
+        }
+        Overlay o = overlays.overlay(p);
+        if (o != null && o.get(at.offnum) != null) {
+            return null;
+        }
+        return images.tuple(null, p, at.offnum);
     }
 
     /** Pages tracked now. */
