@@ -16,10 +16,11 @@ public final class RelationImages {
     final int database;
     final int relNumber;
     /**
-     * Queued pages at most: past it (images of the relation came by the hundred thousand and no
-     * look-up drained them) the queue is emptied and {@link #overflowed()} says so.
+     * Queued pages at most (each holds its page, about 200 bytes, until drained): past it (images
+     * of the relation came by the ten thousand and no look-up drained them) the queue is emptied
+     * and {@link #overflowed()} says so.
      */
-    static final int MAX_QUEUED = 1 << 18;
+    static final int MAX_QUEUED = 1 << 16;
 
     /** Pages and the image LSN each had when queued (a page imaged again is queued again). */
     final ArrayDeque<TrackedPage> pages = new ArrayDeque<>();
