@@ -60,22 +60,33 @@ final class ToastResolver {
         if (!t.present()) {
             return;
         }
-        DeformedTuple d = plans.plan(toastTable).deformer.deform(t.buffer(), t.offset(), t.length(), t.infomask2(),
-            t.infomask(), t.hoff());
-        if (!isChunk(d)) {
-            return;
-        }
-        ByteBuffer b = d.buffer();
-        long chunkId = Integer.toUnsignedLong(b.getInt(d.payloadOffset(0)));
-        int seq = b.getInt(d.payloadOffset(1));
-        byte[] data = new byte[d.payloadLength(2)];
-        b.get(d.payloadOffset(2), data);
-        store.addChunk(toastTable.oid(), chunkId, seq, data);
+        keepChunk(toastTable.oid(), -1, plans.plan(toastTable).deformer.deform(t.buffer(), t.offset(), t.length(),
+            t.infomask2(), t.infomask(), t.hoff()));
     }
 
     /** Whether a TOAST table's deformed row holds a chunk: id, sequence number, and data inline. */
     private static boolean isChunk(DeformedTuple d) {
         return d.columnCount() >= 3 && d.isPresent(0) && d.isPresent(1) && d.isPresent(2) && d.isInlineUncompressed(2);
+    }
+
+    /** The chunk's value id (chunk_id), of a row that {@link #isChunk} is. */
+    private static long chunkId(DeformedTuple d) {
+        return Integer.toUnsignedLong(d.buffer().getInt(d.payloadOffset(0)));
+    }
+
+    /**
+     * Keeps the row's chunk in the store if it is one, and of the value unless {@code valueId} is
+     * -1; whether it was.
+     */
+    private boolean keepChunk(long toastRelid, long valueId, DeformedTuple d) {
+        if (!isChunk(d) || valueId >= 0 && chunkId(d) != valueId) {
+            return false;
+        }
+        ByteBuffer b = d.buffer();
+        byte[] data = new byte[d.payloadLength(2)];
+        b.get(d.payloadOffset(2), data);
+        store.addChunk(toastRelid, chunkId(d), b.getInt(d.payloadOffset(1)), data);
+        return true;
     }
 
     /**
@@ -137,7 +148,7 @@ final class ToastResolver {
         }
         index.update(pages, tuple -> {
             DeformedTuple d = deform(plan, tuple);
-            return isChunk(d) ? Integer.toUnsignedLong(d.buffer().getInt(d.payloadOffset(0))) : -1;
+            return isChunk(d) ? chunkId(d) : -1;
         });
         boolean found = false;
         for (ImageTupleAt at : index.places(valueId)) {
@@ -158,17 +169,5 @@ final class ToastResolver {
         return plan.deformer.deform(b, HeapTupleHeaderLayout.SIZE, tuple.length - HeapTupleHeaderLayout.SIZE,
             b.getShort(HeapTupleHeaderLayout.T_INFOMASK2) & 0xFFFF, b.getShort(HeapTupleHeaderLayout.T_INFOMASK) & 0xFFFF,
             tuple[HeapTupleHeaderLayout.T_HOFF] & 0xFF);
-    }
-
-    /** Keeps the chunk in the store if the tuple is one of the value's; whether it was. */
-    private boolean keepChunk(long toastRelid, long valueId, DeformedTuple d) {
-        ByteBuffer b = d.buffer();
-        if (!isChunk(d) || Integer.toUnsignedLong(b.getInt(d.payloadOffset(0))) != valueId) {
-            return false;
-        }
-        byte[] data = new byte[d.payloadLength(2)];
-        b.get(d.payloadOffset(2), data);
-        store.addChunk(toastRelid, valueId, b.getInt(d.payloadOffset(1)), data);
-        return true;
     }
 }
