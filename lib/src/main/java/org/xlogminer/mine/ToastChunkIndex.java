@@ -30,6 +30,7 @@ final class ToastChunkIndex {
 
     /** The TOAST table's relfilenode the index is of. */
     final long relNumber;
+    private final PageTracker pages;
     private final RelationImages images;
     /** Value id to its places: one {@link ImageTupleAt}, or a list of them. */
     private final HashMap<Long, Object> byValue = new HashMap<>();
@@ -39,12 +40,13 @@ final class ToastChunkIndex {
 
     ToastChunkIndex(PageTracker pages, long tablespace, long database, long relNumber, int maxPlaces) {
         this.relNumber = relNumber;
+        this.pages = pages;
         this.images = pages.watch(tablespace, database, relNumber);
         this.maxPlaces = maxPlaces;
     }
 
     /** Adds the chunks of the images that came since the last call; chunkId is -1 for a tuple that is not a chunk. */
-    void update(PageTracker pages, ToLongFunction<byte[]> chunkId) {
+    void update(ToLongFunction<byte[]> chunkId) {
         pages.drainNewImages(images, (at, tuple) -> {
             long id = chunkId.applyAsLong(tuple);
             if (id >= 0) {

@@ -146,7 +146,7 @@ final class ToastResolver {
                 ToastChunkIndex.MAX_PLACES);
             store.pageIndex(toastRelid, index);
         }
-        index.update(pages, tuple -> {
+        index.update(tuple -> {
             DeformedTuple d = deform(plan, tuple);
             return isChunk(d) ? chunkId(d) : -1;
         });

@@ -172,14 +172,18 @@ public final class PageTracker implements Closeable {
      * handed out (a TOAST table's are inserts, which carry them).
      */
     public void drainNewImages(RelationImages w, BiConsumer<ImageTupleAt, byte[]> consumer) {
-        while (!w.pages.isEmpty()) {
-            TrackedPage p = w.pages.poll();
-            long imageLsn = w.imageLsns.poll();
-            if (p.imageLsn != imageLsn || pages.get(p.tablespace, p.database, p.relNumber, p.block) != p) {
-                continue; // imaged again since (queued again), or no longer tracked
+        for (RelationImages.Queued q = w.poll(); q != null; q = w.poll()) {
+            TrackedPage p = q.page();
+            long imageLsn = q.imageLsn();
+            if (hasImage(p, imageLsn)) { // else imaged again since (queued again), or no longer tracked
+                images.forEachNotIn(p, overlays.overlay(p), (t, off) -> consumer.accept(new ImageTupleAt(p, off, imageLsn), t));
             }
-            images.forEachNotIn(p, overlays.overlay(p), (t, off) -> consumer.accept(new ImageTupleAt(p, off, imageLsn), t));
         }
+    }
+
+    /** Whether the page is still tracked and still starts from the image of that LSN. */
+    private boolean hasImage(TrackedPage p, long imageLsn) {
+        return p.imageLsn == imageLsn && pages.get(p.tablespace, p.database, p.relNumber, p.block) == p;
     }
 
     /**
@@ -188,7 +192,7 @@ public final class PageTracker implements Closeable {
      */
     public byte[] imageTuple(ImageTupleAt at) {
         TrackedPage p = at.page;
-        if (p.imageLsn != at.imageLsn || pages.get(p.tablespace, p.database, p.relNumber, p.block) != p) {
+        if (!hasImage(p, at.imageLsn)) {
             return null;
         }
         Overlay o = overlays.overlay(p);

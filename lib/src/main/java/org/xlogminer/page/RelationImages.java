@@ -22,9 +22,11 @@ public final class RelationImages {
      */
     static final int MAX_QUEUED = 1 << 16;
 
-    /** Pages and the image LSN each had when queued (a page imaged again is queued again). */
-    final ArrayDeque<TrackedPage> pages = new ArrayDeque<>();
-    final ArrayDeque<Long> imageLsns = new ArrayDeque<>();
+    /** A page and the image LSN it had when queued (a page imaged again is queued again). */
+    record Queued(TrackedPage page, long imageLsn) {
+    }
+
+    private final ArrayDeque<Queued> queued = new ArrayDeque<>();
     private boolean overflowed;
 
     RelationImages(int tablespace, int database, int relNumber) {
@@ -38,13 +40,16 @@ public final class RelationImages {
     }
 
     void queue(TrackedPage p) {
-        if (pages.size() >= MAX_QUEUED) {
-            pages.clear();
-            imageLsns.clear();
+        if (queued.size() >= MAX_QUEUED) {
+            queued.clear();
             overflowed = true;
         }
-        pages.add(p);
-        imageLsns.add(p.imageLsn);
+        queued.add(new Queued(p, p.imageLsn));
+    }
+
+    /** The page queued first, or null. */
+    Queued poll() {
+        return queued.poll();
     }
 
     /** Whether images were dropped from the queue unread (too many between two drains). */
