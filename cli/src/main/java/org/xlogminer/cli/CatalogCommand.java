@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         "The password comes from password= in the URL, PGPASSWORD, the password file (PGPASSFILE or",
         "~/.pgpass), or a prompt when a console exists and the server asks for one.",
         "With --pgdata, reads the same from the files of a stopped cluster or a base backup (plain, or",
-        "base.tar / base.tar.gz), no server needed."})
+        "base.tar, plain or compressed: .gz, .lz4, .zst, .bz2, .xz), no server needed."})
 final class CatalogCommand implements Callable<Integer> {
 
     @Spec
@@ -46,7 +46,7 @@ final class CatalogCommand implements Callable<Integer> {
 
     @Option(names = "--pgdata", paramLabel = "DIR",
         description = "Read the catalog from a stopped cluster's data directory or a base backup (a directory, "
-            + "or base.tar[.gz]) instead of a server.")
+            + "or base.tar[.gz|.lz4|.zst|...]) instead of a server.")
     Path pgdata;
 
     @Option(names = "--database", paramLabel = "NAME",

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * missing value, rewritten pg_class and pg_enum, a pg_class row whose old version's xmax is a
  * MultiXact with an updater, partitions in two levels, a detached one and inheritance children:
  * both captures must name the partitions' parents) captured over JDBC, then read from the files of
- * the cluster stopped cleanly (every major), and from plain, tar and gzipped tar base backups of
+ * the cluster stopped cleanly (every major), and from plain, tar and compressed tar (gzip, lz4,
+ * zstd) base backups of
  * the running server (15 and 13, pg_basebackup being Debian's 15, with a catalog-changing
  * transaction open during the copy: named in a warning); the parsed JSON of both must be
  * equal but for the fields a data directory cannot know (see {@link #assertSameCatalog}). And the
@@ -216,7 +218,7 @@ class PgDataCatalogIT {
 
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {15, 13})
-    void baseBackupsPlainTarAndGzipGiveTheJdbcSnapshot(int major) throws Exception {
+    void baseBackupsPlainTarAndCompressedTarGiveTheJdbcSnapshot(int major) throws Exception {
         Path archive = openDirectory(Files.createTempDirectory(Path.of("/tmp"), "xlogminer-pgdata-archive-"));
         Started started = schemaServer(major, archive);
         try (PgServer server = started.server()) {
@@ -229,20 +231,24 @@ class PgDataCatalogIT {
                 st.execute("CREATE TABLE shop.in_flight (x int)");
                 xid = server.queryString("SELECT backend_xid FROM pg_stat_activity WHERE query LIKE 'CREATE TABLE shop.in_flight%'");
             }
-            for (String format : List.of("p", "t", "tz")) {
+            // plain; tar; tar compressed by pg_basebackup (15's, on the client, so also for 13): gzip, lz4, zstd
+            Map<String, String> tarNames = Map.of("t", "base.tar", "tz", "base.tar.gz", "tlz4", "base.tar.lz4",
+                "tzstd", "base.tar.zst");
+            for (String format : List.of("p", "t", "tz", "tlz4", "tzstd")) {
                 Path dir = tmp.resolve("backup-" + format);
                 List<String> args = new ArrayList<>(List.of("-D", dir.toString(), "-c", "fast", "-X", "none",
                     "-F", format.substring(0, 1)));
-                if (format.equals("tz")) {
-                    args.add("-z");
+                if (format.length() > 1) {
+                    args.add("--compress=" + (format.equals("tz") ? "gzip" : format.substring(1)));
                 }
                 ProcessResult r = server.runTool(PgBinaries.debian15Tool("pg_basebackup"), args.toArray(new String[0]));
                 r.requireSuccess();
-                Path pgdata = format.equals("p") ? dir : dir.resolve(format.equals("t") ? "base.tar" : "base.tar.gz");
+                Path pgdata = format.equals("p") ? dir : dir.resolve(tarNames.get(format));
                 assertTrue(Files.exists(pgdata), pgdata.toString());
                 Path out = tmp.resolve("catalog-" + format + ".json");
-                // the backup's directory, or (gzipped) the tar file itself
-                CliRun run = CliRun.of("catalog", "--pgdata", (format.equals("tz") ? pgdata : dir).toString(),
+                // the backup's directory, or (zstd, gzip) the tar file itself
+                boolean file = format.equals("tz") || format.equals("tzstd");
+                CliRun run = CliRun.of("catalog", "--pgdata", (file ? pgdata : dir).toString(),
                     "-o", out.toString());
                 assertEquals(0, run.exitCode(), format + ": " + run);
                 assertTrue(run.stderr().contains("xlogminer: warning: transaction(s) [" + xid + "] had not ended in "

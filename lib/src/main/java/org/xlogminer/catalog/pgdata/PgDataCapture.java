@@ -25,7 +25,7 @@ import org.xlogminer.wal.Lsn;
 
 /**
  * Captures a {@link CatalogSnapshot} without a server, from the files of a stopped cluster's data
- * directory, a plain-format base backup, or the {@code base.tar[.gz]} of a tar-format one: the
+ * directory, a plain-format base backup, or the {@code base.tar} (plain or compressed) of a tar-format one: the
  * same snapshot the JDBC capture gives, read from pg_control, the relation mapper files, the heap
  * files of the system catalogs and the commit log. See docs/catalog.md ("Without a server").
  *
@@ -55,7 +55,7 @@ public final class PgDataCapture {
     /**
      * Captures the catalog of one database.
      *
-     * @param path     a data directory, a directory holding base.tar[.gz], or such a tar file
+     * @param path     a data directory, a directory holding base.tar (plain or compressed), or such a tar file
      * @param database the database's name; null for the only database that is neither a template
      *                 nor {@code postgres}, else {@code postgres}
      * @throws PgDataException what is wrong with the files or the arguments, naming the file

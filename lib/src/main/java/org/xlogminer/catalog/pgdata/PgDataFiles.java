@@ -11,10 +11,18 @@ import org.xlogminer.catalog.pgdata.PgDataException.Kind;
 
 /**
  * The files of a data directory, wherever they are kept: a directory (a stopped cluster's, or a
- * plain-format base backup) or the {@code base.tar} / {@code base.tar.gz} of a tar-format base
- * backup. Paths are relative to the data directory, with {@code /}: {@code global/pg_control}.
+ * plain-format base backup) or the {@code base.tar} of a tar-format base backup, plain or
+ * compressed. Paths are relative to the data directory, with {@code /}: {@code global/pg_control}.
  */
 interface PgDataFiles extends Closeable {
+
+    /**
+     * The names a tar-format base backup's main archive has in its directory, looked for in this
+     * order: pg_basebackup's (plain, {@code -z}, {@code --compress=lz4}, {@code zstd}), then the
+     * usual ones of a tar compressed afterwards.
+     */
+    List<String> TAR_NAMES = List.of("base.tar", "base.tar.gz", "base.tar.lz4", "base.tar.zst", "base.tgz",
+        "base.tar.bz2", "base.tar.xz");
 
     /** Where the files are, for messages. */
     String describe();
@@ -33,8 +41,8 @@ interface PgDataFiles extends Closeable {
     }
 
     /**
-     * Opens a data directory, a directory holding {@code base.tar} or {@code base.tar.gz}, or such a
-     * tar file itself (gzip recognized by its magic bytes).
+     * Opens a data directory, a directory holding {@code base.tar} (plain or compressed:
+     * {@link #TAR_NAMES}), or such a tar file itself (its compression told by its magic bytes).
      *
      * @throws PgDataException NOT_A_DATA_DIRECTORY when it is none of them
      */
@@ -48,7 +56,7 @@ interface PgDataFiles extends Closeable {
         if (Files.exists(path.resolve("global/pg_control")) || Files.exists(path.resolve("PG_VERSION"))) {
             return new DirectoryFiles(path);
         }
-        for (String name : new String[] {"base.tar", "base.tar.gz", "base.tgz"}) {
+        for (String name : TAR_NAMES) {
             if (Files.isRegularFile(path.resolve(name))) {
                 return new TarFiles(path.resolve(name));
             }

@@ -11,14 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.util.zip.GZIPInputStream;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.xlogminer.catalog.pgdata.PgDataException.Kind;
+import org.xlogminer.wal.archive.Compression;
 
 /**
- * The {@code base.tar} (or {@code base.tar.gz}) of {@code pg_basebackup -Ft}, read as a stream:
+ * The {@code base.tar} of {@code pg_basebackup -Ft}, plain or compressed as pg_basebackup writes it
+ * ({@code -z}: gzip; {@code --compress=lz4} or {@code zstd}, on the client or the server) or as a
+ * DBA may have since (bzip2, xz), the format told by its magic bytes ({@link Compression}), read as
+ * a stream:
  * never unpacked to disk, and only the files asked for are kept in memory. Each
  * {@link #prefetch} reads the archive once from its start and keeps the wanted files; the first
  * pass also learns every entry's name (for {@link #list}). Reading a file no pass kept costs a
@@ -68,22 +71,27 @@ final class TarFiles implements PgDataFiles {
                     kept.put(name, in.readAllBytes());
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof PgDataException p) {
+                throw p;
+            }
             if (names == null && kept.isEmpty()) {
                 throw new PgDataException(Kind.NOT_A_DATA_DIRECTORY, tar.toString(), "not a readable tar archive: "
                     + e.getMessage(), e);
             }
-            throw new PgDataException(Kind.CORRUPT, tar.toString(), "the archive breaks off: " + e.getMessage(), e);
+            throw new PgDataException(Kind.CORRUPT, tar.toString(), "the archive is damaged or breaks off: "
+                + e.getMessage(), e);
         }
         names = seen;
     }
 
+    /** The tar stream within {@code raw} (which supports mark), decompressed as its magic says. */
     private static InputStream decompressed(InputStream raw) throws IOException {
-        raw.mark(2);
-        int a = raw.read();
-        int b = raw.read();
+        raw.mark(Compression.MAGIC_BYTES);
+        byte[] head = raw.readNBytes(Compression.MAGIC_BYTES);
         raw.reset();
-        return a == 0x1f && b == 0x8b ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+        Compression c = Compression.detect(head, head.length);
+        return c == Compression.NONE ? raw : new BufferedInputStream(c.decompress(raw), 1 << 16);
     }
 
     private static String normalize(String name) {
