@@ -4,9 +4,13 @@ import static org.xlogminer.wal.reader.XLogPageHeaderLayout.MAGIC;
 import static org.xlogminer.wal.reader.XLogPageHeaderLayout.PAGEADDR;
 import static org.xlogminer.wal.reader.XLogPageHeaderLayout.XLOG_BLCKSZ;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.util.Arrays;
 
 import org.xlogminer.wal.WalFormatException;
 import org.xlogminer.wal.WalVersion;
@@ -25,9 +29,15 @@ import org.xlogminer.wal.WalVersion;
  * follows is not read (the new primary's {@code .partial} and the old primary's complete copy agree
  * up to there).
  *
- * <p>Not thread-safe: keeps two segment-sized buffers for the comparison, allocated on first use.
+ * <p>The copies are read as streams, a {@value #CHUNK}-byte piece of each at a time: a segment may
+ * be as large as 1 GB ({@code initdb --wal-segsize}), and two whole ones did not fit the heap.
+ *
+ * <p>Not thread-safe: keeps two buffers for the comparison, allocated on first use.
  */
 final class SegmentCopies {
+
+    /** Bytes of each copy compared at a time. */
+    static final int CHUNK = 1 << 20;
 
     private final int segmentSize;
     private byte[] a;
@@ -41,28 +51,22 @@ final class SegmentCopies {
      * Compares the chosen copy with each other copy of segment {@code segno}, over the first
      * {@code readable} bytes at most.
      *
-     * @throws WalFormatException naming both files when two copies disagree
+     * @throws WalFormatException naming both files when two copies disagree, or naming a compressed
+     *                            copy that cannot be decoded
      */
     void check(long segno, SegmentFile chosen, SegmentFile[] others, int readable) throws IOException {
         if (others.length == 0) {
             return;
         }
         if (a == null) {
-            a = new byte[segmentSize];
-            b = new byte[segmentSize];
+            a = new byte[Math.min(CHUNK, segmentSize)];
+            b = new byte[a.length];
         }
         long segStart = segno * segmentSize;
-        int lengthA = (int) Math.min(SegmentInflater.inflate(chosen, a), segmentSize);
-        if (chosen.partial()) {
-            lengthA = comparable(a, lengthA, segStart);
-        }
+        long limitA = Math.min(readable, chosen.partial() ? comparable(chosen, segStart) : segmentSize);
         for (SegmentFile other : others) {
-            int lengthB = (int) Math.min(SegmentInflater.inflate(other, b), segmentSize);
-            if (other.partial()) {
-                lengthB = comparable(b, lengthB, segStart);
-            }
-            int n = Math.min(Math.min(lengthA, lengthB), readable);
-            int at = java.util.Arrays.mismatch(a, 0, n, b, 0, n);
+            long limit = Math.min(limitA, other.partial() ? comparable(other, segStart) : segmentSize);
+            long at = mismatch(chosen, other, limit);
             if (at >= 0) {
                 throw new WalFormatException("two copies of segment " + chosen.name() + " differ at byte " + at
                     + ": " + chosen.path() + " and " + other.path()
@@ -72,19 +76,70 @@ final class SegmentCopies {
         }
     }
 
-    /** The bytes of a .partial copy to compare: its pages before the last that holds this segment's WAL. */
-    private static int comparable(byte[] data, int length, long segStart) {
-        ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        int pages = 0;
-        while ((pages + 1) * XLOG_BLCKSZ <= length) {
-            int p = pages * XLOG_BLCKSZ;
-            boolean ours = WalVersion.fromPageMagic(buf.getShort(p + MAGIC) & 0xFFFF) != null
-                && buf.getLong(p + PAGEADDR) == segStart + p;
-            if (!ours) {
-                break;
+    /**
+     * The first byte before {@code limit} where the two files' contents differ, or -1 when they
+     * agree up to it or up to where the shorter one ends.
+     */
+    private long mismatch(SegmentFile x, SegmentFile y, long limit) throws IOException {
+        try (InputStream inX = open(x); InputStream inY = open(y)) {
+            long done = 0;
+            while (done < limit) {
+                int want = (int) Math.min(a.length, limit - done);
+                int n = Math.min(read(x, inX, a, want), read(y, inY, b, want));
+                int at = Arrays.mismatch(a, 0, n, b, 0, n);
+                if (at >= 0) {
+                    return done + at;
+                }
+                done += n;
+                if (n < want) {
+                    return -1; // the shorter copy ends here
+                }
             }
-            pages++;
+            return -1;
+        }
+    }
+
+    /**
+     * The bytes of a .partial copy to compare: its pages before the last that holds this segment's
+     * WAL, read through once.
+     */
+    private long comparable(SegmentFile file, long segStart) throws IOException {
+        ByteBuffer page = ByteBuffer.wrap(b, 0, XLOG_BLCKSZ).order(ByteOrder.LITTLE_ENDIAN);
+        long pages = 0;
+        try (InputStream in = open(file)) {
+            while ((pages + 1) * XLOG_BLCKSZ <= segmentSize && read(file, in, b, XLOG_BLCKSZ) == XLOG_BLCKSZ) {
+                long p = pages * XLOG_BLCKSZ;
+                boolean ours = WalVersion.fromPageMagic(page.getShort(MAGIC) & 0xFFFF) != null
+                    && page.getLong(PAGEADDR) == segStart + p;
+                if (!ours) {
+                    break;
+                }
+                pages++;
+            }
         }
         return Math.max(0, pages - 1) * XLOG_BLCKSZ;
+    }
+
+    /** The file's contents, decompressed. */
+    private static InputStream open(SegmentFile file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file.path()), 1 << 16);
+        try {
+            return file.compression().decompress(raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw SegmentInflater.damaged(file, e);
+        }
+    }
+
+    /** Reads up to {@code length} bytes into {@code into}; fewer only where the file ends. */
+    private static int read(SegmentFile file, InputStream in, byte[] into, int length) throws IOException {
+        try {
+            return in.readNBytes(into, 0, length);
+        } catch (IOException | RuntimeException e) {
+            if (file.compression() == Compression.NONE) {
+                throw e; // reading a plain file failed: an I/O error, not damaged WAL
+            }
+            throw SegmentInflater.damaged(file, e);
+        }
     }
 }
