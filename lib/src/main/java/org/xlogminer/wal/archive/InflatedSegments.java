@@ -29,6 +29,12 @@ import org.xlogminer.wal.reader.SegmentSource;
  * segment whose buffer was reused first) are packed then. Memory is bounded: the buffers take at
  * most {@link #MAX_BUFFER_BYTES} (at least two buffers), the packed segments their budget.
  *
+ * <p>Segments larger than {@link #MAX_WHOLE} (up to 1 GB, {@code initdb --wal-segsize}) are held in
+ * parts of {@link #PART} bytes instead, each part taking the place a segment takes here: numbered
+ * by its first LSN divided by the part size ({@link #partSize()}), read from the file by a stream
+ * kept open from one part to the next ({@link PartStreams}). Two buffers of a 1 GB segment did not
+ * fit the direct memory of a heap of 640 MB.
+ *
  * <p>Thread-safe: one reading thread at a time plus the read-ahead thread. The buffers' state and
  * the hand-over of marks are guarded by one lock, released while a buffer is filled or packed (a
  * buffer being filled or waiting to be packed is marked so and not refilled); a buffer is copied
@@ -46,6 +52,10 @@ final class InflatedSegments implements Closeable {
      * reader's, the {@value #AHEAD} ahead, and one that can be reused meanwhile.
      */
     static final long MAX_BUFFER_BYTES = 80L << 20;
+    /** The largest segment held whole in a buffer; larger ones are held in parts. */
+    static final int MAX_WHOLE = 64 << 20;
+    /** The size of a part of a larger segment: the default segment size. */
+    static final int PART = 16 << 20;
     /**
      * Segments decompressed ahead of the reader: with one, the reader waited for it or decompressed
      * it itself about one segment in four (the read-ahead thread shares two cores with the reader,
@@ -61,7 +71,12 @@ final class InflatedSegments implements Closeable {
     private record Pack(Slot slot, SegmentMarks.Ranges ranges) {
     }
 
-    private final int segmentSize;
+    /** The size of what a buffer holds: a segment, or a part of one. */
+    private final int partSize;
+    /** Parts per segment: 1 for a segment held whole. */
+    private final int parts;
+    /** The open streams of large segments' files, between parts (null for segments held whole). */
+    private final PartStreams streams;
     private final SegmentBuffers buffers;
     private final PackedSegments packed;
     private final ReentrantLock lock = new ReentrantLock();
@@ -94,14 +109,34 @@ final class InflatedSegments implements Closeable {
 
     /**
      * @param packBudget the most bytes segments kept packed may take (0: none kept)
-     * @param buffers    buffers of a segment's size (at least 2; 0: as many as
+     * @param buffers    buffers of a segment's (or a part's) size (at least 2; 0: as many as
      *                   {@link #MAX_BUFFER_BYTES} holds)
      */
     InflatedSegments(int segmentSize, long packBudget, int buffers) {
-        this.segmentSize = segmentSize;
+        this(segmentSize, segmentSize <= MAX_WHOLE ? segmentSize : PART, packBudget, buffers);
+    }
+
+    /** With segments held in parts of {@code partSize} bytes (a divisor of the segment size). */
+    InflatedSegments(int segmentSize, int partSize, long packBudget, int buffers) {
+        if (partSize <= 0 || segmentSize % partSize != 0) {
+            throw new IllegalArgumentException("a part of " + partSize + " bytes does not divide a segment of "
+                + segmentSize);
+        }
+        this.partSize = partSize;
+        this.parts = segmentSize / partSize;
+        this.streams = parts > 1 ? new PartStreams() : null;
         this.packed = new PackedSegments(packBudget);
-        this.buffers = new SegmentBuffers(segmentSize,
-            buffers > 0 ? buffers : (int) Math.min(Integer.MAX_VALUE, MAX_BUFFER_BYTES / segmentSize));
+        this.buffers = new SegmentBuffers(partSize,
+            buffers > 0 ? buffers : (int) Math.min(Integer.MAX_VALUE, MAX_BUFFER_BYTES / partSize));
+    }
+
+    /**
+     * The bytes a buffer holds: the segment size, or for a segment held in parts the part size;
+     * the "segment" numbers and offsets the other methods take are then a part's: LSN divided
+     * by it, and the rest.
+     */
+    int partSize() {
+        return partSize;
     }
 
     /**
@@ -169,7 +204,7 @@ final class InflatedSegments implements Closeable {
                 }
             }
             Slot s = held(segno, file);
-            long available = Math.min(s.size, segmentSize);
+            long available = Math.min(s.size, partSize);
             if (offset >= available) {
                 return 0;
             }
@@ -301,7 +336,8 @@ final class InflatedSegments implements Closeable {
         RuntimeException failure = null;
         lock.unlock();
         try {
-            size = SegmentInflater.inflate(file, s.data, s.input);
+            size = parts == 1 ? SegmentInflater.inflate(file, s.data, s.input)
+                : SegmentInflater.inflatePart(file, (int) (segno % parts), parts, s.data, s.input, streams);
         } catch (IOException e) {
             failure = new UncheckedIOException("reading " + file, e);
         } catch (RuntimeException e) {
@@ -327,7 +363,7 @@ final class InflatedSegments implements Closeable {
         Slot s = p.slot();
         lock.unlock();
         try {
-            packed.pack(p.ranges().segno, s.data, (int) Math.min(s.size, segmentSize), s.size, p.ranges().ranges,
+            packed.pack(p.ranges().segno, s.data, (int) Math.min(s.size, partSize), s.size, p.ranges().ranges,
                 p.ranges().count);
         } finally {
             lock.lock();
@@ -424,6 +460,9 @@ final class InflatedSegments implements Closeable {
         packed.close();
         if (t == null || !t.isAlive()) { // no thread fills the buffers any more
             buffers.close();
+        }
+        if (streams != null) {
+            streams.close();
         }
     }
 }

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 import org.xlogminer.wal.reader.DirectorySegmentSource;
@@ -48,15 +50,26 @@ public final class MergedSegmentSource implements SegmentSource {
     /** Whether the copies of segment i were compared (or it has none). */
     private final boolean[] checked;
     /**
-     * The segment of the reader's last window ({@link SegmentSource#WINDOW_READ}): reading another
-     * starts the read-ahead of those after it.
+     * What a buffer of decompressed WAL holds ({@link InflatedSegments#partSize()}): a segment, or a
+     * part of a large one; and how many parts a segment has (1: held whole).
      */
-    private long windowSegno = -1;
+    private final int partSize;
+    private final int parts;
+    /** Where the files of segments held in parts were found to end (before their full size). */
+    private final Map<Long, Long> ends = new HashMap<>();
+    /**
+     * The segment (or part) of the reader's last window ({@link SegmentSource#WINDOW_READ}):
+     * reading another starts the read-ahead of those after it.
+     */
+    private long windowPart = -1;
     private long lastSegno = -1;
     private int lastIndex = -1;
 
-    /** With {@code buffers} buffers of decompressed segments (0: the default of {@link InflatedSegments}). */
-    MergedSegmentSource(String description, int segmentSize, SegmentChoice choice, int buffers) {
+    /**
+     * With {@code buffers} buffers of decompressed segments, or of parts of {@code partSize} bytes
+     * (0, 0: the defaults of {@link InflatedSegments}).
+     */
+    MergedSegmentSource(String description, int segmentSize, SegmentChoice choice, int buffers, int partSize) {
         this.description = description;
         this.segmentSize = segmentSize;
         this.choice = choice;
@@ -75,7 +88,10 @@ public final class MergedSegmentSource implements SegmentSource {
         }
         this.plain = plainFiles.isEmpty() ? null
             : DirectorySegmentSource.ofFiles(description, segmentSize, choice.timeline(), plainFiles);
-        this.inflated = other ? new InflatedSegments(segmentSize, PACK_BUDGET, buffers) : null;
+        this.inflated = !other ? null : partSize > 0 ? new InflatedSegments(segmentSize, partSize, PACK_BUDGET, buffers)
+            : new InflatedSegments(segmentSize, PACK_BUDGET, buffers);
+        this.partSize = inflated == null ? segmentSize : inflated.partSize();
+        this.parts = segmentSize / this.partSize;
     }
 
     @Override
@@ -126,12 +142,33 @@ public final class MergedSegmentSource implements SegmentSource {
     public int read(long segno, long offset, byte[] dst, int dstOffset, int length) throws IOException {
         int i = index(segno);
         SegmentFile f = choice.chosen()[i];
-        if (length >= WINDOW_READ && segno != windowSegno) {
-            windowSegno = segno;
-            readAhead(i + 1);
+        long part = parts == 1 ? segno : segno * parts + offset / partSize;
+        if (length >= WINDOW_READ && part != windowPart) {
+            windowPart = part;
+            readAhead(part + 1);
         }
-        return f.plain() ? plain.read(segno, offset, dst, dstOffset, length)
-            : inflated.read(segno, f, offset, dst, dstOffset, length);
+        if (f.plain()) {
+            return plain.read(segno, offset, dst, dstOffset, length);
+        }
+        return parts == 1 ? inflated.read(segno, f, offset, dst, dstOffset, length)
+            : readParts(segno, f, offset, dst, dstOffset, length);
+    }
+
+    /** {@link #read} of a segment held in parts: part by part, noting where the file ends. */
+    private int readParts(long segno, SegmentFile f, long offset, byte[] dst, int dstOffset, int length) {
+        int done = 0;
+        while (done < length) {
+            long at = offset + done;
+            int within = (int) (at % partSize);
+            int want = (int) Math.min(length - done, partSize - within);
+            int n = inflated.read(segno * parts + at / partSize, f, within, dst, dstOffset + done, want);
+            done += n;
+            if (n < want) {
+                ends.merge(segno, at + n, Math::min);
+                break;
+            }
+        }
+        return done;
     }
 
     /**
@@ -174,13 +211,13 @@ public final class MergedSegmentSource implements SegmentSource {
         if (inflated == null || Long.compareUnsigned(toLsn, fromLsn) <= 0) {
             return;
         }
-        long first = Long.divideUnsigned(fromLsn, segmentSize);
+        long first = Long.divideUnsigned(fromLsn, partSize);
         inflated.passed(first);
-        for (long segno = first, last = Long.divideUnsigned(toLsn - 1, segmentSize); segno <= last; segno++) {
-            int i = Arrays.binarySearch(choice.segnos(), segno);
+        for (long part = first, last = Long.divideUnsigned(toLsn - 1, partSize); part <= last; part++) {
+            int i = Arrays.binarySearch(choice.segnos(), part / parts);
             if (i >= 0 && !choice.chosen()[i].plain()) {
-                long base = segno * segmentSize;
-                inflated.keep(segno, Math.max(fromLsn, base) - base, Math.min(toLsn - base, segmentSize));
+                long base = part * partSize;
+                inflated.keep(part, Math.max(fromLsn, base) - base, Math.min(toLsn - base, partSize));
             }
         }
     }
@@ -195,18 +232,25 @@ public final class MergedSegmentSource implements SegmentSource {
     public long fileSize(long segno) throws IOException {
         int i = index(segno);
         SegmentFile f = choice.chosen()[i];
-        return f.plain() ? plain.fileSize(segno) : inflated.size(segno, f);
+        if (f.plain()) {
+            return plain.fileSize(segno);
+        }
+        // a segment held in parts is taken to be whole until a read finds its end
+        return parts == 1 ? inflated.size(segno, f) : ends.getOrDefault(segno, (long) segmentSize);
     }
 
     /**
-     * Starts decompressing segment i and the next ones ahead of the reader, as long as they follow
-     * on and are compressed.
+     * Starts decompressing segment (or part) {@code first} and the next ones ahead of the reader,
+     * as long as they follow on, are compressed, and their copies were compared.
      */
-    private void readAhead(int i) {
+    private void readAhead(long first) {
         List<InflatedSegments.Ahead> ahead = new ArrayList<>(InflatedSegments.AHEAD);
-        for (int j = i; j < i + InflatedSegments.AHEAD && j < checked.length && !choice.chosen()[j].plain()
-            && choice.segnos()[j] == choice.segnos()[j - 1] + 1 && checked[j]; j++) {
-            ahead.add(new InflatedSegments.Ahead(choice.segnos()[j], choice.chosen()[j]));
+        for (long part = first; part < first + InflatedSegments.AHEAD; part++) {
+            int j = Arrays.binarySearch(choice.segnos(), part / parts);
+            if (j < 0 || choice.chosen()[j].plain() || !checked[j]) {
+                break;
+            }
+            ahead.add(new InflatedSegments.Ahead(part, choice.chosen()[j]));
         }
         if (!ahead.isEmpty()) {
             inflated.prefetch(ahead);

@@ -90,6 +90,67 @@ final class SegmentInflater {
         return size;
     }
 
+    /**
+     * Fills {@code into} (its whole capacity, from index 0) with part {@code part} of a segment cut
+     * into {@code parts} parts of that size, and returns how many bytes of it the file holds (fewer
+     * than the capacity only where the file ends): for segments too large to hold whole, read as a
+     * stream kept open in {@code streams} from one part to the next. The SHA-1 its name carries is
+     * checked when the stream reaches the file's end.
+     *
+     * @throws WalFormatException naming the file when it cannot be decoded, or holds more than
+     *                            parts times the capacity (more than a segment)
+     */
+    static int inflatePart(SegmentFile file, int part, int parts, ByteBuffer into, Input input, PartStreams streams)
+        throws IOException {
+        int capacity = into.capacity();
+        long start = (long) part * capacity;
+        PartStreams.Open o = streams.take(file, start);
+        boolean keep = false;
+        try {
+            byte[] scratch = input.atLeast(STREAM_BUFFER);
+            while (o.position < start) { // a part not asked for: read through (the digest needs it)
+                int r = o.in.read(scratch, 0, (int) Math.min(scratch.length, start - o.position));
+                if (r < 0) {
+                    check(file, o.sha1);
+                    return 0;
+                }
+                if (o.sha1 != null) {
+                    o.sha1.update(scratch, 0, r);
+                }
+                o.position += r;
+            }
+            int n = readFully(o.in, into, scratch);
+            if (o.sha1 != null) {
+                o.sha1.update(into.slice(0, n));
+            }
+            o.position += n;
+            if (n == capacity && part == parts - 1 && o.in.read() >= 0) {
+                throw new WalFormatException(file.path() + " holds more than " + (start + capacity) + " bytes"
+                    + (file.compression() == Compression.NONE ? "" : " decompressed")
+                    + ", more than the segment size: not a WAL segment", file.path().getFileName().toString(), 0);
+            }
+            if (n < capacity || part == parts - 1) {
+                check(file, o.sha1); // the whole file was read
+            } else {
+                keep = true;
+            }
+            return n;
+        } catch (WalException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (file.compression() == Compression.NONE && !(e instanceof EOFException)) {
+                throw e;
+            }
+            throw damaged(file, e);
+        } finally {
+            if (keep) {
+                streams.give(o);
+            } else {
+                o.close();
+            }
+        }
+    }
+
     /** Reads until {@code into} (a direct buffer) is full or the stream ends, through the scratch array. */
     private static int readFully(InputStream in, ByteBuffer into, byte[] scratch) throws IOException {
         int n = 0;
@@ -232,7 +293,7 @@ final class SegmentInflater {
         return n;
     }
 
-    private static MessageDigest sha1() {
+    static MessageDigest sha1() {
         try {
             return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {

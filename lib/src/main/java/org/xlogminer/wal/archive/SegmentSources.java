@@ -43,6 +43,14 @@ public final class SegmentSources {
      * {@link MergedSegmentSource} (0: as many as {@link InflatedSegments} takes by default).
      */
     static SegmentSource open(List<Path> directories, int timeline, int buffers) throws IOException {
+        return open(directories, timeline, buffers, 0);
+    }
+
+    /**
+     * {@link #open(List, int, int)} with compressed segments held in parts of {@code partSize} bytes
+     * (0: as {@link InflatedSegments} does by default, whole up to its largest).
+     */
+    static SegmentSource open(List<Path> directories, int timeline, int buffers, int partSize) throws IOException {
         List<SegmentFile> files = new ArrayList<>();
         List<HistoryFile> histories = new ArrayList<>();
         for (Path d : directories) {
@@ -79,7 +87,7 @@ public final class SegmentSources {
             where += " (timeline " + Integer.toUnsignedString(tli) + " without its history file " + HistoryFile.nameOf(tli)
                 + ": only its own segments are read)";
         }
-        return new MergedSegmentSource(where, segmentSize, choice, buffers);
+        return new MergedSegmentSource(where, segmentSize, choice, buffers, partSize);
     }
 
     /** The segment size the file's long page header declares (decompressing only its start). */
