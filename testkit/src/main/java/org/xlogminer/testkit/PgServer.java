@@ -1,5 +1,7 @@
 package org.xlogminer.testkit;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -177,6 +179,20 @@ public final class PgServer implements AutoCloseable {
         return dir.root();
     }
 
+    /**
+     * A new empty directory in {@link #serverDir()}, owned by the OS user the server runs as (a
+     * tablespace's location, say): deleted with the server's directory.
+     */
+    public Path createServerOwnedDirectory(String name) throws IOException {
+        checkOpen();
+        Path d = Files.createDirectory(dir.root().resolve(name));
+        Os.chmod(d, "rwx------");
+        if (Os.isRoot()) {
+            Files.setOwner(d, Os.pgOsUser(d));
+        }
+        return d;
+    }
+
     /** The server log file ({@code pg_ctl -l}). */
     public Path logFile() {
         return dir.log();
@@ -207,12 +223,17 @@ public final class PgServer implements AutoCloseable {
 
     /** A new connection (pgjdbc, autocommit on, user {@code postgres}, database {@code postgres}). */
     public Connection connect() throws SQLException {
+        return connect(DATABASE);
+    }
+
+    /** A new connection to another database (pgjdbc, autocommit on, user {@code postgres}). */
+    public Connection connect(String database) throws SQLException {
         checkOpen();
         Properties p = new Properties();
         p.setProperty("user", USER);
         p.setProperty("connectTimeout", "10");
         p.setProperty("ApplicationName", "xlogminer-testkit");
-        Connection c = DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + port + "/" + DATABASE, p);
+        Connection c = DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + port + "/" + database, p);
         c.setAutoCommit(true);
         return c;
     }

@@ -112,11 +112,7 @@ public final class PgDataCapture {
         reader.scan(CatalogReader.layouts(firstAttributes, Set.of(PG_DATABASE)).get(PG_DATABASE), pgDatabaseFile,
             (t, r) -> dbs.add(DatabaseRow.of(t, r)));
         DatabaseRow db = DatabaseChoice.choose(dbs, database, files.describe());
-        if (db.tablespace() != DEFAULT_TABLESPACE) {
-            throw new PgDataException(Kind.UNSUPPORTED, files.describe(), "database " + db.name()
-                + " lives in tablespace " + db.tablespace() + ": only databases in pg_default are read");
-        }
-        String dir = "base/" + db.oid();
+        String dir = databaseDirectory(files, db, major);
         Map<Long, Long> map = RelMapFile.parse(required(files, dir + "/pg_filenode.map"), major,
             dir + "/pg_filenode.map");
         Function<Long, String> mappedFile = oid -> dir + "/" + mapped(map, oid, dir + "/pg_filenode.map");
@@ -228,6 +224,27 @@ public final class PgDataCapture {
             throw new PgDataException(Kind.CORRUPT, file, "does not map catalog " + oid);
         }
         return f;
+    }
+
+    /**
+     * Where the database's files are: {@code base/OID}, or for a database created in another
+     * tablespace {@code pg_tblspc/SPC/PG_major_catversion/OID} (the link to the tablespace's
+     * location in a data directory, the tablespace's own tar beside a tar-format backup's).
+     */
+    private static String databaseDirectory(PgDataFiles files, DatabaseRow db, int major) throws IOException {
+        if (db.tablespace() == DEFAULT_TABLESPACE) {
+            return "base/" + db.oid();
+        }
+        String spc = "pg_tblspc/" + db.tablespace();
+        String prefix = "PG_" + major + "_";
+        for (String name : files.list(spc)) {
+            if (name.startsWith(prefix)) {
+                return spc + "/" + name + "/" + db.oid();
+            }
+        }
+        throw new PgDataException(Kind.NOT_A_DATA_DIRECTORY, files.describe(), "database " + db.name()
+            + " lives in tablespace " + db.tablespace() + ", but " + spc + " has no " + prefix
+            + "* directory (a tar-format backup keeps it in " + db.tablespace() + ".tar beside base.tar)");
     }
 
     private static List<Long> databaseDirectories(PgDataFiles files) throws IOException {

@@ -48,7 +48,7 @@ interface PgDataFiles extends Closeable {
      */
     static PgDataFiles open(Path path) throws IOException {
         if (Files.isRegularFile(path)) {
-            return new TarFiles(path);
+            return TarBackupFiles.open(path);
         }
         if (!Files.isDirectory(path)) {
             throw new PgDataException(Kind.NOT_A_DATA_DIRECTORY, path.toString(), "no such file or directory");
@@ -58,7 +58,7 @@ interface PgDataFiles extends Closeable {
         }
         for (String name : TAR_NAMES) {
             if (Files.isRegularFile(path.resolve(name))) {
-                return new TarFiles(path.resolve(name));
+                return TarBackupFiles.open(path.resolve(name));
             }
         }
         throw new PgDataException(Kind.NOT_A_DATA_DIRECTORY, path.toString(),
