@@ -172,6 +172,30 @@ class ArchivedWalIT {
         assertFalse(run.stderr().contains("\tat "), "no stack trace");
     }
 
+    /**
+     * An encrypted pgBackRest repository (repo1-cipher-type): its files start with OpenSSL's
+     * "Salted__", which would otherwise be taken for a plain segment with a bad page magic.
+     */
+    @Test
+    void anEncryptedPgBackRestRepositoryIsNamedAsSuch() throws Exception {
+        Path conf = root.resolve("pgbackrest-enc.conf");
+        Files.createDirectories(root.resolve("pgbackrest-enc"));
+        Files.writeString(conf, "[global]\nrepo1-path=" + root.resolve("pgbackrest-enc") + "\nrepo1-cipher-type=aes-256-cbc"
+            + "\nrepo1-cipher-pass=not-for-xlogminer\nlog-path=" + root.resolve("log") + "\nlock-path=" + root.resolve("log")
+            + "\nlog-level-console=warn\n[enc]\npg1-path=" + server.dataDir() + "\npg1-port=" + server.port()
+            + "\npg1-socket-path=" + server.serverDir() + "\n");
+        openUp(root);
+        runAsPostgres("pgbackrest", "--config=" + conf, "--stanza=enc", "stanza-create");
+        Path segment = segmentFiles(walCopy).get(0);
+        runAsPostgres("pgbackrest", "--config=" + conf, "--stanza=enc", "archive-push", segment.toString());
+        Path stanza = root.resolve("pgbackrest-enc/archive/enc");
+        Path pushed = segmentFiles(stanza).get(0);
+        CliRun run = CliRun.of("records", "--wal-dir", stanza.toString());
+        assertEquals(3, run.exitCode(), run.toString());
+        assertTrue(run.stderr().contains(pushed + " is encrypted"), run.stderr());
+        assertFalse(run.stderr().contains("\tat "), "no stack trace");
+    }
+
     @Test
     void aTruncatedCompressedFileIsNamed() throws IOException {
         Path dir = copyTree(root.resolve("zst"), tmp.resolve("zst"));

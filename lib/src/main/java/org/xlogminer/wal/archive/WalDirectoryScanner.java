@@ -2,6 +2,7 @@ package org.xlogminer.wal.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -9,8 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+
+import org.xlogminer.wal.WalFormatException;
 
 /**
  * Finds the segment files of one {@code --wal-dir} and tells how each is stored. It reads the
@@ -29,6 +33,9 @@ import java.util.List;
  * <p>Stateless; thread-safe.
  */
 public final class WalDirectoryScanner {
+
+    /** How an OpenSSL-encrypted file starts (its salt follows). */
+    private static final byte[] ENCRYPTED = "Salted__".getBytes(StandardCharsets.US_ASCII);
 
     /** The directory itself, a Barman hash directory, a pgBackRest version directory and its hash directory. */
     private static final int MAX_DEPTH = 3;
@@ -65,12 +72,23 @@ public final class WalDirectoryScanner {
         });
     }
 
-    /** The compression the file's first bytes show. */
+    /**
+     * The compression the file's first bytes show.
+     *
+     * @throws WalFormatException naming the file when it is encrypted: OpenSSL's {@code Salted__}
+     *                            header, which a pgBackRest repository with a {@code repo1-cipher-type}
+     *                            writes; without the passphrase it would be taken for a damaged segment
+     */
     static Compression compressionOf(Path file) throws IOException {
         byte[] head = new byte[Compression.MAGIC_BYTES];
         int n;
         try (InputStream in = Files.newInputStream(file)) {
             n = SegmentInflater.readFully(in, head);
+        }
+        if (n >= ENCRYPTED.length && Arrays.equals(head, 0, ENCRYPTED.length, ENCRYPTED, 0, ENCRYPTED.length)) {
+            throw new WalFormatException(file + " is encrypted (as a pgBackRest repository with repo1-cipher-type "
+                + "writes it): it cannot be read without the passphrase; restore the segments with pgbackrest "
+                + "archive-get into a directory and mine that", file.getFileName().toString(), 0);
         }
         return Compression.detect(head, n);
     }
