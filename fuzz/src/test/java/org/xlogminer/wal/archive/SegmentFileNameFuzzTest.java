@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import org.xlogminer.fuzz.FuzzFiles;
+import org.xlogminer.wal.WalFormatException;
 import org.xlogminer.wal.reader.SegmentName;
 
 /**
@@ -63,6 +64,10 @@ class SegmentFileNameFuzzTest {
                 for (int shift = 20; shift <= 30; shift++) {
                     f.segno(1 << shift);
                 }
+            }
+        } catch (WalFormatException e) {
+            if (!e.getMessage().contains(" is encrypted ")) { // the one error a scan documents
+                throw e;
             }
         } finally {
             clear();
