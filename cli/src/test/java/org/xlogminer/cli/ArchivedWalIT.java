@@ -134,6 +134,11 @@ class ArchivedWalIT {
             assertEquals(0, run.exitCode(), t + ": " + run);
             assertEquals(expected, run.stdout(), t);
         }
+        // the repository itself holds a stanza per compress type: several clusters, as far as it says
+        CliRun repo = mine(root.resolve("pgbackrest"));
+        assertEquals(3, repo.exitCode(), repo.toString());
+        assertTrue(repo.stderr().contains("is a pgBackRest repository of the stanzas [bz2, gz, lz4, zst]: give --wal-dir "
+            + root.resolve("pgbackrest/archive") + "/<name>"), repo.stderr());
     }
 
     @Test
@@ -145,6 +150,12 @@ class ArchivedWalIT {
         CliRun run = mine(wals);
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals(expected, run.stdout());
+        // the server's directory, and Barman's home of that one server, are read as well
+        for (Path dir : List.of(root.resolve("barman/srv"), root.resolve("barman"))) {
+            CliRun r = mine(dir);
+            assertEquals(0, r.exitCode(), dir + ": " + r);
+            assertEquals(expected, r.stdout(), dir.toString());
+        }
     }
 
     @Test
@@ -190,10 +201,13 @@ class ArchivedWalIT {
         runAsPostgres("pgbackrest", "--config=" + conf, "--stanza=enc", "archive-push", segment.toString());
         Path stanza = root.resolve("pgbackrest-enc/archive/enc");
         Path pushed = segmentFiles(stanza).get(0);
-        CliRun run = CliRun.of("records", "--wal-dir", stanza.toString());
-        assertEquals(3, run.exitCode(), run.toString());
-        assertTrue(run.stderr().contains(pushed + " is encrypted"), run.stderr());
-        assertFalse(run.stderr().contains("\tat "), "no stack trace");
+        // the stanza's archive, and the repository of that one stanza
+        for (Path dir : List.of(stanza, root.resolve("pgbackrest-enc"))) {
+            CliRun run = CliRun.of("records", "--wal-dir", dir.toString());
+            assertEquals(3, run.exitCode(), run.toString());
+            assertTrue(run.stderr().contains(pushed + " is encrypted"), run.stderr());
+            assertFalse(run.stderr().contains("\tat "), "no stack trace");
+        }
     }
 
     @Test

@@ -276,7 +276,8 @@ class PgDataCatalogIT {
      * A database created in another tablespace (and a table of it put back in pg_default): its
      * catalogs are read through pg_tblspc's link in the stopped cluster and in a plain backup (its
      * tablespace mapped elsewhere), and from the tablespace's own tar beside a zstd tar backup's
-     * base.tar; without that tar, the error says where it should be.
+     * base.tar; without that tar, the error says where it should be. And --wal-dir on that backup
+ * points at its pg_wal.tar.
      */
     @Test
     void aDatabaseInAnotherTablespaceIsReadFromItsLinkAndItsTar() throws Exception {
@@ -298,7 +299,7 @@ class PgDataCatalogIT {
             Path tar = tmp.resolve("tablespace-tar");
             server.runTool(PgBinaries.debian15Tool("pg_basebackup"), "-D", plain.toString(), "-c", "fast", "-X", "none",
                 "-F", "p", "-T", space + "=" + mapped).requireSuccess();
-            server.runTool(PgBinaries.debian15Tool("pg_basebackup"), "-D", tar.toString(), "-c", "fast", "-X", "none",
+            server.runTool(PgBinaries.debian15Tool("pg_basebackup"), "-D", tar.toString(), "-c", "fast", "-X", "stream",
                 "-F", "t", "--compress=zstd").requireSuccess();
             assertTrue(Files.exists(tar.resolve(spcOid + ".tar.zst")), "the tablespace's own tar");
             server.runBinary("pg_ctl", "stop", "-m", "fast", "-w", "-D", server.dataDir().toString()).requireSuccess();
@@ -309,6 +310,11 @@ class PgDataCatalogIT {
                 assertEquals(0, run.exitCode(), pgdata + ": " + run);
                 assertSameJson(expected, out);
             }
+            // its WAL is in pg_wal.tar, which --wal-dir does not unpack: said so
+            CliRun records = CliRun.of("records", "--wal-dir", tar.toString());
+            assertEquals(3, records.exitCode(), records.toString());
+            assertTrue(records.stderr().contains(tar.resolve("pg_wal.tar") + " holds a tar-format base backup's WAL"),
+                records.stderr());
             Files.delete(tar.resolve(spcOid + ".tar.zst"));
             expectError(2, "lives in tablespace " + spcOid + ", but pg_tblspc/" + spcOid + " has no PG_15_* directory",
                 tar, "--database", "shop");

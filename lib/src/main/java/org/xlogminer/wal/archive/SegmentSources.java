@@ -58,7 +58,7 @@ public final class SegmentSources {
         }
         String where = directories.stream().map(Path::toString).collect(Collectors.joining(", "));
         if (files.isEmpty()) {
-            throw new WalFormatException("no WAL segment files in " + where, null, 0);
+            throw new WalFormatException("no WAL segment files in " + where + walTarHint(directories), null, 0);
         }
         int tli = timeline != 0 ? timeline : TimelineHistories.newest(files, histories);
         boolean oneTimeline = files.stream().allMatch(f -> f.timeline() == tli)
@@ -88,6 +88,24 @@ public final class SegmentSources {
                 + ": only its own segments are read)";
         }
         return new MergedSegmentSource(where, segmentSize, choice, buffers, partSize);
+    }
+
+    /**
+     * For a directory with none: the tar of WAL a tar-format base backup ({@code pg_basebackup -Ft
+     * -X stream}) writes beside base.tar, which is not read as it is.
+     */
+    private static String walTarHint(List<Path> directories) throws IOException {
+        for (Path d : directories) {
+            try (java.util.stream.Stream<Path> s = Files.list(d)) {
+                Path tar = s.filter(p -> p.getFileName().toString().matches("pg_wal\\.tar(\\.[a-z0-9]+)?")).findFirst()
+                    .orElse(null);
+                if (tar != null) {
+                    return "; " + tar + " holds a tar-format base backup's WAL: unpack it into a directory "
+                        + "(tar -xf) and give that";
+                }
+            }
+        }
+        return "";
     }
 
     /** The segment size the file's long page header declares (decompressing only its start). */

@@ -50,9 +50,16 @@ public final class WalDirectoryScanner {
         return found;
     }
 
-    /** Adds the segment files and the history files in and below {@code directory}, in no particular order. */
+    /**
+     * Adds the segment files and the history files in and below {@code directory}, in no particular
+     * order. A pgBackRest repository (or its {@code archive/}) with one stanza, or a Barman home with
+     * one server, is read as that stanza's archive or that server's directory.
+     *
+     * @throws WalFormatException when it is a repository of several stanzas or a home of several
+     *                            servers (their clusters are not to be mixed), naming them
+     */
     public static void scan(Path directory, List<SegmentFile> found, List<HistoryFile> histories) throws IOException {
-        Files.walkFileTree(directory, EnumSet.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
+        Files.walkFileTree(archiveOf(directory), EnumSet.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 return dir.getFileName() != null && dir.getFileName().toString().equals("archive_status")
@@ -70,6 +77,50 @@ public final class WalDirectoryScanner {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /**
+     * Where the archive of one cluster is in {@code directory}: itself, or for a pgBackRest
+     * repository or its {@code archive/} the one stanza's directory (which holds
+     * {@code archive.info}), or for a Barman home the one server's directory (which holds
+     * {@code wals/}).
+     */
+    private static Path archiveOf(Path directory) throws IOException {
+        if (Files.exists(directory.resolve("archive.info")) || Files.isDirectory(directory.resolve("wals"))) {
+            return directory;
+        }
+        for (Path archive : List.of(directory.resolve("archive"), directory)) {
+            List<Path> stanzas = children(archive, d -> Files.exists(d.resolve("archive.info")));
+            if (!stanzas.isEmpty()) {
+                return one(directory, stanzas, "a pgBackRest repository of the stanzas", archive);
+            }
+        }
+        List<Path> servers = children(directory, d -> Files.isDirectory(d.resolve("wals")));
+        return servers.isEmpty() ? directory : one(directory, servers, "a Barman home of the servers", directory);
+    }
+
+    private static List<Path> children(Path dir, java.util.function.Predicate<Path> test) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, Files::isDirectory)) {
+                for (Path d : s) {
+                    if (test.test(d)) {
+                        out.add(d);
+                    }
+                }
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static Path one(Path directory, List<Path> choices, String what, Path parent) {
+        if (choices.size() == 1) {
+            return choices.get(0);
+        }
+        throw new WalFormatException(directory + " is " + what + " " + choices.stream()
+            .map(p -> p.getFileName().toString()).toList() + ": give --wal-dir " + parent
+            + "/<name> of the cluster to mine", null, 0);
     }
 
     /**
