@@ -15,7 +15,8 @@ import java.util.List;
  * last one stopped, so a file is decompressed once however many parts it has. A part before a
  * stream's position (read again) needs a new stream from the file's start.
  *
- * <p>Thread-safe: a stream is taken out for one thread's use and given back after.
+ * <p>Thread-safe: a stream is taken out for one thread's use and given back after
+ * ({@link #release}).
  */
 final class PartStreams implements Closeable {
 
@@ -28,7 +29,7 @@ final class PartStreams implements Closeable {
         final InputStream in;
         /** The SHA-1 of the bytes before position, when the file's name carries one. */
         final MessageDigest sha1;
-        long position;
+        volatile long position;
 
         private Open(SegmentFile file, InputStream in, MessageDigest sha1) {
             this.file = file;
@@ -47,43 +48,68 @@ final class PartStreams implements Closeable {
     }
 
     private final List<Open> kept = new ArrayList<>();
+    /** The streams taken out and not given back yet. */
+    private final List<Open> busy = new ArrayList<>();
     private boolean closed;
 
     /**
      * The kept stream of the file that is furthest on but not past {@code at}, or a new one from
-     * the file's start.
+     * the file's start. While another thread reads on with one that is not past {@code at} (the
+     * reader filling the part before while the read-ahead thread wants the next), waits for it:
+     * a new stream would decompress the file's start again.
      *
      * @throws WalFormatException naming the file when it cannot be decoded
      */
     Open take(SegmentFile file, long at) throws IOException {
         synchronized (this) {
-            Open best = null;
-            for (Open o : kept) {
-                boolean usable = o.file.path().equals(file.path()) && o.position <= at;
-                if (usable && (best == null || o.position > best.position)) {
-                    best = o;
+            while (true) {
+                Open best = null;
+                for (Open o : kept) {
+                    boolean usable = o.file.path().equals(file.path()) && o.position <= at;
+                    if (usable && (best == null || o.position > best.position)) {
+                        best = o;
+                    }
                 }
-            }
-            if (best != null) {
-                kept.remove(best);
-                return best;
+                if (best != null) {
+                    kept.remove(best);
+                    busy.add(best);
+                    return best;
+                }
+                if (closed || busy.stream().noneMatch(o -> o.file.path().equals(file.path()) && o.position <= at)) {
+                    break;
+                }
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break; // a stream of its own
+                }
             }
         }
         InputStream raw = new BufferedInputStream(Files.newInputStream(file.path()), 1 << 16);
+        Open o;
         try {
             MessageDigest sha1 = file.sha1() == null ? null : SegmentInflater.sha1();
-            return new Open(file, file.compression().decompress(raw), sha1);
+            o = new Open(file, file.compression().decompress(raw), sha1);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw SegmentInflater.damaged(file, e);
         }
+        synchronized (this) {
+            busy.add(o);
+        }
+        return o;
     }
 
-    /** Keeps the stream for the file's next part (closing the oldest kept past {@value #KEPT}). */
-    void give(Open o) {
+    /**
+     * Gives a taken stream back: kept for the file's next part ({@code keep}; the oldest kept
+     * past {@value #KEPT} is closed), or closed (the file was read to its end, or it failed).
+     */
+    void release(Open o, boolean keep) {
         Open dropped = null;
         synchronized (this) {
-            if (closed) {
+            busy.remove(o);
+            if (closed || !keep) {
                 dropped = o;
             } else {
                 kept.add(o);
@@ -91,13 +117,14 @@ final class PartStreams implements Closeable {
                     dropped = kept.remove(0);
                 }
             }
+            notifyAll();
         }
         if (dropped != null) {
             dropped.close();
         }
     }
 
-    /** Closes the kept streams (one given back later is closed then). */
+    /** Closes the kept streams (one given back later is closed then) and wakes those waiting. */
     @Override
     public void close() {
         List<Open> all;
@@ -105,6 +132,7 @@ final class PartStreams implements Closeable {
             closed = true;
             all = new ArrayList<>(kept);
             kept.clear();
+            notifyAll();
         }
         all.forEach(Open::close);
     }

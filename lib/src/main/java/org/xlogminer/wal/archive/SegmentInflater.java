@@ -143,11 +143,7 @@ final class SegmentInflater {
             }
             throw damaged(file, e);
         } finally {
-            if (keep) {
-                streams.give(o);
-            } else {
-                o.close();
-            }
+            streams.release(o, keep);
         }
     }
 
