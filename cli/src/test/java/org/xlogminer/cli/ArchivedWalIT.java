@@ -29,7 +29,7 @@ import org.xlogminer.wal.Lsn;
 /**
  * WAL as archivers keep it, written by the real tools for a real PostgreSQL 15 server: an
  * {@code archive_command} that writes each segment with gzip, lz4, zstd, bzip2 and xz, pgBackRest's
- * {@code archive-push} into a local stanza per compress type (gz, lz4, zst, bz2), and Barman's
+ * {@code archive-push} into a local stanza per compress type (gz, lz4, zst, bz2, none), and Barman's
  * {@code archive-wal} of a local {@code cp} archiver (gzip). Mining each archive gives exactly the
  * output of mining the server's own pg_wal; so does the archive together with pg_wal. A corrupt
  * pgBackRest segment (SHA-1), a truncated compressed file and two disagreeing copies of a segment
@@ -38,7 +38,7 @@ import org.xlogminer.wal.Lsn;
 class ArchivedWalIT {
 
     private static final List<String> PLAIN = List.of("gz", "lz4", "zst", "bz2", "xz");
-    private static final List<String> PGBACKREST = List.of("gz", "lz4", "zst", "bz2");
+    private static final List<String> PGBACKREST = List.of("gz", "lz4", "zst", "bz2", "none");
 
     private static Path root;
     private static PgServer server;
@@ -137,7 +137,7 @@ class ArchivedWalIT {
         // the repository itself holds a stanza per compress type: several clusters, as far as it says
         CliRun repo = mine(root.resolve("pgbackrest"));
         assertEquals(3, repo.exitCode(), repo.toString());
-        assertTrue(repo.stderr().contains("is a pgBackRest repository of the stanzas [bz2, gz, lz4, zst]: give --wal-dir "
+        assertTrue(repo.stderr().contains("is a pgBackRest repository of the stanzas [bz2, gz, lz4, none, zst]: give --wal-dir "
             + root.resolve("pgbackrest/archive") + "/<name>"), repo.stderr());
     }
 
