@@ -1,5 +1,6 @@
 package org.xlogminer.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -30,7 +32,8 @@ import org.xlogminer.wal.Lsn;
  * WAL as archivers keep it, written by the real tools for a real PostgreSQL 15 server: an
  * {@code archive_command} that writes each segment with gzip, lz4, zstd, bzip2 and xz, pgBackRest's
  * {@code archive-push} into a local stanza per compress type (gz, lz4, zst, bz2, none), and Barman's
- * {@code archive-wal} of a local {@code cp} archiver (gzip). Mining each archive gives exactly the
+ * {@code archive-wal} of a local {@code cp} archiver (gzip; and a custom zstd filter, of which the
+ * files keep no record). Mining each archive gives exactly the
  * output of mining the server's own pg_wal; so does the archive together with pg_wal. A corrupt
  * pgBackRest segment (SHA-1), a truncated compressed file and two disagreeing copies of a segment
  * each stop with exit 3 and name the files.
@@ -53,7 +56,8 @@ class ArchivedWalIT {
     @BeforeAll
     static void archive() throws Exception {
         root = Files.createTempDirectory("xlogminer-archives");
-        for (String d : List.of("gz", "lz4", "zst", "bz2", "xz", "pgbackrest", "log", "barman/srv/incoming")) {
+        for (String d : List.of("gz", "lz4", "zst", "bz2", "xz", "pgbackrest", "log", "barman/srv/incoming",
+            "barman/srvz/incoming")) {
             Files.createDirectories(root.resolve(d));
         }
         Path script = root.resolve("archive.sh");
@@ -70,7 +74,8 @@ class ArchivedWalIT {
             "for t in " + String.join(" ", PGBACKREST) + "; do",
             "  pgbackrest --config=$R/pgbackrest.conf --stanza=$t --compress-type=$t archive-push \"$1\"",
             "done",
-            "cp \"$1\" $R/barman/srv/incoming/$2", ""));
+            "cp \"$1\" $R/barman/srv/incoming/$2",
+            "cp \"$1\" $R/barman/srvz/incoming/$2", ""));
         openUp(root);
         server = PgServer.builder(15).walSegSizeMb(1)
             .setting("archive_mode", "on")
@@ -92,6 +97,7 @@ class ArchivedWalIT {
         String last = server.walFileName(server.switchWal());
         waitArchived(last);
         run("barman", "-c", root.resolve("barman.conf").toString(), "archive-wal", "srv");
+        run("barman", "-c", root.resolve("barman.conf").toString(), "archive-wal", "srvz");
         walCopy = Files.createDirectories(root.resolve("pg_wal-copy"));
         try (Stream<Path> files = Files.list(server.walDir())) {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
@@ -141,21 +147,31 @@ class ArchivedWalIT {
             + root.resolve("pgbackrest/archive") + "/<name>"), repo.stderr());
     }
 
+    /** Barman's gzip, and a custom compression (zstd) of which its files keep no record. */
     @Test
     void barmanWalsMineAsPgWal() throws IOException {
-        Path wals = root.resolve("barman/srv/wals");
-        try (Stream<Path> files = Files.walk(wals)) {
-            assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("xlog.db")), "Barman archived the WAL");
+        for (String srv : List.of("srv", "srvz")) {
+            Path wals = root.resolve("barman/" + srv + "/wals");
+            try (Stream<Path> files = Files.walk(wals)) {
+                assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("xlog.db")), "Barman archived the WAL");
+            }
+            // the server's wals/, and its directory
+            for (Path dir : List.of(wals, wals.getParent())) {
+                CliRun run = mine(dir);
+                assertEquals(0, run.exitCode(), dir + ": " + run);
+                assertEquals(expected, run.stdout(), dir.toString());
+            }
         }
-        CliRun run = mine(wals);
-        assertEquals(0, run.exitCode(), run.toString());
-        assertEquals(expected, run.stdout());
-        // the server's directory, and Barman's home of that one server, are read as well
-        for (Path dir : List.of(root.resolve("barman/srv"), root.resolve("barman"))) {
-            CliRun r = mine(dir);
-            assertEquals(0, r.exitCode(), dir + ": " + r);
-            assertEquals(expected, r.stdout(), dir.toString());
-        }
+        byte[] head = Arrays.copyOf(Files.readAllBytes(segmentFiles(root.resolve("barman/srvz/wals")).get(0)), 4);
+        assertArrayEquals(new byte[] {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD}, head, "Barman's custom filter wrote zstd");
+        // Barman's home: of two servers, refused with their names; of one, that server's
+        CliRun two = mine(root.resolve("barman"));
+        assertEquals(3, two.exitCode(), two.toString());
+        assertTrue(two.stderr().contains("is a Barman home of the servers [srv, srvz]"), two.stderr());
+        Path home = copyTree(root.resolve("barman/srvz"), tmp.resolve("home/srvz")).getParent();
+        CliRun one = mine(home);
+        assertEquals(0, one.exitCode(), one.toString());
+        assertEquals(expected, one.stdout());
     }
 
     @Test
@@ -262,7 +278,11 @@ class ArchivedWalIT {
             "log_file = " + root.resolve("log/barman.log"), "compression = gzip", "",
             "[srv]", "description = xlogminer test", "conninfo = host=" + server.serverDir() + " port=" + server.port()
                 + " user=postgres dbname=postgres",
-            "backup_method = postgres", "archiver = on", "streaming_archiver = off", ""));
+            "backup_method = postgres", "archiver = on", "streaming_archiver = off", "",
+            "[srvz]", "description = xlogminer test, zstd", "conninfo = host=" + server.serverDir() + " port="
+                + server.port() + " user=postgres dbname=postgres",
+            "backup_method = postgres", "archiver = on", "streaming_archiver = off", "compression = custom",
+            "custom_compression_filter = zstd -q -c", "custom_decompression_filter = zstd -q -d -c", ""));
         openUp(root);
     }
 
