@@ -188,12 +188,7 @@ public final class MergedSegmentSource implements SegmentSource {
             return plain.read(segno, 0, dst, 0, n);
         }
         byte[] head = n == dst.length ? dst : new byte[n];
-        int got;
-        try (java.io.InputStream in = f.compression().decompress(java.nio.file.Files.newInputStream(f.path()))) {
-            got = SegmentInflater.readFully(in, head);
-        } catch (IOException | RuntimeException e) {
-            throw SegmentInflater.damaged(f, e);
-        }
+        int got = SegmentInflater.readStart(f, head);
         if (head != dst) {
             System.arraycopy(head, 0, dst, 0, got);
         }

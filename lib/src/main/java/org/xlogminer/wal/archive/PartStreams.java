@@ -1,10 +1,8 @@
 package org.xlogminer.wal.archive;
 
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,15 +84,7 @@ final class PartStreams implements Closeable {
                 }
             }
         }
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file.path()), 1 << 16);
-        Open o;
-        try {
-            MessageDigest sha1 = file.sha1() == null ? null : SegmentInflater.sha1();
-            o = new Open(file, file.compression().decompress(raw), sha1);
-        } catch (IOException | RuntimeException e) {
-            raw.close();
-            throw SegmentInflater.damaged(file, e);
-        }
+        Open o = new Open(file, SegmentInflater.open(file), file.sha1() == null ? null : SegmentInflater.sha1());
         synchronized (this) {
             busy.add(o);
         }

@@ -4,12 +4,10 @@ import static org.xlogminer.wal.reader.XLogPageHeaderLayout.MAGIC;
 import static org.xlogminer.wal.reader.XLogPageHeaderLayout.PAGEADDR;
 import static org.xlogminer.wal.reader.XLogPageHeaderLayout.XLOG_BLCKSZ;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.util.Arrays;
 
 import org.xlogminer.wal.WalFormatException;
@@ -81,7 +79,7 @@ final class SegmentCopies {
      * agree up to it or up to where the shorter one ends.
      */
     private long mismatch(SegmentFile x, SegmentFile y, long limit) throws IOException {
-        try (InputStream inX = open(x); InputStream inY = open(y)) {
+        try (InputStream inX = SegmentInflater.open(x); InputStream inY = SegmentInflater.open(y)) {
             long done = 0;
             while (done < limit) {
                 int want = (int) Math.min(a.length, limit - done);
@@ -106,7 +104,7 @@ final class SegmentCopies {
     private long comparable(SegmentFile file, long segStart) throws IOException {
         ByteBuffer page = ByteBuffer.wrap(b, 0, XLOG_BLCKSZ).order(ByteOrder.LITTLE_ENDIAN);
         long pages = 0;
-        try (InputStream in = open(file)) {
+        try (InputStream in = SegmentInflater.open(file)) {
             while ((pages + 1) * XLOG_BLCKSZ <= segmentSize && read(file, in, b, XLOG_BLCKSZ) == XLOG_BLCKSZ) {
                 long p = pages * XLOG_BLCKSZ;
                 boolean ours = WalVersion.fromPageMagic(page.getShort(MAGIC) & 0xFFFF) != null
@@ -118,17 +116,6 @@ final class SegmentCopies {
             }
         }
         return Math.max(0, pages - 1) * XLOG_BLCKSZ;
-    }
-
-    /** The file's contents, decompressed. */
-    private static InputStream open(SegmentFile file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file.path()), 1 << 16);
-        try {
-            return file.compression().decompress(raw);
-        } catch (IOException | RuntimeException e) {
-            raw.close();
-            throw SegmentInflater.damaged(file, e);
-        }
     }
 
     /** Reads up to {@code length} bytes into {@code into}; fewer only where the file ends. */

@@ -147,6 +147,37 @@ final class SegmentInflater {
         }
     }
 
+    /**
+     * The file's contents, decompressed, as a stream (over a buffer of the file).
+     *
+     * @throws WalFormatException naming the file when its compressed stream cannot even begin
+     */
+    static InputStream open(SegmentFile file) throws IOException {
+        InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file.path()), STREAM_BUFFER);
+        try {
+            return file.compression().decompress(raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw damaged(file, e);
+        }
+    }
+
+    /**
+     * The first {@code into.length} bytes of the file's contents, decompressed (fewer where it
+     * ends); how many.
+     *
+     * @throws WalFormatException naming the file when it cannot be read or decoded
+     */
+    static int readStart(SegmentFile file, byte[] into) {
+        try (InputStream in = open(file)) {
+            return readFully(in, into);
+        } catch (WalException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw damaged(file, e);
+        }
+    }
+
     /** Reads until {@code into} (a direct buffer) is full or the stream ends, through the scratch array. */
     private static int readFully(InputStream in, ByteBuffer into, byte[] scratch) throws IOException {
         int n = 0;

@@ -1,7 +1,6 @@
 package org.xlogminer.wal.archive;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,12 +110,7 @@ public final class SegmentSources {
     /** The segment size the file's long page header declares (decompressing only its start). */
     private static int segmentSize(SegmentFile file) throws IOException {
         byte[] hdr = new byte[XLogPageHeaderLayout.LONG_SIZE];
-        int n;
-        try (InputStream in = file.compression().decompress(Files.newInputStream(file.path()))) {
-            n = SegmentInflater.readFully(in, hdr);
-        } catch (IOException | RuntimeException e) {
-            throw SegmentInflater.damaged(file, e);
-        }
+        int n = SegmentInflater.readStart(file, hdr);
         return DirectorySegmentSource.segmentSizeOf(hdr, n, file.path().getFileName().toString());
     }
 }
