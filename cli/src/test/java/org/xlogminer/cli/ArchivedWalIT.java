@@ -143,7 +143,8 @@ class ArchivedWalIT {
         // the repository itself holds a stanza per compress type: several clusters, as far as it says
         CliRun repo = mine(root.resolve("pgbackrest"));
         assertEquals(3, repo.exitCode(), repo.toString());
-        assertTrue(repo.stderr().contains("is a pgBackRest repository of the stanzas [bz2, gz, lz4, none, zst]: give --wal-dir "
+        assertTrue(repo.stderr().contains("is a pgBackRest repository of the stanzas [bz2, gz, lz4, none, zst]: "
+            + "give --wal-dir "
             + root.resolve("pgbackrest/archive") + "/<name>"), repo.stderr());
     }
 
@@ -153,7 +154,8 @@ class ArchivedWalIT {
         for (String srv : List.of("srv", "srvz")) {
             Path wals = root.resolve("barman/" + srv + "/wals");
             try (Stream<Path> files = Files.walk(wals)) {
-                assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("xlog.db")), "Barman archived the WAL");
+                assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("xlog.db")),
+                    "Barman archived the WAL");
             }
             // the server's wals/, and its directory
             for (Path dir : List.of(wals, wals.getParent())) {
@@ -207,8 +209,9 @@ class ArchivedWalIT {
     void anEncryptedPgBackRestRepositoryIsNamedAsSuch() throws Exception {
         Path conf = root.resolve("pgbackrest-enc.conf");
         Files.createDirectories(root.resolve("pgbackrest-enc"));
-        Files.writeString(conf, "[global]\nrepo1-path=" + root.resolve("pgbackrest-enc") + "\nrepo1-cipher-type=aes-256-cbc"
-            + "\nrepo1-cipher-pass=not-for-xlogminer\nlog-path=" + root.resolve("log") + "\nlock-path=" + root.resolve("log")
+        Files.writeString(conf, "[global]\nrepo1-path=" + root.resolve("pgbackrest-enc")
+            + "\nrepo1-cipher-type=aes-256-cbc\nrepo1-cipher-pass=not-for-xlogminer"
+            + "\nlog-path=" + root.resolve("log") + "\nlock-path=" + root.resolve("log")
             + "\nlog-level-console=warn\n[enc]\npg1-path=" + server.dataDir() + "\npg1-port=" + server.port()
             + "\npg1-socket-path=" + server.serverDir() + "\n");
         openUp(root);

@@ -3,6 +3,7 @@ package org.xlogminer.wal.archive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.xlogminer.wal.WalFormatException;
 
@@ -59,7 +61,8 @@ public final class WalDirectoryScanner {
      *                            servers (their clusters are not to be mixed), naming them
      */
     public static void scan(Path directory, List<SegmentFile> found, List<HistoryFile> histories) throws IOException {
-        Files.walkFileTree(archiveOf(directory), EnumSet.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
+        Path root = archiveOf(directory);
+        Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 return dir.getFileName() != null && dir.getFileName().toString().equals("archive_status")
@@ -99,10 +102,10 @@ public final class WalDirectoryScanner {
         return servers.isEmpty() ? directory : one(directory, servers, "a Barman home of the servers", directory);
     }
 
-    private static List<Path> children(Path dir, java.util.function.Predicate<Path> test) throws IOException {
+    private static List<Path> children(Path dir, Predicate<Path> test) throws IOException {
         List<Path> out = new ArrayList<>();
         if (Files.isDirectory(dir)) {
-            try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, Files::isDirectory)) {
                 for (Path d : s) {
                     if (test.test(d)) {
                         out.add(d);

@@ -140,7 +140,8 @@ class PackedReadsIT {
 
     private static List<String> mine(SegmentSource source, Archived a) throws Exception {
         List<String> changes = new ArrayList<>();
-        try (Miner miner = Miner.builder(source, a.catalog()).fromLsn(a.range().start()).toLsn(a.range().end()).build()) {
+        WalRange r = a.range();
+        try (Miner miner = Miner.builder(source, a.catalog()).fromLsn(r.start()).toLsn(r.end()).build()) {
             for (Transaction t : miner) {
                 for (RowChange c : t.changes()) {
                     changes.add(c.toString());
