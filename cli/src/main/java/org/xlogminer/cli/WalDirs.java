@@ -16,7 +16,7 @@ final class WalDirs {
 
     /** The option's description, the same for every command. */
     static final String DESCRIPTION = "Directory of WAL segment files (repeatable): pg_wal, an archive (plain or compressed"
-        + " segments, by content: gzip, bzip2, xz, lz4, zstd, snappy), a pgBackRest <repo>/archive/<stanza>, or a Barman"
+        + " segments, by content: gzip, bzip2, xz, lzma, lz4, zstd, snappy), a pgBackRest <repo>/archive/<stanza>, or a Barman"
         + " server's wals/.";
 
     private WalDirs() {

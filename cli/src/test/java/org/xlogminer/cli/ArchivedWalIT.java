@@ -30,7 +30,8 @@ import org.xlogminer.wal.Lsn;
 
 /**
  * WAL as archivers keep it, written by the real tools for a real PostgreSQL 15 server: an
- * {@code archive_command} that writes each segment with gzip, lz4, zstd, bzip2 and xz, pgBackRest's
+ * {@code archive_command} that writes each segment with gzip, lz4, zstd, bzip2, xz and LZMA (as WAL-G's
+ * lzma), pgBackRest's
  * {@code archive-push} into a local stanza per compress type (gz, lz4, zst, bz2, none), and Barman's
  * {@code archive-wal} of a local {@code cp} archiver (gzip; and a custom zstd filter, of which the
  * files keep no record). Mining each archive gives exactly the
@@ -40,7 +41,7 @@ import org.xlogminer.wal.Lsn;
  */
 class ArchivedWalIT {
 
-    private static final List<String> PLAIN = List.of("gz", "lz4", "zst", "bz2", "xz");
+    private static final List<String> PLAIN = List.of("gz", "lz4", "zst", "bz2", "xz", "lzma");
     private static final List<String> PGBACKREST = List.of("gz", "lz4", "zst", "bz2", "none");
 
     private static Path root;
@@ -56,7 +57,7 @@ class ArchivedWalIT {
     @BeforeAll
     static void archive() throws Exception {
         root = Files.createTempDirectory("xlogminer-archives");
-        for (String d : List.of("gz", "lz4", "zst", "bz2", "xz", "pgbackrest", "log", "barman/srv/incoming",
+        for (String d : List.of("gz", "lz4", "zst", "bz2", "xz", "lzma", "pgbackrest", "log", "barman/srv/incoming",
             "barman/srvz/incoming")) {
             Files.createDirectories(root.resolve(d));
         }
@@ -71,6 +72,7 @@ class ArchivedWalIT {
             "zstd -q -c \"$1\" > $R/zst/$2.zst",
             "bzip2 -c \"$1\" > $R/bz2/$2.bz2",
             "xz -0 -c \"$1\" > $R/xz/$2.xz",
+            "xz --format=lzma -c \"$1\" > $R/lzma/$2.lzma",
             "for t in " + String.join(" ", PGBACKREST) + "; do",
             "  pgbackrest --config=$R/pgbackrest.conf --stanza=$t --compress-type=$t archive-push \"$1\"",
             "done",

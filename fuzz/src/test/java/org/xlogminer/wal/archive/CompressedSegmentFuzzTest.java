@@ -20,7 +20,7 @@ import org.xlogminer.wal.WalException;
  * them, as a segment too large to hold whole is read (the parts must hold what the whole read
  * gave). A stream that cannot be decoded must be a
  * {@link WalException} naming the file; nothing else may come out. Seeds: the beginning of a real
- * segment of testdata/ compressed by the gzip, bzip2, xz, lz4 and zstd tools.
+ * segment of testdata/ compressed by the gzip, bzip2, xz (also as LZMA), lz4 and zstd tools.
  */
 class CompressedSegmentFuzzTest {
 

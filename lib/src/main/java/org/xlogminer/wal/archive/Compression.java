@@ -7,6 +7,7 @@ import java.util.zip.GZIPInputStream;
 
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
+import org.apache.commons.compress.compressors.lzma.LZMACompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
@@ -28,6 +29,8 @@ import net.jpountz.lz4.LZ4FrameInputStream;
  *   <tr><td>04 22 4D 18</td><td>LZ4 frame</td><td>lz4, pgBackRest lz4, Barman lz4</td></tr>
  *   <tr><td>28 B5 2F FD</td><td>Zstandard frame</td><td>zstd, pgBackRest zst, Barman zstd</td></tr>
  *   <tr><td>FF 06 00 00 73 4E 61 50 70 59</td><td>Snappy framing format</td><td>Barman snappy</td></tr>
+ *   <tr><td>5D 00 00</td><td>LZMA ("alone": properties of lc 3, lp 0, pb 2, a dictionary of 64 kB or
+ *       more)</td><td>{@code xz --format=lzma}, WAL-G lzma</td></tr>
  *   <tr><td>anything else</td><td>plain: the segment itself</td><td>cp, pg_receivewal</td></tr>
  * </table>
  *
@@ -49,7 +52,8 @@ public enum Compression {
     XZ("xz"),
     LZ4("lz4"),
     ZSTD("zstd"),
-    SNAPPY("snappy");
+    SNAPPY("snappy"),
+    LZMA("lzma");
 
     /** Bytes needed to tell every format apart. */
     public static final int MAGIC_BYTES = 10;
@@ -60,6 +64,10 @@ public enum Compression {
     private static final byte[] LZ4_MAGIC = {0x04, 0x22, 0x4D, 0x18};
     private static final byte[] ZSTD_MAGIC = {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD};
     private static final byte[] SNAPPY_MAGIC = {(byte) 0xFF, 0x06, 0x00, 0x00, 0x73, 0x4E, 0x61, 0x50, 0x70, 0x59};
+    /** Not a magic number but the header's first bytes as LZMA's tools write it (a WAL page starts otherwise). */
+    private static final byte[] LZMA_MAGIC = {0x5D, 0x00, 0x00};
+    /** The most memory an LZMA stream may ask for (its dictionary): more is a damaged or hostile file. */
+    private static final int LZMA_MEMORY_KIB = 256 * 1024;
 
     /** Buffer of the gzip inflater: large, so that zlib is called for much at a time. */
     private static final int GZIP_BUFFER = 64 * 1024;
@@ -93,6 +101,9 @@ public enum Compression {
         }
         if (startsWith(head, n, SNAPPY_MAGIC)) {
             return SNAPPY;
+        }
+        if (startsWith(head, n, LZMA_MAGIC)) {
+            return LZMA;
         }
         return NONE;
     }
@@ -129,6 +140,8 @@ public enum Compression {
                 return NATIVE_ZSTD ? new ZstdInputStreamNoFinalizer(raw) : new ZstdInputStream(raw);
             case SNAPPY:
                 return new SnappyFramedInputStream(raw, true);
+            case LZMA:
+                return new LZMACompressorInputStream(raw, LZMA_MEMORY_KIB);
             default:
                 throw new AssertionError(this);
         }

@@ -28,7 +28,7 @@ import org.xlogminer.wal.reader.SegmentName;
 public record SegmentFile(Path path, String name, boolean partial, String sha1, Compression compression) {
 
     /** Suffixes that archivers give compressed segments. */
-    static final String EXTENSIONS = "gz|bz2|xz|lz4|zst|zstd|snappy|br";
+    static final String EXTENSIONS = "gz|bz2|xz|lzma|lz4|zst|zstd|snappy|br";
 
     private static final Pattern NAME = Pattern.compile(
         "([0-9A-Fa-f]{24})(\\.partial)?(?:-([0-9A-Fa-f]{40}))?(?:\\.(?:" + EXTENSIONS + "))?");

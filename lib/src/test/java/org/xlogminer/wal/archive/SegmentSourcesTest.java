@@ -20,6 +20,7 @@ import java.util.zip.GZIPOutputStream;
 
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream;
+import org.apache.commons.compress.compressors.lzma.LZMACompressorOutputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,7 @@ class SegmentSourcesTest {
             case LZ4 -> new FramedLZ4CompressorOutputStream(bytes);
             case ZSTD -> new ZstdOutputStream(bytes);
             case SNAPPY -> new SnappyFramedOutputStream(bytes);
+            case LZMA -> new LZMACompressorOutputStream(bytes);
             case NONE -> bytes;
         }) {
             out.write(data);
