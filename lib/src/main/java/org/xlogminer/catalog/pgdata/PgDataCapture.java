@@ -70,8 +70,8 @@ public final class PgDataCapture {
 
     static CatalogSnapshot capture(PgDataFiles files, String database, Consumer<String> warnings) throws IOException {
         files.prefetch(n -> n.equals("PG_VERSION") || n.equals("backup_label") || n.equals("postmaster.pid")
-            || n.startsWith("global/")
-            || n.startsWith("pg_xact/") || n.startsWith("pg_multixact/") || n.startsWith("base/") && n.endsWith("/pg_filenode.map"));
+            || n.startsWith("global/") || n.startsWith("pg_xact/") || n.startsWith("pg_multixact/")
+            || n.startsWith("base/") && (n.endsWith("/pg_filenode.map") || isInitialCatalogFile(n)));
         int major = major(files);
         byte[] control = files.read("global/pg_control");
         if (control == null) {
@@ -245,6 +245,24 @@ public final class PgDataCapture {
         throw new PgDataException(Kind.NOT_A_DATA_DIRECTORY, files.describe(), "database " + db.name()
             + " lives in tablespace " + db.tablespace() + ", but " + spc + " has no " + prefix
             + "* directory (a tar-format backup keeps it in " + db.tablespace() + ".tar beside base.tar)");
+    }
+
+    /** The OIDs of the catalogs read from a database's directory, as text. */
+    private static final Set<String> CATALOG_OIDS = Set.of(Long.toString(PG_CLASS), Long.toString(PG_ATTRIBUTE),
+        Long.toString(PG_TYPE), Long.toString(PG_NAMESPACE), Long.toString(PG_ENUM), Long.toString(PG_INDEX),
+        Long.toString(PG_RANGE), Long.toString(PG_INHERITS));
+
+    /**
+     * Whether {@code path} is a file (or a further 1 GB segment) of a catalog read here, under the
+     * name initdb gives it (its OID: a catalog keeps it unless rewritten, by VACUUM FULL say): kept in
+     * the first read of a tar, for every database, so that the capture reads it through once, not once
+     * more for the first database's pg_attribute and once for the chosen database's catalogs.
+     */
+    static boolean isInitialCatalogFile(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        int dot = name.indexOf('.');
+        return CATALOG_OIDS.contains(dot < 0 ? name : name.substring(0, dot))
+            && (dot < 0 || name.substring(dot + 1).matches("[0-9]{1,5}"));
     }
 
     private static List<Long> databaseDirectories(PgDataFiles files) throws IOException {
