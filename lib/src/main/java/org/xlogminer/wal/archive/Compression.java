@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 import org.apache.commons.compress.compressors.lzma.LZMACompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
@@ -38,8 +37,9 @@ import net.jpountz.lz4.LZ4FrameInputStream;
  * with zstd-jni (the reference library, about twice aircompressor's pure-Java speed), and LZ4 frames
  * of independent blocks, as the {@code lz4} tool writes them, with lz4-java (some 20 times
  * commons-compress's): a segment's file whole, block by block ({@link Lz4Frames}), or else as a
- * stream; frames of linked blocks, as pgBackRest writes them, which lz4-java does not read, with
- * commons-compress. Where zstd-jni's native library cannot be loaded, aircompressor reads zstd.
+ * stream; frames of linked blocks, as pgBackRest and {@code pg_basebackup --compress=lz4} write them,
+ * which lz4-java does not read, with {@link Lz4FrameStream} (commons-compress's took a second per
+ * segment). Where zstd-jni's native library cannot be loaded, aircompressor reads zstd.
  *
  * <p>Brotli has no magic bytes, so a Brotli file cannot be told apart from others by content;
  * none of the archivers above writes it, and it is not read.
@@ -153,7 +153,7 @@ public enum Compression {
         byte[] head = in.readNBytes(LZ4_FLG + 1);
         in.reset();
         boolean independent = head.length > LZ4_FLG && (head[LZ4_FLG] & Lz4Frames.FLG_INDEPENDENT) != 0;
-        return independent ? new LZ4FrameInputStream(in) : new FramedLZ4CompressorInputStream(in, true);
+        return independent ? new LZ4FrameInputStream(in) : new Lz4FrameStream(in);
     }
 
     /** Whether zstd-jni's native library is loaded (else zstd is read with aircompressor). */

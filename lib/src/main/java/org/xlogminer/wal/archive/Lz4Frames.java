@@ -40,19 +40,19 @@ import net.jpountz.xxhash.XXHashFactory;
  */
 final class Lz4Frames {
 
-    private static final int MAGIC = 0x184D2204;
-    private static final int SKIPPABLE_MAGIC = 0x184D2A50;
-    private static final int SKIPPABLE_MASK = 0xFFFFFFF0;
-    private static final int FLG_VERSION_SHIFT = 6;
+    static final int MAGIC = 0x184D2204;
+    static final int SKIPPABLE_MAGIC = 0x184D2A50;
+    static final int SKIPPABLE_MASK = 0xFFFFFFF0;
+    static final int FLG_VERSION_SHIFT = 6;
     /** Blocks independent of one another: the frames lz4-java's decoders read. */
     static final int FLG_INDEPENDENT = 0x20;
-    private static final int FLG_BLOCK_CHECKSUM = 0x10;
-    private static final int FLG_CONTENT_SIZE = 0x08;
-    private static final int FLG_CONTENT_CHECKSUM = 0x04;
-    private static final int FLG_RESERVED = 0x02;
-    private static final int FLG_DICTIONARY = 0x01;
-    private static final int BD_RESERVED = 0x8F;
-    private static final int UNCOMPRESSED = 0x80000000;
+    static final int FLG_BLOCK_CHECKSUM = 0x10;
+    static final int FLG_CONTENT_SIZE = 0x08;
+    static final int FLG_CONTENT_CHECKSUM = 0x04;
+    static final int FLG_RESERVED = 0x02;
+    static final int FLG_DICTIONARY = 0x01;
+    static final int BD_RESERVED = 0x8F;
+    static final int UNCOMPRESSED = 0x80000000;
 
     private static final LZ4SafeDecompressor BLOCKS = LZ4Factory.fastestInstance().safeDecompressor();
     private static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();

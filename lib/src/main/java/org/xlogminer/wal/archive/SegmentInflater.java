@@ -178,16 +178,22 @@ final class SegmentInflater {
         }
     }
 
-    /** Reads until {@code into} (a direct buffer) is full or the stream ends, through the scratch array. */
+    /**
+     * Reads until {@code into} (a direct buffer) is full or the stream ends, through the scratch array
+     * ({@link Lz4FrameStream} copies from its window straight into it).
+     */
     private static int readFully(InputStream in, ByteBuffer into, byte[] scratch) throws IOException {
         int n = 0;
         int capacity = into.capacity();
         while (n < capacity) {
-            int r = in.read(scratch, 0, Math.min(scratch.length, capacity - n));
+            int r = in instanceof Lz4FrameStream lz ? lz.read(into, n, capacity - n) // straight from its window
+                : in.read(scratch, 0, Math.min(scratch.length, capacity - n));
             if (r < 0) {
                 break;
             }
-            into.put(n, scratch, 0, r);
+            if (!(in instanceof Lz4FrameStream)) {
+                into.put(n, scratch, 0, r);
+            }
             n += r;
         }
         return n;
