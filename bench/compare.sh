@@ -11,9 +11,10 @@
 #                                                  and peak RSS <= 1 GB
 #   xlogminer --version                            the JVM's start-up alone, for information
 #   xlogminer records / mine on a zstd and an lz4  target <= 1.3 x the same command on the plain
-#     copy of the WAL (COMPRESSED=1)               segments; the copies, DIR-zst and DIR-lz4 beside
-#                                                  DIR (one file per segment, as an archive_command
-#                                                  writes them), are made on first use
+#     copy of the WAL (COMPRESSED=1), and on an    segments; the copies, DIR-zst, DIR-lz4 and
+#     lz4 copy of linked 64 kB blocks (as          DIR-lz4-linked beside DIR (one file per segment,
+#     pgBackRest writes it)                        as an archive_command writes them), are made
+#                                                  on first use
 #
 # Each xlogminer command is first run once, untimed: a failure stops the script and shows its
 # stderr; `records` must print as many lines as pg_waldump (a warning if not). Peak RSS is the
@@ -108,27 +109,32 @@ benchmarks=(
   "start-up|JVM start-up (xlogminer --version)|$x --version||"
 )
 
-# Compressed copies of the segments, one file each, made once beside the WAL directory.
+# Compressed copies of the segments, one file each, made once beside the WAL directory (DIR-NAME):
+# compressed_copy TOOL EXT NAME [OPTION...]
 compressed_copy() {
-  local tool=$1 ext=$2 to="$dir-$2" f
+  local tool=$1 ext=$2 to="$dir-$3" f
+  shift 3
   if [ ! -f "$to/.complete" ]; then
     command -v "$tool" >/dev/null || die "$tool not found: scripts/install-tools.sh"
-    echo "compare: making $to ($tool)" >&2
+    echo "compare: making $to ($tool $*)" >&2
     rm -rf "$to" && mkdir -p "$to"
     for f in "$dir"/[0-9A-F]???????????????????????; do
-      "$tool" -q -c "$f" >"$to/$(basename "$f").$ext"
+      "$tool" -q "$@" -c "$f" >"$to/$(basename "$f").$ext"
     done
     touch "$to/.complete"
   fi
   printf %q "$to"
 }
 if [ "$compressed" = 1 ]; then
-  for c in zstd:zst lz4:lz4; do
-    cd_=$(compressed_copy "${c%%:*}" "${c#*:}")
+  # name|label|tool|ext|options: the tools' defaults, and LZ4 of linked 64 kB blocks as pgBackRest writes it
+  for c in "zst|zstd|zstd|zst|" "lz4|lz4|lz4|lz4|" "lz4-linked|lz4, linked blocks|lz4|lz4|-BD -B4"; do
+    IFS='|' read -r name label tool ext opts <<<"$c"
+    # shellcheck disable=SC2086 # the options are words
+    cd_=$(compressed_copy "$tool" "$ext" "$name" $opts)
     crange="--wal-dir $cd_ --from-lsn $start_lsn --to-lsn $end_lsn"
     benchmarks+=(
-      "records-${c#*:}|xlogminer records (${c%%:*} archive)|$x records $crange|records|1.3"
-      "redo-${c#*:}|xlogminer mine (REDO, ${c%%:*} archive)|$x mine --catalog $d/catalog.json $crange|redo|1.3"
+      "records-$name|xlogminer records ($label archive)|$x records $crange|records|1.3"
+      "redo-$name|xlogminer mine (REDO, $label archive)|$x mine --catalog $d/catalog.json $crange|redo|1.3"
     )
   done
 fi
