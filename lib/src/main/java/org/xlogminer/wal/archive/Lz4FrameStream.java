@@ -58,15 +58,10 @@ final class Lz4FrameStream extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
+        int n = len == 0 ? 0 : Math.min(len, ready());
+        if (n < 0) {
+            return -1;
         }
-        while (readPos == readEnd) {
-            if (!nextBlock()) {
-                return -1;
-            }
-        }
-        int n = Math.min(len, readEnd - readPos);
         System.arraycopy(window, readPos, b, off, n);
         readPos += n;
         return n;
@@ -77,18 +72,23 @@ final class Lz4FrameStream extends InputStream {
      * between: how a segment's buffer is filled.
      */
     int read(ByteBuffer dst, int at, int len) throws IOException {
-        if (len == 0) {
-            return 0;
+        int n = len == 0 ? 0 : Math.min(len, ready());
+        if (n < 0) {
+            return -1;
         }
+        dst.put(at, window, readPos, n);
+        readPos += n;
+        return n;
+    }
+
+    /** How many decoded bytes are there to read, decoding the next block if none; -1 at the end. */
+    private int ready() throws IOException {
         while (readPos == readEnd) {
             if (!nextBlock()) {
                 return -1;
             }
         }
-        int n = Math.min(len, readEnd - readPos);
-        dst.put(at, window, readPos, n);
-        readPos += n;
-        return n;
+        return readEnd - readPos;
     }
 
     @Override
