@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 import net.jpountz.xxhash.StreamingXXHash32;
-import net.jpountz.xxhash.XXHash32;
 import net.jpountz.xxhash.XXHashFactory;
 
 /**
@@ -28,7 +27,6 @@ final class Lz4FrameStream extends InputStream {
 
     /** How far back a block may copy from. */
     private static final int HISTORY = 64 * 1024;
-    private static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
 
     private final InputStream in;
     private final byte[] word = new byte[8];
@@ -116,7 +114,7 @@ final class Lz4FrameStream extends InputStream {
                 throw new IOException("an LZ4 block of " + size + " bytes, more than its frame's " + maxBlock);
             }
             readFully(block, size);
-            if (blockChecksum && XXHASH.hash(block, 0, size, 0) != intLe()) {
+            if (blockChecksum && Lz4Frames.XXHASH.hash(block, 0, size, 0) != intLe()) {
                 throw new IOException("an LZ4 block's checksum does not match");
             }
             int start = linked ? makeRoom() : 0;
@@ -170,16 +168,10 @@ final class Lz4FrameStream extends InputStream {
             readFully(word, 2);
             int flg = word[0] & 0xFF;
             int bd = word[1] & 0xFF;
-            if (flg >>> Lz4Frames.FLG_VERSION_SHIFT != 1 || (flg & Lz4Frames.FLG_RESERVED) != 0
-                || (bd & Lz4Frames.BD_RESERVED) != 0) {
-                throw new IOException("an LZ4 frame of an unknown version or with reserved bits set");
-            }
-            if ((flg & Lz4Frames.FLG_DICTIONARY) != 0) {
-                throw new IOException("an LZ4 frame that needs a dictionary");
-            }
-            int blockSizeId = bd >>> 4;
-            if (blockSizeId < 4) {
-                throw new IOException("an LZ4 frame of an unknown block size");
+            int frameMaxBlock = Lz4Frames.maxBlock(flg, bd);
+            if (frameMaxBlock < 0) {
+                throw new IOException(String.format("an LZ4 frame of another version, with reserved bits set, a "
+                    + "dictionary or an unknown block size (FLG %02X, BD %02X)", flg, bd));
             }
             int optional = (flg & Lz4Frames.FLG_CONTENT_SIZE) != 0 ? 8 : 0;
             byte[] descriptor = new byte[2 + optional];
@@ -191,10 +183,10 @@ final class Lz4FrameStream extends InputStream {
             if (hc < 0) {
                 throw new EOFException("an LZ4 file that ends inside a frame's header");
             }
-            if (((XXHASH.hash(descriptor, 0, descriptor.length, 0) >>> 8) & 0xFF) != hc) {
+            if (((Lz4Frames.XXHASH.hash(descriptor, 0, descriptor.length, 0) >>> 8) & 0xFF) != hc) {
                 throw new IOException("an LZ4 frame's header checksum does not match");
             }
-            maxBlock = 1 << (8 + 2 * blockSizeId);
+            maxBlock = frameMaxBlock;
             linked = (flg & Lz4Frames.FLG_INDEPENDENT) == 0;
             blockChecksum = (flg & Lz4Frames.FLG_BLOCK_CHECKSUM) != 0;
             content = null;

@@ -43,19 +43,20 @@ final class Lz4Frames {
     static final int MAGIC = 0x184D2204;
     static final int SKIPPABLE_MAGIC = 0x184D2A50;
     static final int SKIPPABLE_MASK = 0xFFFFFFF0;
-    static final int FLG_VERSION_SHIFT = 6;
+    private static final int FLG_VERSION_SHIFT = 6;
     /** Blocks independent of one another: the frames lz4-java's decoders read. */
     static final int FLG_INDEPENDENT = 0x20;
     static final int FLG_BLOCK_CHECKSUM = 0x10;
     static final int FLG_CONTENT_SIZE = 0x08;
     static final int FLG_CONTENT_CHECKSUM = 0x04;
-    static final int FLG_RESERVED = 0x02;
-    static final int FLG_DICTIONARY = 0x01;
-    static final int BD_RESERVED = 0x8F;
+    private static final int FLG_RESERVED = 0x02;
+    private static final int FLG_DICTIONARY = 0x01;
+    private static final int BD_RESERVED = 0x8F;
     static final int UNCOMPRESSED = 0x80000000;
 
     private static final LZ4SafeDecompressor BLOCKS = LZ4Factory.fastestInstance().safeDecompressor();
-    private static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
+    /** xxHash32, native where it loads: the header checksum here, and every checksum of {@link Lz4FrameStream}. */
+    static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
 
     private Lz4Frames() {
     }
@@ -97,6 +98,19 @@ final class Lz4Frames {
         return at.out;
     }
 
+    /**
+     * The largest block of a frame with these FLG and BD bytes, or -1 for a frame no reader here
+     * takes: another version, reserved bits set, a dictionary, or a block size not in the format.
+     */
+    static int maxBlock(int flg, int bd) {
+        int sizeId = bd >>> 4;
+        if (flg >>> FLG_VERSION_SHIFT != 1 || (flg & (FLG_RESERVED | FLG_DICTIONARY)) != 0 || (bd & BD_RESERVED) != 0
+            || sizeId < 4) {
+            return -1;
+        }
+        return 1 << (2 * sizeId + 8);
+    }
+
     /** Where decoding stands: the next byte of the file, the next byte of the segment. */
     private static final class Cursor {
         int in;
@@ -116,15 +130,10 @@ final class Lz4Frames {
         }
         int flg = in.get(pos) & 0xFF;
         int bd = in.get(pos + 1) & 0xFF;
-        if (flg >>> FLG_VERSION_SHIFT != 1 || (flg & (FLG_RESERVED | FLG_DICTIONARY)) != 0
-            || (flg & FLG_INDEPENDENT) == 0 || (bd & BD_RESERVED) != 0) {
+        int maxBlock = maxBlock(flg, bd);
+        if (maxBlock < 0 || (flg & FLG_INDEPENDENT) == 0) {
             return false;
         }
-        int sizeId = bd >>> 4;
-        if (sizeId < 4) {
-            return false;
-        }
-        int maxBlock = 1 << (2 * sizeId + 8);
         int descriptor = 2 + ((flg & FLG_CONTENT_SIZE) != 0 ? 8 : 0);
         if (n - pos < descriptor + 1
             || (XXHASH.hash(in, pos, descriptor, 0) >>> 8 & 0xFF) != (in.get(pos + descriptor) & 0xFF)) {
