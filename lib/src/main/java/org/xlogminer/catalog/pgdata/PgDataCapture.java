@@ -25,13 +25,16 @@ import org.xlogminer.wal.Lsn;
 
 /**
  * Captures a {@link CatalogSnapshot} without a server, from the files of a stopped cluster's data
- * directory, a plain-format base backup, or the {@code base.tar} (plain or compressed) of a tar-format one: the
- * same snapshot the JDBC capture gives, read from pg_control, the relation mapper files, the heap
- * files of the system catalogs and the commit log. See docs/catalog.md ("Without a server").
+ * directory, a plain-format base backup, or the {@code base.tar} (plain or compressed) of a
+ * tar-format one: the same snapshot the JDBC capture gives, read from pg_control, the relation
+ * mapper files, the heap files of the system catalogs and the commit log. See docs/catalog.md
+ * ("Without a server").
  *
- * <p>Order of reading (a tar archive is read once per step): the small files (PG_VERSION,
- * backup_label, global/, pg_xact/, each database's map); then pg_attribute of the first database
- * (to read pg_database's layout); then the chosen database's catalogs. Stateless.
+ * <p>Order of reading: the small files (PG_VERSION, backup_label, global/, pg_xact/, each
+ * database's map); then pg_attribute of the first database (to read pg_database's layout); then the
+ * chosen database's catalogs. A tar archive is read through once for all of them, the catalogs kept
+ * under the names initdb gives them ({@link #isInitialCatalogFile}); a catalog rewritten since, or a
+ * database in another tablespace's tar, costs further reads. Stateless.
  */
 public final class PgDataCapture {
 
@@ -55,7 +58,8 @@ public final class PgDataCapture {
     /**
      * Captures the catalog of one database.
      *
-     * @param path     a data directory, a directory holding base.tar (plain or compressed), or such a tar file
+     * @param path     a data directory, a directory holding base.tar (plain or compressed), or such a
+     *                 tar file
      * @param database the database's name; null for the only database that is neither a template
      *                 nor {@code postgres}, else {@code postgres}
      * @throws PgDataException what is wrong with the files or the arguments, naming the file

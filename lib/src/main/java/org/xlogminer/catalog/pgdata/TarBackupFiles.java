@@ -79,26 +79,29 @@ final class TarBackupFiles implements PgDataFiles {
 
     @Override
     public byte[] read(String path) throws IOException {
-        for (Map.Entry<String, Tablespace> e : tablespaces.entrySet()) {
-            if (path.startsWith(e.getKey())) {
-                e.getValue().used = true;
-                return e.getValue().tar.read(path.substring(e.getKey().length()));
-            }
-        }
-        return base.read(path);
+        Map.Entry<String, Tablespace> e = tablespaceOf(path);
+        return e == null ? base.read(path) : e.getValue().tar.read(path.substring(e.getKey().length()));
     }
 
     @Override
     public List<String> list(String dir) throws IOException {
-        String slashed = dir + "/";
+        Map.Entry<String, Tablespace> e = tablespaceOf(dir + "/");
+        if (e == null) {
+            return base.list(dir);
+        }
+        String within = dir.length() < e.getKey().length() ? "" : dir.substring(e.getKey().length()); // "" for its root
+        return e.getValue().tar.list(within);
+    }
+
+    /** The tablespace a path is under ("pg_tblspc/OID/..."), now marked as asked for; null for base.tar's. */
+    private Map.Entry<String, Tablespace> tablespaceOf(String path) {
         for (Map.Entry<String, Tablespace> e : tablespaces.entrySet()) {
-            if (slashed.startsWith(e.getKey())) {
+            if (path.startsWith(e.getKey())) {
                 e.getValue().used = true;
-                String within = slashed.substring(e.getKey().length()); // "" for the tablespace's root, else "a/b/"
-                return e.getValue().tar.list(within.isEmpty() ? "" : within.substring(0, within.length() - 1));
+                return e;
             }
         }
-        return base.list(dir);
+        return null;
     }
 
     @Override
